@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "merkle_hash",
+      "sources": ["merkle_hash.c"],
+      "cflags": ["-O2"]
+    }
+  ]
+}

@@ -1,0 +1,50 @@
+// `npm test`: lint and format checks, type check, then every test file under node's test runner
+// (via tsx), on SQLite and — when TEST_DATABASE_URL is set — PostgreSQL.
+//   npm test                       everything
+//   npm test -- test/domain/audit  only files under these paths (lint skipped)
+//   npm test -- --no-lint          skip lint, format and type checks
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const args = process.argv.slice(2);
+const noLint = args.includes('--no-lint');
+const filters = args.filter((a) => !a.startsWith('--'));
+
+function run(cmd: string, cmdArgs: string[]): void {
+  const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`\n✗ ${cmd} ${cmdArgs.join(' ')} failed`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+function testFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return testFiles(p);
+    return e.name.endsWith('.test.ts') ? [p] : [];
+  });
+}
+
+if (!noLint && filters.length === 0) {
+  const bin = (name: string): string => path.join('node_modules', '.bin', name);
+  console.log('» eslint');
+  run(bin('eslint'), ['.', '--max-warnings=0']);
+  console.log('» prettier --check');
+  run(bin('prettier'), ['--check', '--log-level=warn', '.']);
+  console.log('» tsc --noEmit');
+  run(bin('tsc'), ['--noEmit']);
+}
+
+const files = testFiles('test')
+  .filter((f) => filters.length === 0 || filters.some((x) => f.startsWith(x.replace(/\/$/, ''))))
+  .sort();
+if (files.length === 0) {
+  console.error('No test files matched.');
+  process.exit(1);
+}
+console.log(
+  `» node --test: ${files.length} files on ${process.env.TEST_DATABASE_URL ? 'SQLite and PostgreSQL' : 'SQLite (set TEST_DATABASE_URL for PostgreSQL too)'}`,
+);
+run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files]);

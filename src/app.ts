@@ -1,0 +1,64 @@
+// Builds the Fastify app. It never listens: server.ts does, and tests use app.inject().
+import { randomUUID } from 'node:crypto';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { loggerOptions } from './log.ts';
+import type { Services } from './services.ts';
+import { registerErrorHandling } from './http/errors.ts';
+import { registerMetrics } from './http/metrics.ts';
+import { systemRoutes } from './http/api/system.routes.ts';
+import { auditRoutes } from './http/api/audit.routes.ts';
+import { registerAssets } from './web/assets.ts';
+import { registerPages } from './web/render.ts';
+import { registerWebSecurity } from './web/security.ts';
+import { startPages } from './web/routes/start.pages.ts';
+
+export type App = FastifyInstance;
+
+export async function buildApp(services: Services): Promise<App> {
+  const { config } = services;
+  const app = Fastify({
+    logger: loggerOptions(config),
+    bodyLimit: config.bodyLimitBytes,
+    // Our own ids: an incoming X-Request-Id is not trusted (it would let callers forge log lines).
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    trustProxy: config.env === 'production',
+    ajv: { customOptions: { allErrors: true, removeAdditional: false, coerceTypes: 'array' } },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onSend', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Accord API',
+        version: '1',
+        description:
+          'Lawful, secure and provable sharing of personal data. Errors are `{ "error": { "code", "message", "problems"? } }` with the codes listed in docs/errors.md.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'An Accord API token.' },
+        },
+      },
+    },
+  });
+
+  registerErrorHandling(app);
+  registerMetrics(app, services);
+  await registerWebSecurity(app, config, services.formSecret);
+  await registerAssets(app);
+  registerPages(app, [() => ({ demo: config.demo, navigation: [] })]);
+
+  await app.register(systemRoutes(services));
+  await app.register(auditRoutes(services), { prefix: '/api/audit' });
+  await app.register(startPages(services));
+  return app;
+}

@@ -1,0 +1,137 @@
+// Configuration is read from the environment once, validated, and frozen. Every other module
+// receives a Config value; nothing else reads process.env (tests build their own Config).
+import path from 'node:path';
+import { AccordError } from './errors.ts';
+
+export interface Config {
+  readonly env: 'development' | 'test' | 'production';
+  readonly port: number;
+  readonly host: string;
+  readonly dataDir: string;
+  /** `sqlite:<file>` or `postgres://…` */
+  readonly databaseUrl: string;
+  readonly demo: boolean;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly bodyLimitBytes: number;
+  /** Write a signed checkpoint after this many audit entries… */
+  readonly checkpointEvery: number;
+  /** …or after this many milliseconds with unsigned entries pending. */
+  readonly checkpointIntervalMs: number;
+  /** Secure cookies everywhere except plain-HTTP local development. */
+  readonly secureCookies: boolean;
+  /** Public base URL of this node (links, federation); defaults from host and port. */
+  readonly publicUrl: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function fail(name: string, value: string, expected: string): never {
+  throw new AccordError(
+    'CONFIG_INVALID',
+    `${name}=${JSON.stringify(value)} is not valid: expected ${expected}.`,
+  );
+}
+
+function int(env: Env, name: string, dflt: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  if (!/^\d+$/.test(raw)) fail(name, raw, `a whole number from ${min} to ${max}`);
+  const n = Number(raw);
+  if (n < min || n > max) fail(name, raw, `a whole number from ${min} to ${max}`);
+  return n;
+}
+
+function bool(env: Env, name: string, dflt: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  return fail(name, raw, 'true or false');
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (!['development', 'test', 'production'].includes(nodeEnv)) {
+    fail('NODE_ENV', nodeEnv, 'development, test or production');
+  }
+  const production = nodeEnv === 'production';
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const host = env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1');
+  const dataDir = path.resolve(cwd, env.ACCORD_DATA_DIR || './data');
+
+  const databaseUrl = env.DATABASE_URL || `sqlite:${path.join(dataDir, 'accord.sqlite')}`;
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(databaseUrl)) {
+    fail(
+      'DATABASE_URL',
+      redactUrl(databaseUrl),
+      'sqlite:<file> or postgres://user:password@host/db',
+    );
+  }
+
+  const demo = bool(env, 'ACCORD_DEMO', !production);
+  if (production && demo) {
+    throw new AccordError(
+      'CONFIG_INSECURE',
+      'ACCORD_DEMO cannot be on in production: demo accounts have published passwords.',
+    );
+  }
+  const logLevel = (env.LOG_LEVEL ??
+    (nodeEnv === 'test' ? 'silent' : 'info')) as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) fail('LOG_LEVEL', logLevel, LOG_LEVELS.join(', '));
+
+  const publicUrl =
+    env.ACCORD_PUBLIC_URL || `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  if (!/^https?:\/\/[^\s/]+/.test(publicUrl))
+    fail('ACCORD_PUBLIC_URL', publicUrl, 'an http(s) URL');
+  const secureCookies = bool(
+    env,
+    'ACCORD_SECURE_COOKIES',
+    production || publicUrl.startsWith('https:'),
+  );
+  if (production && !secureCookies) {
+    throw new AccordError('CONFIG_INSECURE', 'ACCORD_SECURE_COOKIES cannot be off in production.');
+  }
+  if (production && !publicUrl.startsWith('https:')) {
+    throw new AccordError('CONFIG_INSECURE', 'ACCORD_PUBLIC_URL must be https in production.');
+  }
+
+  return Object.freeze({
+    env: nodeEnv as Config['env'],
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    demo,
+    logLevel,
+    bodyLimitBytes: int(env, 'ACCORD_BODY_LIMIT', 1_048_576, 1024, 1_073_741_824),
+    checkpointEvery: int(env, 'ACCORD_CHECKPOINT_EVERY', 1000, 1, 10_000_000),
+    checkpointIntervalMs: int(env, 'ACCORD_CHECKPOINT_MS', 10_000, 100, 86_400_000),
+    secureCookies,
+    publicUrl: publicUrl.replace(/\/$/, ''),
+  });
+}
+
+/** A database URL with its password hidden, safe for logs and error messages. */
+export function redactUrl(url: string): string {
+  return url.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}
+
+/** The settings that are safe to show and to audit (never secrets). */
+export function describeConfig(config: Config): Record<string, string | number | boolean> {
+  return {
+    env: config.env,
+    port: config.port,
+    host: config.host,
+    dataDir: config.dataDir,
+    database: redactUrl(config.databaseUrl),
+    demo: config.demo,
+    logLevel: config.logLevel,
+    bodyLimitBytes: config.bodyLimitBytes,
+    checkpointEvery: config.checkpointEvery,
+    checkpointIntervalMs: config.checkpointIntervalMs,
+    secureCookies: config.secureCookies,
+    publicUrl: config.publicUrl,
+  };
+}

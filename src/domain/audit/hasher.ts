@@ -1,0 +1,74 @@
+// RFC 9162 hashing for the audit tree: leaf = SHA-256(0x00 || entry), node = SHA-256(0x01 || l || r).
+// Batches go to the native addon (native/merkle_hash.c) when it was built at install time, and to
+// node:crypto otherwise; both produce identical bytes (test/domain/audit/hasher.test.ts).
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+
+export const HASH_SIZE = 32;
+
+export interface Hasher {
+  readonly kind: 'native' | 'node:crypto';
+  /** Writes the leaf hash of each entry into `out` at 32-byte steps. */
+  hashLeaves(entries: readonly string[], out: Buffer): void;
+  /** Writes SHA-256(0x01 || pair) for each 64-byte pair of `input` into `out` at 32-byte steps. */
+  reduceLevel(input: Buffer, out: Buffer): void;
+}
+
+const LEAF_PREFIX = Buffer.from([0]);
+const NODE_PREFIX = Buffer.from([1]);
+
+export const jsHasher: Hasher = {
+  kind: 'node:crypto',
+  hashLeaves(entries, out) {
+    for (let i = 0; i < entries.length; i++) {
+      createHash('sha256')
+        .update(LEAF_PREFIX)
+        .update(entries[i] as string, 'utf8')
+        .digest()
+        .copy(out, i * HASH_SIZE);
+    }
+  },
+  reduceLevel(input, out) {
+    const pairs = Math.floor(input.length / 64);
+    for (let i = 0; i < pairs; i++) {
+      createHash('sha256')
+        .update(NODE_PREFIX)
+        .update(input.subarray(i * 64, i * 64 + 64))
+        .digest()
+        .copy(out, i * HASH_SIZE);
+    }
+  },
+};
+
+interface NativeModule {
+  hashLeaves(this: void, entries: readonly string[], out: Buffer): void;
+  reduceLevel(this: void, input: Buffer, out: Buffer): void;
+}
+
+function loadNative(): Hasher | undefined {
+  if (process.env.ACCORD_NATIVE_HASH === 'off') return undefined;
+  try {
+    const require = createRequire(import.meta.url);
+    const mod = require('../../../native/build/Release/merkle_hash.node') as NativeModule;
+    return { kind: 'native', hashLeaves: mod.hashLeaves, reduceLevel: mod.reduceLevel };
+  } catch {
+    return undefined;
+  }
+}
+
+export const hasher: Hasher = loadNative() ?? jsHasher;
+
+/** Hash of the empty tree (RFC 9162 §2.1.1). */
+export const EMPTY_ROOT = createHash('sha256').digest();
+
+export function leafHash(entry: string, h: Hasher = hasher): Buffer {
+  const out = Buffer.allocUnsafe(HASH_SIZE);
+  h.hashLeaves([entry], out);
+  return out;
+}
+
+export function nodeHash(left: Buffer, right: Buffer, h: Hasher = hasher): Buffer {
+  const out = Buffer.allocUnsafe(HASH_SIZE);
+  h.reduceLevel(Buffer.concat([left, right]), out);
+  return out;
+}

@@ -1,0 +1,87 @@
+// The one error catalogue. Every error Accord reports carries one of these stable codes; the API
+// maps it to `{ "error": { "code", "message" } }` with the status below, pages to a GOV.UK error
+// summary or error page, and the CLI to the exit code below. docs/errors.md lists them for users.
+
+export const ERRORS = {
+  // Input
+  VALIDATION_FAILED: { status: 400, exit: 2, message: 'The request is not valid.' },
+  BAD_JSON: { status: 400, exit: 2, message: 'The request body is not valid JSON.' },
+  BODY_TOO_LARGE: { status: 413, exit: 2, message: 'The request body is larger than allowed.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, exit: 2, message: 'The content type is not supported.' },
+  NOT_FOUND: { status: 404, exit: 3, message: 'There is nothing here.' },
+  METHOD_NOT_ALLOWED: { status: 405, exit: 2, message: 'That method is not allowed here.' },
+  CONFLICT: { status: 409, exit: 4, message: 'That conflicts with the current state.' },
+  RATE_LIMITED: { status: 429, exit: 5, message: 'Too many requests: wait and try again.' },
+  // Security
+  UNAUTHENTICATED: { status: 401, exit: 6, message: 'Sign in first.' },
+  FORBIDDEN: { status: 403, exit: 6, message: 'You are not allowed to do that.' },
+  CSRF_INVALID: {
+    status: 403,
+    exit: 6,
+    message:
+      'The form has expired or was not sent from Accord. Go back, reload the page and try again.',
+  },
+  // Configuration and start-up
+  CONFIG_INVALID: { status: 500, exit: 78, message: 'The configuration is not valid.' },
+  CONFIG_INSECURE: {
+    status: 500,
+    exit: 78,
+    message: 'The configuration is not safe for production.',
+  },
+  DATABASE_UNAVAILABLE: { status: 503, exit: 69, message: 'The database cannot be reached.' },
+  MIGRATION_FAILED: { status: 500, exit: 70, message: 'A database migration failed.' },
+  // Audit
+  AUDIT_TAMPERED: { status: 500, exit: 10, message: 'The audit log has been altered.' },
+  AUDIT_NO_SUCH_ENTRY: {
+    status: 404,
+    exit: 3,
+    message: 'There is no audit entry with that number.',
+  },
+  AUDIT_BAD_RANGE: { status: 400, exit: 2, message: 'Those tree sizes do not make a valid range.' },
+  NODE_KEY_INVALID: { status: 500, exit: 78, message: 'The node key file cannot be used.' },
+  // Anything unexpected
+  INTERNAL: {
+    status: 500,
+    exit: 1,
+    message: 'Something went wrong on our side. It has been logged.',
+  },
+} as const satisfies Record<string, { status: number; exit: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** A problem with one field or row, for error summaries and import reports. */
+export interface Problem {
+  /** Field path (`parties[0].lawfulBasis`) or column name. */
+  field?: string;
+  /** Line number in an imported file, 1-based. */
+  line?: number;
+  message: string;
+}
+
+export class AccordError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly exitCode: number;
+  readonly problems: Problem[];
+
+  constructor(code: ErrorCode, message?: string, problems: Problem[] = []) {
+    super(message ?? ERRORS[code].message);
+    this.name = 'AccordError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.exitCode = ERRORS[code].exit;
+    this.problems = problems;
+  }
+}
+
+export function isAccordError(e: unknown): e is AccordError {
+  return e instanceof AccordError;
+}
+
+/** Throws VALIDATION_FAILED listing every problem, or returns when there are none. */
+export function assertNoProblems(
+  problems: Problem[],
+  message = 'There is a problem with what was sent.',
+): void {
+  if (problems.length > 0) throw new AccordError('VALIDATION_FAILED', message, problems);
+}

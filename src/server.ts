@@ -1,0 +1,95 @@
+// Listens, and shuts down cleanly: on SIGTERM or SIGINT it stops accepting connections, lets
+// in-flight requests finish, records the stop in the audit log, signs a final checkpoint and
+// closes the database.
+import type { Config } from './config.ts';
+import { describeConfig } from './config.ts';
+import { buildApp } from './app.ts';
+import type { App } from './app.ts';
+import { openServices } from './services.ts';
+import type { Services } from './services.ts';
+
+export interface RunningServer {
+  app: App;
+  services: Services;
+  address: string;
+  /** Lines to show whoever started the server (how to sign in to the demo). */
+  notes: string[];
+  /** Stops the server (idempotent); resolves when the database is closed. */
+  stop(reason?: string): Promise<void>;
+}
+
+export async function startServer(
+  config: Config,
+  opts: { onStarted?: (s: RunningServer) => Promise<void> | void } = {},
+): Promise<RunningServer> {
+  const services = await openServices(config, { actor: 'node', auditConfig: true });
+  const app = await buildApp(services);
+  const address = await app.listen({ port: config.port, host: config.host });
+  await services.audit.recordNow(services.store, {
+    orgId: null,
+    actor: 'node',
+    action: 'node.start',
+    target: `node:${services.keys.keyId}`,
+    outcome: 'ok',
+    details: {
+      address,
+      pid: process.pid,
+      node: process.version,
+      hasher: services.audit.hasher.kind,
+      config: describeConfig(config),
+    },
+  });
+
+  // Sign unsigned entries every checkpointIntervalMs, so a quiet log is never long unsigned.
+  const timer = setInterval(() => {
+    if (services.audit.hasUnsignedEntries) {
+      services.audit
+        .checkpoint()
+        .catch((e: unknown) => app.log.error({ err: e }, 'checkpoint failed'));
+    }
+  }, config.checkpointIntervalMs);
+  timer.unref();
+
+  let stopping: Promise<void> | undefined;
+  const server: RunningServer = {
+    app,
+    services,
+    address,
+    notes: [],
+    stop(reason = 'requested') {
+      stopping ??= (async () => {
+        clearInterval(timer);
+        await app.close(); // waits for in-flight requests
+        await services.audit.recordNow(services.store, {
+          orgId: null,
+          actor: 'node',
+          action: 'node.stop',
+          target: `node:${services.keys.keyId}`,
+          outcome: 'ok',
+          details: { reason },
+        });
+        await services.audit.checkpoint();
+        await services.close();
+      })();
+      return stopping;
+    },
+  };
+  await opts.onStarted?.(server);
+  return server;
+}
+
+/** Wires SIGTERM/SIGINT to a clean stop, then exits. */
+export function stopOnSignals(server: RunningServer): void {
+  const onSignal = (signal: NodeJS.Signals): void => {
+    server.app.log.info({ signal }, 'stopping');
+    server.stop(signal).then(
+      () => process.exit(0),
+      (e: unknown) => {
+        server.app.log.error({ err: e }, 'unclean stop');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}

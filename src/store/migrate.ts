@@ -1,0 +1,52 @@
+// Runs the migrations (the same list on both dialects) with Kysely's migrator, which records
+// what ran and holds a lock so two processes never migrate at once.
+import { Migrator } from 'kysely';
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import { AccordError } from '../errors.ts';
+import type { DialectName, Store } from './store.ts';
+import * as m0001 from './migrations/0001_foundation.ts';
+
+type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
+
+/** Every migration in order. Add new ones at the end; never edit one that has shipped. */
+const MIGRATIONS: [string, Up][] = [['0001_foundation', m0001.up]];
+
+class StaticProvider implements MigrationProvider {
+  constructor(private readonly dialect: DialectName) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return Object.fromEntries(
+      MIGRATIONS.map(([name, up]) => [name, { up: (db: Kysely<unknown>) => up(db, this.dialect) }]),
+    );
+  }
+}
+
+export interface MigrationResult {
+  applied: string[];
+  /** Every migration known to this build, applied or not. */
+  known: string[];
+}
+
+/** Names of every migration this build knows, and which of them the database has applied. */
+export async function migrationStatus(store: Store): Promise<{ name: string; applied: boolean }[]> {
+  const migrator = new Migrator({ db: store.db, provider: new StaticProvider(store.dialect) });
+  return (await migrator.getMigrations()).map((m) => ({
+    name: m.name,
+    applied: m.executedAt !== undefined,
+  }));
+}
+
+export async function migrate(store: Store): Promise<MigrationResult> {
+  const migrator = new Migrator({ db: store.db, provider: new StaticProvider(store.dialect) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new AccordError(
+      'MIGRATION_FAILED',
+      `Migration ${failed} failed: ${(error as Error).message}`,
+    );
+  }
+  return {
+    applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
+    known: MIGRATIONS.map(([name]) => name),
+  };
+}

@@ -1,0 +1,185 @@
+// The one store module. SQLite (better-sqlite3, WAL, foreign keys on) is the embedded default;
+// PostgreSQL (pg) is selected by a postgres:// URL. Both are reached through Kysely with the same
+// table types, so repositories are written once. Hot paths that must run at raw-driver speed on
+// SQLite (the audit log, bulk loads) use `tx.sqlite` — only inside a transaction, where Kysely's
+// single SQLite connection is held by us and nothing else can interleave.
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { AccordError } from '../errors.ts';
+import { redactUrl } from '../config.ts';
+import type { DB } from './schema.ts';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/** What repositories receive: the database or a transaction, and which dialect it speaks. */
+export interface Executor {
+  readonly db: Kysely<DB>;
+  readonly dialect: DialectName;
+}
+
+export interface Tx extends Executor {
+  readonly isTransaction: true;
+  /** The raw better-sqlite3 handle, for hot paths; undefined on PostgreSQL. */
+  readonly sqlite: Database.Database | undefined;
+  /** Runs just before COMMIT, inside the transaction (the audit log flushes here). */
+  beforeCommit(key: object, fn: () => Promise<void> | void): void;
+  /** Runs after a successful COMMIT (in-memory caches move forward here). */
+  afterCommit(fn: () => void): void;
+  /** Scratch space for one transaction, keyed by the module that owns it. */
+  readonly local: Map<object, unknown>;
+}
+
+export interface Store extends Executor {
+  readonly isTransaction: false;
+  readonly url: string;
+  /** Runs `fn` in one transaction (BEGIN IMMEDIATE on SQLite). Reuses `outer` when given one. */
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /**
+   * A separate read-only connection for long scans (audit verification, exports) that must not
+   * hold the writer's connection. On PostgreSQL the pool already gives one; `raw` is SQLite only.
+   */
+  reader(): Promise<Reader>;
+}
+
+export interface Reader extends Executor {
+  readonly raw: Database.Database | undefined;
+  close(): Promise<void>;
+}
+
+export type Db = Store | Tx;
+
+/** Runs `fn` in the caller's transaction when there is one, or in a new one. */
+export function inTransaction<T>(db: Db, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.isTransaction ? fn(db) : db.transaction(fn);
+}
+
+class TxImpl implements Tx {
+  readonly isTransaction = true as const;
+  readonly local = new Map<object, unknown>();
+  private readonly before = new Map<object, () => Promise<void> | void>();
+  private readonly after: (() => void)[] = [];
+  constructor(
+    readonly db: Kysely<DB>,
+    readonly dialect: DialectName,
+    readonly sqlite: Database.Database | undefined,
+  ) {}
+  beforeCommit(key: object, fn: () => Promise<void> | void): void {
+    // Keyed, so a module registers its flush once however many times it writes.
+    if (!this.before.has(key)) this.before.set(key, fn);
+  }
+  afterCommit(fn: () => void): void {
+    this.after.push(fn);
+  }
+  async runBeforeCommit(): Promise<void> {
+    // A flush may register further work (e.g. the audit log writing a checkpoint); run to fixpoint.
+    const done = new Set<object>();
+    for (;;) {
+      const next = [...this.before.entries()].find(([k]) => !done.has(k));
+      if (!next) return;
+      done.add(next[0]);
+      await next[1]();
+    }
+  }
+  runAfterCommit(): void {
+    for (const fn of this.after) fn();
+  }
+}
+
+function openSqlite(file: string, readonly = false): { db: Kysely<DB>; raw: Database.Database } {
+  if (file !== ':memory:' && !readonly) fs.mkdirSync(path.dirname(file), { recursive: true });
+  const raw = new Database(file, { readonly, fileMustExist: readonly });
+  if (!readonly) raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 10000');
+  return { db: new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) }), raw };
+}
+
+// Timestamps and 64-bit integers come back from pg as the same JS types SQLite gives us
+// (ISO strings and numbers), so repositories and mappers do not branch on the dialect.
+const pgTypes = new pg.TypeOverrides();
+pgTypes.setTypeParser(20, (v: string) => Number(v)); // int8
+pgTypes.setTypeParser(1184, (v: string) =>
+  new Date(v.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString(),
+);
+
+export function openStore(url: string): Store {
+  let db: Kysely<DB>;
+  let raw: Database.Database | undefined;
+  let dialect: DialectName;
+  let pool: pg.Pool | undefined;
+  if (url.startsWith('sqlite:')) {
+    dialect = 'sqlite';
+    ({ db, raw } = openSqlite(url.slice('sqlite:'.length)));
+  } else {
+    dialect = 'postgres';
+    pool = new pg.Pool({ connectionString: url, max: 10, types: pgTypes });
+    // An idle client that loses its server must not crash the process.
+    pool.on('error', () => undefined);
+    db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  }
+  const sqliteRaw = raw;
+
+  const store: Store = {
+    isTransaction: false,
+    db,
+    dialect,
+    url,
+    async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+      if (dialect === 'sqlite') {
+        // BEGIN IMMEDIATE takes the write lock up front, so two processes on one file queue on
+        // busy_timeout instead of failing when a read transaction tries to become a writer.
+        return db.connection().execute(async (conn) => {
+          const tx = new TxImpl(conn, dialect, sqliteRaw);
+          await sql`begin immediate`.execute(conn);
+          let result: T;
+          try {
+            result = await fn(tx);
+            await tx.runBeforeCommit();
+            await sql`commit`.execute(conn);
+          } catch (e) {
+            await sql`rollback`.execute(conn).catch(() => undefined);
+            throw e;
+          }
+          tx.runAfterCommit();
+          return result;
+        });
+      }
+      let txRef: TxImpl | undefined;
+      const result = await db.transaction().execute(async (trx) => {
+        const tx = new TxImpl(trx, dialect, undefined);
+        txRef = tx;
+        const r = await fn(tx);
+        await tx.runBeforeCommit();
+        return r;
+      });
+      txRef?.runAfterCommit();
+      return result;
+    },
+    async ping() {
+      try {
+        await sql`select 1`.execute(db);
+      } catch (e) {
+        throw new AccordError(
+          'DATABASE_UNAVAILABLE',
+          `The database at ${redactUrl(url)} cannot be reached: ${(e as Error).message}`,
+        );
+      }
+    },
+    async close() {
+      await db.destroy();
+    },
+    async reader() {
+      if (dialect === 'postgres')
+        return { db, dialect, raw: undefined, close: async () => undefined };
+      const r = openSqlite(url.slice('sqlite:'.length), true);
+      return { db: r.db, dialect, raw: r.raw, close: () => r.db.destroy() };
+    },
+  };
+  return store;
+}

@@ -1,0 +1,77 @@
+// Web security: Content-Security-Policy with a fresh nonce per request (helmet), and CSRF
+// protection on every state-changing form. The CSRF secret lives in an HttpOnly, SameSite=Strict
+// cookie and each token is bound to the session, so a token from one session is useless in
+// another. The JSON API is exempt: it takes bearer tokens only, never cookies.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import helmet from '@fastify/helmet';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import type { Config } from '../config.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The server-side session id once signed in ('' before). Binds CSRF tokens to the session. */
+    sessionKey: string;
+  }
+  interface FastifyContextConfig {
+    /** Set false on routes that authenticate by other means (signed webhooks). */
+    csrf?: boolean;
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function csrfExempt(req: FastifyRequest): boolean {
+  return req.url.startsWith('/api/') || req.routeOptions.config?.csrf === false;
+}
+
+export async function registerWebSecurity(
+  app: FastifyInstance,
+  config: Config,
+  formSecret: Buffer,
+): Promise<void> {
+  await app.register(helmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        ...(config.secureCookies ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    hsts: config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'same-origin' },
+  });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
+  app.decorateRequest('sessionKey', '');
+  await app.register(csrf, {
+    // __Host- cookies are only accepted over HTTPS, from this host, for the whole site.
+    cookieKey: config.secureCookies ? '__Host-accord-csrf' : 'accord-csrf',
+    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: config.secureCookies },
+    getUserInfo: (req: FastifyRequest) => req.sessionKey,
+    csrfOpts: { hmacKey: formSecret },
+    getToken: (req: FastifyRequest) => {
+      const body = req.body as Record<string, unknown> | undefined;
+      const fromBody = body && typeof body === 'object' ? body._csrf : undefined;
+      return typeof fromBody === 'string'
+        ? fromBody
+        : (req.headers['x-csrf-token'] as string | undefined);
+    },
+  });
+  // Every unsafe request to a page route is checked: no route can forget to opt in.
+  app.addHook('preHandler', (req, reply, done) => {
+    if (!UNSAFE.has(req.method) || csrfExempt(req)) return done();
+    app.csrfProtection(req, reply, done);
+  });
+}
