@@ -44,6 +44,11 @@ export interface Store extends Executor {
    * hold the writer's connection. On PostgreSQL the pool already gives one; `raw` is SQLite only.
    */
   reader(): Promise<Reader>;
+  /**
+   * A shared read-only SQLite connection for hot reads of committed data (audit proofs, policy
+   * look-ups) at driver speed, without queueing behind the writer. Undefined on PostgreSQL.
+   */
+  fastReader(): Database.Database | undefined;
 }
 
 export interface Reader extends Executor {
@@ -124,6 +129,7 @@ export function openStore(url: string): Store {
     db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   }
   const sqliteRaw = raw;
+  let fast: Database.Database | undefined;
 
   const store: Store = {
     isTransaction: false,
@@ -172,7 +178,16 @@ export function openStore(url: string): Store {
       }
     },
     async close() {
+      fast?.close();
+      fast = undefined;
       await db.destroy();
+    },
+    fastReader() {
+      if (dialect !== 'sqlite') return undefined;
+      const file = url.slice('sqlite:'.length);
+      if (file === ':memory:') return undefined;
+      fast ??= openSqlite(file, true).raw;
+      return fast;
     },
     async reader() {
       if (dialect === 'postgres')

@@ -100,7 +100,7 @@ forEachDialect('accord CLI', (dialect) => {
     assert.equal(accord(['audit', 'checkpoint'], env).code, 0);
     const store = openStore(db.url);
     await withoutAppendOnly(store, async () => {
-      await sql`update audit_entry set entry = replace(entry, '"ok"', '"refused"'), outcome = 'refused' where seq = 2`.execute(
+      await sql`update audit_entry set entry = replace(entry, '"ok"', '"refused"') where seq = 2`.execute(
         store.db,
       );
     });

@@ -83,18 +83,7 @@ forEachDialect('store', (dialect) => {
         .execute();
       await tx.db
         .insertInto('audit_entry')
-        .values({
-          seq: 0,
-          at,
-          org_id: null,
-          actor: 'a',
-          action: 'b',
-          target: null,
-          purpose: null,
-          outcome: 'ok',
-          entry: '{}',
-          leaf_hash: Buffer.alloc(32),
-        })
+        .values({ seq: 0, entry: '{"actor":"a"}', leaf_hash: Buffer.alloc(32) })
         .execute();
       await tx.db
         .insertInto('audit_tile')
@@ -103,7 +92,7 @@ forEachDialect('store', (dialect) => {
     });
     for (const table of ['audit_entry', 'audit_tile', 'audit_checkpoint']) {
       await assert.rejects(
-        sql`update ${sql.id(table)} set ${sql.id(table === 'audit_tile' ? 'level' : table === 'audit_entry' ? 'actor' : 'key_id')} = ${table === 'audit_tile' ? 9 : 'x'}`.execute(
+        sql`update ${sql.id(table)} set ${sql.id(table === 'audit_tile' ? 'level' : table === 'audit_entry' ? 'entry' : 'key_id')} = ${table === 'audit_tile' ? 9 : table === 'audit_entry' ? '{"actor":"b"}' : 'x'}`.execute(
           t.store.db,
         ),
         /append-only/,

@@ -3,8 +3,13 @@
 // else goes through Kysely so it runs unchanged on PostgreSQL.
 import type Database from 'better-sqlite3';
 import { sql } from 'kysely';
-import type { Executor, Tx } from '../../store/store.ts';
-import type { AuditEntryTable, AuditTileTable, AuditCheckpointTable } from './audit.table.ts';
+import type { Executor, Store, Tx } from '../../store/store.ts';
+import type {
+  AuditTileTable,
+  AuditCheckpointTable,
+  AuditEntryRow,
+  NewAuditEntry,
+} from './audit.table.ts';
 import type { AuditFilter } from './audit.types.ts';
 import { TILE_BYTES } from './tree-state.ts';
 
@@ -32,9 +37,7 @@ function stmts(raw: Database.Database): SqliteStatements {
   let s = statements.get(raw);
   if (!s) {
     s = {
-      insertEntry: raw.prepare(
-        'insert into audit_entry (seq, at, org_id, actor, action, target, purpose, outcome, entry, leaf_hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
+      insertEntry: raw.prepare('insert into audit_entry (seq, entry, leaf_hash) values (?, ?, ?)'),
       insertTile: raw.prepare('insert into audit_tile (level, idx, hashes) values (?, ?, ?)'),
       tail: raw.prepare('select coalesce(max(seq) + 1, 0) as n from audit_entry').pluck(),
       tile: raw.prepare('select hashes from audit_tile where level = ? and idx = ?').pluck(),
@@ -44,9 +47,33 @@ function stmts(raw: Database.Database): SqliteStatements {
   return s;
 }
 
+/** Prepared statements on the store's read-only connection, for proofs. */
+interface FastReads {
+  /** The hashed text of one entry (what a proof needs). */
+  entry: Database.Statement;
+  latestCheckpoint: Database.Statement;
+}
+const fastReads = new WeakMap<Database.Database, FastReads>();
+
+function fastOf(ex: Executor | Tx): { raw: Database.Database; s: FastReads } | undefined {
+  const raw = 'fastReader' in ex ? (ex as Store).fastReader() : undefined;
+  if (!raw) return undefined;
+  let s = fastReads.get(raw);
+  if (!s) {
+    s = {
+      entry: raw.prepare('select entry from audit_entry where seq = ?').pluck(),
+      latestCheckpoint: raw.prepare('select * from audit_checkpoint order by size desc limit 1'),
+    };
+    fastReads.set(raw, s);
+  }
+  return { raw, s };
+}
+
 /** The number of entries (the next seq). */
 export async function tailSize(ex: Executor | Tx): Promise<number> {
   if ('sqlite' in ex && ex.sqlite) return stmts(ex.sqlite).tail.get() as number;
+  const fast = fastOf(ex);
+  if (fast) return stmts(fast.raw).tail.get() as number;
   const r = await ex.db
     .selectFrom('audit_entry')
     .select(sql<number>`coalesce(max(seq) + 1, 0)`.as('n'))
@@ -54,22 +81,10 @@ export async function tailSize(ex: Executor | Tx): Promise<number> {
   return Number(r.n);
 }
 
-export async function insertEntries(tx: Tx, rows: AuditEntryTable[]): Promise<void> {
+export async function insertEntries(tx: Tx, rows: NewAuditEntry[]): Promise<void> {
   if (tx.sqlite) {
     const ins = stmts(tx.sqlite).insertEntry;
-    for (const r of rows)
-      ins.run(
-        r.seq,
-        r.at,
-        r.org_id,
-        r.actor,
-        r.action,
-        r.target,
-        r.purpose,
-        r.outcome,
-        r.entry,
-        r.leaf_hash,
-      );
+    for (const r of rows) ins.run(r.seq, r.entry, r.leaf_hash);
     return;
   }
   for (let i = 0; i < rows.length; i += 1000) {
@@ -97,6 +112,8 @@ export async function getTile(
 ): Promise<Buffer | undefined> {
   if ('sqlite' in ex && ex.sqlite)
     return stmts(ex.sqlite).tile.get(level, idx) as Buffer | undefined;
+  const fast = fastOf(ex);
+  if (fast) return stmts(fast.raw).tile.get(level, idx) as Buffer | undefined;
   const r = await ex.db
     .selectFrom('audit_tile')
     .select('hashes')
@@ -162,32 +179,47 @@ export async function entryTexts(
 }
 
 /**
- * Every entry in seq order, in keyset pages, for verification (memory stays flat). With a raw
- * SQLite connection the pages come from one prepared statement, at driver speed.
+ * The entries with seq in [from, to), in order, by one range scan (the primary key). With a raw
+ * SQLite connection this runs at driver speed; verification reads the whole log this way.
  */
-export async function* entryBatches(
+export async function entryRange(
   ex: Executor,
   raw: Database.Database | undefined,
-  batch: number,
-): AsyncGenerator<{ seqs: number[]; entries: string[] }> {
-  const page = raw
-    ?.prepare('select seq, entry from audit_entry where seq > ? order by seq limit ?')
-    .raw();
-  let after = -1;
-  for (;;) {
-    const rows = page
-      ? (page.all(after, batch) as [number, string][]).map(([seq, entry]) => ({ seq, entry }))
-      : await ex.db
-          .selectFrom('audit_entry')
-          .select(['seq', 'entry'])
-          .where('seq', '>', after)
-          .orderBy('seq')
-          .limit(batch)
-          .execute();
-    if (rows.length === 0) return;
-    after = rows[rows.length - 1]!.seq;
-    yield { seqs: rows.map((r) => r.seq), entries: rows.map((r) => r.entry) };
+  from: number,
+  to: number,
+): Promise<string[]> {
+  if (raw) {
+    let s = rangeStatements.get(raw);
+    if (!s)
+      rangeStatements.set(
+        raw,
+        (s = raw
+          .prepare('select entry from audit_entry where seq >= ? and seq < ? order by seq')
+          .pluck()),
+      );
+    return s.all(from, to) as string[];
   }
+  const rows = await ex.db
+    .selectFrom('audit_entry')
+    .select('entry')
+    .where('seq', '>=', from)
+    .where('seq', '<', to)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => r.entry);
+}
+const rangeStatements = new WeakMap<Database.Database, Database.Statement>();
+
+/** The seq numbers present in [from, to), to find a gap. */
+export async function seqsIn(ex: Executor, from: number, to: number): Promise<number[]> {
+  const rows = await ex.db
+    .selectFrom('audit_entry')
+    .select('seq')
+    .where('seq', '>=', from)
+    .where('seq', '<', to)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => r.seq);
 }
 
 /** Entries with their stored leaf hashes, for pinpointing an altered entry in a range. */
@@ -205,31 +237,13 @@ export async function entriesWithLeaves(
     .execute();
 }
 
-/** The first entry whose indexed columns disagree with its hashed JSON (edited in place). */
-export async function firstColumnMismatch(ex: Executor): Promise<number | null> {
-  const q =
-    ex.dialect === 'sqlite'
-      ? sql<{ seq: number }>`select seq from audit_entry where
-          json_extract(entry, '$.seq') is not seq or json_extract(entry, '$.at') is not at
-          or json_extract(entry, '$.org') is not org_id or json_extract(entry, '$.actor') is not actor
-          or json_extract(entry, '$.action') is not action or json_extract(entry, '$.target') is not target
-          or json_extract(entry, '$.purpose') is not purpose or json_extract(entry, '$.outcome') is not outcome
-          order by seq limit 1`
-      : sql<{ seq: number }>`select seq from audit_entry, lateral (select entry::jsonb as j) e where
-          (j->>'seq')::bigint is distinct from seq or (j->>'at')::timestamptz is distinct from at
-          or j->>'org' is distinct from org_id or j->>'actor' is distinct from actor
-          or j->>'action' is distinct from action or j->>'target' is distinct from target
-          or j->>'purpose' is distinct from purpose or j->>'outcome' is distinct from outcome
-          order by seq limit 1`;
-  const r = await q.execute(ex.db);
-  return r.rows[0] ? Number(r.rows[0].seq) : null;
-}
-
 export async function insertCheckpoint(tx: Tx, cp: AuditCheckpointTable): Promise<void> {
   await tx.db.insertInto('audit_checkpoint').values(cp).execute();
 }
 
 export async function latestCheckpoint(ex: Executor): Promise<AuditCheckpointTable | undefined> {
+  const fast = fastOf(ex);
+  if (fast) return fast.s.latestCheckpoint.get() as AuditCheckpointTable | undefined;
   return ex.db
     .selectFrom('audit_checkpoint')
     .selectAll()
@@ -255,17 +269,29 @@ export async function allCheckpoints(ex: Executor): Promise<AuditCheckpointTable
   return ex.db.selectFrom('audit_checkpoint').selectAll().orderBy('size').execute();
 }
 
+/** The hashed text of entry `seq`, or undefined. */
+export async function entryText(ex: Executor, seq: number): Promise<string | undefined> {
+  const fast = fastOf(ex);
+  if (fast) return fast.s.entry.get(seq) as string | undefined;
+  const r = await ex.db
+    .selectFrom('audit_entry')
+    .select('entry')
+    .where('seq', '=', seq)
+    .executeTakeFirst();
+  return r?.entry;
+}
+
 export async function getEntryRow(
   ex: Executor,
   seq: number,
-): Promise<Omit<AuditEntryTable, 'leaf_hash'> | undefined> {
+): Promise<Omit<AuditEntryRow, 'leaf_hash'> | undefined> {
   return ex.db.selectFrom('audit_entry').select(COLUMNS).where('seq', '=', seq).executeTakeFirst();
 }
 
 export async function listEntryRows(
   ex: Executor,
   f: AuditFilter,
-): Promise<Omit<AuditEntryTable, 'leaf_hash'>[]> {
+): Promise<Omit<AuditEntryRow, 'leaf_hash'>[]> {
   let q = ex.db.selectFrom('audit_entry').select(COLUMNS);
   if (f.orgId !== undefined)
     q = f.orgId === null ? q.where('org_id', 'is', null) : q.where('org_id', '=', f.orgId);

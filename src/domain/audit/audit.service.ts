@@ -10,7 +10,7 @@ import type { NodeKeys } from '../node/node-keys.ts';
 import { HASH_SIZE, hasher } from './hasher.ts';
 import type { Hasher } from './hasher.ts';
 import * as repo from './audit.repository.ts';
-import type { AuditCheckpointTable, AuditEntryTable } from './audit.table.ts';
+import type { AuditCheckpointTable, NewAuditEntry } from './audit.table.ts';
 import type { AuditEntry, AuditEvent, AuditFilter, Checkpoint } from './audit.types.ts';
 import { TreeState } from './tree-state.ts';
 
@@ -38,7 +38,7 @@ export function toCheckpoint(row: AuditCheckpointTable): Checkpoint {
   };
 }
 
-export function toEntry(row: Pick<AuditEntryTable, 'entry'>): AuditEntry {
+export function toEntry(row: { entry: string }): AuditEntry {
   const e = JSON.parse(row.entry) as {
     seq: number;
     at: string;
@@ -70,8 +70,8 @@ interface Pending {
 
 export class AuditLog {
   private state: TreeState | undefined;
-  private lastCheckpointSize = -1;
-  private lastCheckpointAt: string | undefined;
+  /** The newest checkpoint this process has written or seen (others may have written newer). */
+  private lastCp: Checkpoint | undefined;
   private readonly now: () => Date;
   readonly hasher: Hasher;
 
@@ -103,13 +103,18 @@ export class AuditLog {
     await inTransaction(db, async (tx) => this.record(tx, event));
   }
 
+  /** The committed tree edge as this process last saw it (may be behind other writers). */
+  get edge(): TreeState | undefined {
+    return this.state;
+  }
+
   /** The number of entries, as this process last saw it (cheap: for metrics). */
   get knownSize(): number {
     return this.state?.size ?? 0;
   }
 
   get lastCheckpointTime(): string | undefined {
-    return this.lastCheckpointAt;
+    return this.lastCp?.at;
   }
 
   /**
@@ -135,8 +140,7 @@ export class AuditLog {
     }
     const state = TreeState.fromBottoms(size, bottoms, this.hasher);
     const cp = await repo.latestCheckpoint(ex);
-    this.lastCheckpointSize = cp?.size ?? -1;
-    this.lastCheckpointAt = cp?.at;
+    this.lastCp = cp && toCheckpoint(cp);
     this.state = state;
     return state;
   }
@@ -151,56 +155,41 @@ export class AuditLog {
     const next = (p.base ?? (await this.current(tx))).clone();
     p.base = next;
     const first = next.size;
-    const rows = pending.map(({ at, event }, i) => {
-      const seq = first + i;
-      const row = {
-        seq,
+    const entries = pending.map(({ at, event }, i) =>
+      JSON.stringify({
+        v: 1,
+        seq: first + i,
         at,
-        org_id: event.orgId,
+        org: event.orgId,
         actor: event.actor,
         action: event.action,
         target: event.target ?? null,
         purpose: event.purpose ?? null,
         outcome: event.outcome,
-      };
-      const entry = JSON.stringify({
-        v: 1,
-        seq,
-        at,
-        org: row.org_id,
-        actor: row.actor,
-        action: row.action,
-        target: row.target,
-        purpose: row.purpose,
-        outcome: row.outcome,
         details: event.details ?? {},
-      });
-      return { ...row, entry };
-    });
-    const leaves = Buffer.allocUnsafe(rows.length * HASH_SIZE);
-    this.hasher.hashLeaves(
-      rows.map((r) => r.entry),
-      leaves,
+      }),
     );
-    const withLeaves: AuditEntryTable[] = rows.map((r, i) => ({
-      ...r,
+    const leaves = Buffer.allocUnsafe(entries.length * HASH_SIZE);
+    this.hasher.hashLeaves(entries, leaves);
+    const rows: NewAuditEntry[] = entries.map((entry, i) => ({
+      seq: first + i,
+      entry,
       leaf_hash: leaves.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE),
     }));
     const tiles = next.append(leaves);
-    await repo.insertEntries(tx, withLeaves);
+    await repo.insertEntries(tx, rows);
     await repo.insertTiles(
       tx,
       tiles.map((t) => ({ level: t.level, idx: t.index, hashes: t.hashes })),
     );
     let cp: AuditCheckpointTable | undefined;
-    if (next.size - Math.max(this.lastCheckpointSize, 0) >= this.opts.checkpointEvery) {
+    if (next.size - (this.lastCp?.size ?? 0) >= this.opts.checkpointEvery) {
       cp = await this.writeCheckpoint(tx, next);
     }
     tx.afterCommit(() => {
       if (!this.state || next.size > this.state.size) this.state = next;
       if (cp) {
-        this.lastCheckpointSize = cp.size;
-        this.lastCheckpointAt = cp.at;
+        this.lastCp = toCheckpoint(cp);
       }
     });
   }
@@ -235,8 +224,7 @@ export class AuditLog {
       if (latest && latest.size === state.size) return toCheckpoint(latest);
       const row = await this.writeCheckpoint(tx, state);
       tx.afterCommit(() => {
-        this.lastCheckpointSize = row.size;
-        this.lastCheckpointAt = row.at;
+        this.lastCp = toCheckpoint(row);
       });
       return toCheckpoint(row);
     });
@@ -244,7 +232,12 @@ export class AuditLog {
 
   /** Whether entries have been appended since the last checkpoint (for the periodic timer). */
   get hasUnsignedEntries(): boolean {
-    return this.state !== undefined && this.state.size > Math.max(this.lastCheckpointSize, 0);
+    return this.state !== undefined && this.state.size > (this.lastCp?.size ?? 0);
+  }
+
+  /** The newest checkpoint known to this process, without a database read (may be stale). */
+  get knownCheckpoint(): Checkpoint | undefined {
+    return this.lastCp;
   }
 
   async latestCheckpoint(): Promise<Checkpoint | undefined> {

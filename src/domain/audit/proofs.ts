@@ -20,7 +20,7 @@ import type { NodeId, Range } from './merkle.ts';
 import type { TreeState } from './tree-state.ts';
 
 // Full tiles never change, so a small cache of recently read ones is always valid.
-const TILE_CACHE_SIZE = 256;
+const TILE_CACHE_SIZE = 1024; // 16 MiB at most
 const tileCache = new WeakMap<Store, Map<string, Buffer>>();
 
 async function tile(store: Store, level: number, index: number): Promise<Buffer> {
@@ -54,26 +54,37 @@ async function fetchNodes(
   return out;
 }
 
-async function hashRanges(log: AuditLog, ranges: Range[]): Promise<Buffer[]> {
-  const state = await log.current(log.store);
+async function hashRanges(log: AuditLog, ranges: Range[], treeSize: number): Promise<Buffer[]> {
+  // Nodes complete in a tree of treeSize are complete in any larger one, so the edge this
+  // process already holds will do unless it is older than the checkpoint.
+  const state = log.edge && log.edge.size >= treeSize ? log.edge : await log.current(log.store);
   const nodes = await fetchNodes(log.store, state, nodesFor(ranges));
   return rangeHashes(ranges, (n) => nodes.get(nodeKey(n)) as Buffer, log.hasher);
 }
 
-/** Proof that entry `seq` is in the tree of the latest signed checkpoint (signing one if needed). */
+/**
+ * Proof that entry `seq` is in the tree of a signed checkpoint: the newest this process knows
+ * that covers it, or a new one when none does. The leaf hash comes from the tree itself (what the
+ * checkpoint committed to), so an entry edited since would no longer match it.
+ */
 export async function inclusionProof(log: AuditLog, seq: number): Promise<InclusionProof> {
-  const row = await repo.getEntryRow(log.store, seq);
-  if (!row) throw new AccordError('AUDIT_NO_SUCH_ENTRY', `There is no audit entry ${seq}.`);
-  let cp = await log.latestCheckpoint();
-  if (!cp || cp.size <= seq) cp = await log.checkpoint();
+  let cp = log.knownCheckpoint;
+  if (!cp || cp.size <= seq) cp = await log.latestCheckpoint();
+  if (!cp || cp.size <= seq) {
+    if (seq >= (await log.size()))
+      throw new AccordError('AUDIT_NO_SUCH_ENTRY', `There is no audit entry ${seq}.`);
+    cp = await log.checkpoint();
+  }
   if (!cp) throw new AccordError('AUDIT_NO_SUCH_ENTRY', `There is no audit entry ${seq}.`);
-  const path = await hashRanges(log, inclusionRanges(seq, cp.size));
-  const leaf = Buffer.allocUnsafe(HASH_SIZE);
-  log.hasher.hashLeaves([row.entry], leaf);
+  const [leaf, ...path] = await hashRanges(
+    log,
+    [[seq, seq + 1], ...inclusionRanges(seq, cp.size)],
+    cp.size,
+  );
   return {
     seq,
     treeSize: cp.size,
-    leafHash: leaf.toString('hex'),
+    leafHash: (leaf as Buffer).toString('hex'),
     path: path.map((p) => p.toString('hex')),
     checkpoint: cp,
   };
@@ -99,11 +110,11 @@ export async function consistencyProof(
     );
   }
   const ranges: Range[] = first === second ? [] : consistencyRanges(first, second);
-  const [firstRoot, secondRoot, ...path] = await hashRanges(log, [
-    [0, first],
-    [0, second],
-    ...ranges,
-  ]);
+  const [firstRoot, secondRoot, ...path] = await hashRanges(
+    log,
+    [[0, first], [0, second], ...ranges],
+    second,
+  );
   return {
     first,
     second,

@@ -1,4 +1,5 @@
 // Foundation: node settings and the append-only audit log.
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { columns } from '../columns.ts';
 import type { DialectName } from '../store.ts';
@@ -13,19 +14,33 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('updated_at', c.time, (col) => col.notNull())
     .execute();
 
-  await db.schema
+  // The hashed JSON is the entry; the columns queries filter on are generated from it by the
+  // database, so they can never disagree with what the Merkle tree commits to.
+  const field = (name: string) =>
+    dialect === 'sqlite'
+      ? sql`json_extract(entry, ${sql.lit(`$.${name}`)})`
+      : sql`(entry::jsonb ->> ${sql.lit(name)})`;
+  let table = db.schema
     .createTable('audit_entry')
     .addColumn('seq', c.bigint, (col) => col.primaryKey())
-    .addColumn('at', c.time, (col) => col.notNull())
-    .addColumn('org_id', 'text')
-    .addColumn('actor', 'text', (col) => col.notNull())
-    .addColumn('action', 'text', (col) => col.notNull())
-    .addColumn('target', 'text')
-    .addColumn('purpose', 'text')
-    .addColumn('outcome', 'text', (col) => col.notNull())
     .addColumn('entry', 'text', (col) => col.notNull())
-    .addColumn('leaf_hash', c.bytes, (col) => col.notNull())
-    .execute();
+    .addColumn('leaf_hash', c.bytes, (col) => col.notNull());
+  for (const [column, name] of [
+    ['at', 'at'],
+    ['org_id', 'org'],
+    ['actor', 'actor'],
+    ['action', 'action'],
+    ['target', 'target'],
+    ['purpose', 'purpose'],
+    ['outcome', 'outcome'],
+  ] as const) {
+    table = table.addColumn(column, 'text', (col) =>
+      dialect === 'sqlite'
+        ? col.generatedAlwaysAs(field(name))
+        : col.generatedAlwaysAs(field(name)).stored(),
+    );
+  }
+  await table.execute();
   await db.schema
     .createIndex('audit_entry_org_seq')
     .on('audit_entry')
