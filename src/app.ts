@@ -10,6 +10,11 @@ import { registerErrorHandling } from './http/errors.ts';
 import { registerMetrics } from './http/metrics.ts';
 import { systemRoutes } from './http/api/system.routes.ts';
 import { auditRoutes } from './http/api/audit.routes.ts';
+import { peopleRoutes } from './http/api/people.routes.ts';
+import { rolesRoutes } from './http/api/roles.routes.ts';
+import { trainingRoutes } from './http/api/training.routes.ts';
+import { tokensRoutes } from './http/api/tokens.routes.ts';
+import { registerAuth } from './http/auth.ts';
 import { registerAssets } from './web/assets.ts';
 import { registerPages } from './web/render.ts';
 import { registerWebSecurity } from './web/security.ts';
@@ -54,11 +59,16 @@ export async function buildApp(services: Services): Promise<App> {
   registerErrorHandling(app);
   registerMetrics(app, services);
   await registerWebSecurity(app, config, services.formSecret);
+  await registerAuth(app, services);
   await registerAssets(app);
   registerPages(app, [() => ({ demo: config.demo, navigation: [] })]);
 
   await app.register(systemRoutes(services));
   await app.register(auditRoutes(services), { prefix: '/api/audit' });
+  await app.register(peopleRoutes(services), { prefix: '/api' });
+  await app.register(rolesRoutes(services), { prefix: '/api' });
+  await app.register(trainingRoutes(services), { prefix: '/api' });
+  await app.register(tokensRoutes(services), { prefix: '/api' });
   await app.register(startPages(services));
   return app;
 }

@@ -21,6 +21,15 @@ export interface Config {
   readonly secureCookies: boolean;
   /** Public base URL of this node (links, federation); defaults from host and port. */
   readonly publicUrl: string;
+  /** A session ends after this many minutes without a request… */
+  readonly sessionIdleMinutes: number;
+  /** …and after this many hours whatever happens. */
+  readonly sessionMaxHours: number;
+  /** Failed sign-in attempts before an account is locked, and for how long. */
+  readonly lockoutAttempts: number;
+  readonly lockoutMinutes: number;
+  /** API requests allowed per minute per client. */
+  readonly apiRateLimit: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -110,6 +119,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     checkpointIntervalMs: int(env, 'ACCORD_CHECKPOINT_MS', 10_000, 100, 86_400_000),
     secureCookies,
     publicUrl: publicUrl.replace(/\/$/, ''),
+    sessionIdleMinutes: int(env, 'ACCORD_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
+    sessionMaxHours: int(env, 'ACCORD_SESSION_MAX_HOURS', 12, 1, 24 * 7),
+    lockoutAttempts: int(env, 'ACCORD_LOCKOUT_ATTEMPTS', 5, 1, 100),
+    lockoutMinutes: int(env, 'ACCORD_LOCKOUT_MINUTES', 15, 1, 24 * 60),
+    apiRateLimit: int(env, 'ACCORD_API_RATE_LIMIT', 6000, 10, 10_000_000),
   });
 }
 
@@ -133,5 +147,10 @@ export function describeConfig(config: Config): Record<string, string | number |
     checkpointIntervalMs: config.checkpointIntervalMs,
     secureCookies: config.secureCookies,
     publicUrl: config.publicUrl,
+    sessionIdleMinutes: config.sessionIdleMinutes,
+    sessionMaxHours: config.sessionMaxHours,
+    lockoutAttempts: config.lockoutAttempts,
+    lockoutMinutes: config.lockoutMinutes,
+    apiRateLimit: config.apiRateLimit,
   };
 }

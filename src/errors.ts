@@ -15,6 +15,47 @@ export const ERRORS = {
   // Security
   UNAUTHENTICATED: { status: 401, exit: 6, message: 'Sign in first.' },
   FORBIDDEN: { status: 403, exit: 6, message: 'You are not allowed to do that.' },
+  SECOND_FACTOR_REQUIRED: {
+    status: 403,
+    exit: 6,
+    message: 'Sign in with your second factor first.',
+  },
+  TRAINING_LAPSED: {
+    status: 403,
+    exit: 6,
+    message: 'Your mandatory training is not current, so you cannot reach personal data.',
+  },
+  INVALID_CREDENTIALS: {
+    status: 401,
+    exit: 6,
+    message: 'Enter a correct email address and password.',
+  },
+  ACCOUNT_LOCKED: {
+    status: 423,
+    exit: 6,
+    message: 'This account is locked after too many failed attempts. Try again later.',
+  },
+  CODE_INVALID: {
+    status: 401,
+    exit: 6,
+    message: 'Enter the current 6-digit code from your authenticator app.',
+  },
+  SESSION_EXPIRED: { status: 401, exit: 6, message: 'Your session has ended. Sign in again.' },
+  LINK_INVALID: {
+    status: 410,
+    exit: 6,
+    message: 'This link has expired or has already been used. Ask an administrator for a new one.',
+  },
+  SSO_FAILED: {
+    status: 401,
+    exit: 6,
+    message: 'Single sign-on did not complete. Try again or sign in with your password.',
+  },
+  SOD_CONFLICT: {
+    status: 409,
+    exit: 4,
+    message: 'That combination is forbidden by a segregation-of-duties rule.',
+  },
   CSRF_INVALID: {
     status: 403,
     exit: 6,

@@ -9,14 +9,36 @@ import type { NodeKeys } from './domain/node/node-keys.ts';
 import { loadOrCreateSecret } from './domain/node/node-secret.ts';
 import * as settings from './domain/node/node-settings.ts';
 import { migrate } from './store/migrate.ts';
+import type { DomainContext } from './domain/context.ts';
+import { loadSecretBox } from './domain/node/secret-box.ts';
+import { OrgService } from './domain/org/org.service.ts';
+import { PeopleService } from './domain/identity/people.service.ts';
+import { SignInService } from './domain/identity/signin.service.ts';
+import { TokensService } from './domain/identity/tokens.service.ts';
+import { ActorResolver } from './domain/identity/actors.ts';
+import { AccessService } from './domain/policy/access.service.ts';
+import { AuditReader } from './domain/audit/audit-reader.service.ts';
+import { DutiesService } from './domain/roles/duties.service.ts';
+import { RolesService } from './domain/roles/roles.service.ts';
+import { TrainingService } from './domain/training/training.service.ts';
 import { openStore } from './store/store.ts';
 import type { Store } from './store/store.ts';
 
-export interface Services {
+export interface Services extends DomainContext {
   readonly config: Config;
   readonly store: Store;
   readonly keys: NodeKeys;
   readonly audit: AuditLog;
+  readonly orgs: OrgService;
+  readonly people: PeopleService;
+  readonly roles: RolesService;
+  readonly duties: DutiesService;
+  readonly training: TrainingService;
+  readonly signIn: SignInService;
+  readonly tokens: TokensService;
+  readonly actors: ActorResolver;
+  readonly access: AccessService;
+  readonly auditReader: AuditReader;
   /** Secret for HMACs that bind forms to sessions. */
   readonly formSecret: Buffer;
   readonly clock: () => Date;
@@ -88,12 +110,31 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
         }
       }
     });
+    const ctx: DomainContext = { config, store, audit, clock, box: loadSecretBox(config.dataDir) };
+    const orgs = new OrgService(ctx);
+    const people = new PeopleService(ctx);
+    const duties = new DutiesService(ctx);
+    const roles = new RolesService(ctx, duties, people);
+    people.useRoles(roles);
+    const training = new TrainingService(ctx, people);
+    orgs.onCreate((db, orgId, by) => duties.seed(db, orgId, by));
+    orgs.onCreate((db, orgId, by) => training.seed(db, orgId, by));
+    const signIn = new SignInService(ctx, roles);
+    const tokens = new TokensService(ctx);
+    const actors = new ActorResolver(ctx, signIn, tokens, roles, training);
     return {
-      config,
-      store,
+      ...ctx,
       keys,
-      audit,
-      clock,
+      orgs,
+      people,
+      roles,
+      duties,
+      training,
+      signIn,
+      tokens,
+      actors,
+      access: new AccessService(ctx),
+      auditReader: new AuditReader(ctx),
       formSecret: loadOrCreateSecret(config.dataDir, 'form-secret'),
       migrationsApplied: migrations.applied,
       close: () => store.close(),

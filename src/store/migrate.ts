@@ -5,11 +5,15 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { AccordError } from '../errors.ts';
 import type { DialectName, Store } from './store.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
+import * as m0002 from './migrations/0002_people.ts';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
 /** Every migration in order. Add new ones at the end; never edit one that has shipped. */
-const MIGRATIONS: [string, Up][] = [['0001_foundation', m0001.up]];
+const MIGRATIONS: [string, Up][] = [
+  ['0001_foundation', m0001.up],
+  ['0002_people', m0002.up],
+];
 
 class StaticProvider implements MigrationProvider {
   constructor(private readonly dialect: DialectName) {}

@@ -3,5 +3,10 @@
 // on PostgreSQL, parsed back to strings), flags are integers 0/1, JSON is text, bytes are Buffers.
 import type { AuditTables } from '../domain/audit/audit.table.ts';
 import type { NodeTables } from '../domain/node/node.table.ts';
+import type { OrgTables } from '../domain/org/org.table.ts';
+import type { IdentityTables } from '../domain/identity/identity.table.ts';
+import type { RolesTables } from '../domain/roles/roles.table.ts';
+import type { TrainingTables } from '../domain/training/training.table.ts';
 
-export interface DB extends AuditTables, NodeTables {}
+export interface DB
+  extends AuditTables, NodeTables, OrgTables, IdentityTables, RolesTables, TrainingTables {}

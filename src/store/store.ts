@@ -7,6 +7,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type {
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { AccordError } from '../errors.ts';
 import { redactUrl } from '../config.ts';
@@ -113,6 +122,22 @@ pgTypes.setTypeParser(1184, (v: string) =>
   new Date(v.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString(),
 );
 
+/** Fails any query made on the store's own Kysely while a transaction runs in the same async context. */
+class OutsideTransactionGuard implements KyselyPlugin {
+  constructor(private readonly inTx: AsyncLocalStorage<true>) {}
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (this.inTx.getStore()) {
+      throw new Error(
+        'A query on the store inside a transaction: use the transaction (tx.db / gate.tx) instead',
+      );
+    }
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
+
 export function openStore(url: string): Store {
   let db: Kysely<DB>;
   let raw: Database.Database | undefined;
@@ -130,42 +155,55 @@ export function openStore(url: string): Store {
   }
   const sqliteRaw = raw;
   let fast: Database.Database | undefined;
+  // Work inside a transaction must use the transaction. On SQLite a query on the store from
+  // inside one would wait forever for the connection the transaction holds; on PostgreSQL it
+  // would read outside the transaction. Both fail at once instead.
+  const inTx = new AsyncLocalStorage<true>();
+  const outside = db.withPlugin(new OutsideTransactionGuard(inTx));
+
+  async function runTransaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    if (dialect === 'sqlite') {
+      // BEGIN IMMEDIATE takes the write lock up front, so two processes on one file queue on
+      // busy_timeout instead of failing when a read transaction tries to become a writer.
+      return db.connection().execute(async (conn) => {
+        const tx = new TxImpl(conn, dialect, sqliteRaw);
+        await sql`begin immediate`.execute(conn);
+        let result: T;
+        try {
+          result = await fn(tx);
+          await tx.runBeforeCommit();
+          await sql`commit`.execute(conn);
+        } catch (e) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw e;
+        }
+        tx.runAfterCommit();
+        return result;
+      });
+    }
+    let txRef: TxImpl | undefined;
+    const result = await db.transaction().execute(async (trx) => {
+      const tx = new TxImpl(trx, dialect, undefined);
+      txRef = tx;
+      const r = await fn(tx);
+      await tx.runBeforeCommit();
+      return r;
+    });
+    txRef?.runAfterCommit();
+    return result;
+  }
 
   const store: Store = {
     isTransaction: false,
-    db,
+    db: outside,
     dialect,
     url,
     async transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-      if (dialect === 'sqlite') {
-        // BEGIN IMMEDIATE takes the write lock up front, so two processes on one file queue on
-        // busy_timeout instead of failing when a read transaction tries to become a writer.
-        return db.connection().execute(async (conn) => {
-          const tx = new TxImpl(conn, dialect, sqliteRaw);
-          await sql`begin immediate`.execute(conn);
-          let result: T;
-          try {
-            result = await fn(tx);
-            await tx.runBeforeCommit();
-            await sql`commit`.execute(conn);
-          } catch (e) {
-            await sql`rollback`.execute(conn).catch(() => undefined);
-            throw e;
-          }
-          tx.runAfterCommit();
-          return result;
-        });
-      }
-      let txRef: TxImpl | undefined;
-      const result = await db.transaction().execute(async (trx) => {
-        const tx = new TxImpl(trx, dialect, undefined);
-        txRef = tx;
-        const r = await fn(tx);
-        await tx.runBeforeCommit();
-        return r;
-      });
-      txRef?.runAfterCommit();
-      return result;
+      if (inTx.getStore())
+        throw new Error(
+          'store.transaction() inside a transaction: pass the transaction (inTransaction) instead',
+        );
+      return inTx.run(true, () => runTransaction(fn));
     },
     async ping() {
       try {
@@ -191,7 +229,7 @@ export function openStore(url: string): Store {
     },
     async reader() {
       if (dialect === 'postgres')
-        return { db, dialect, raw: undefined, close: async () => undefined };
+        return { db: outside, dialect, raw: undefined, close: async () => undefined };
       const r = openSqlite(url.slice('sqlite:'.length), true);
       return { db: r.db, dialect, raw: r.raw, close: () => r.db.destroy() };
     },

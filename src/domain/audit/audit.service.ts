@@ -254,7 +254,7 @@ export class AuditLog {
     return row && toEntry(row);
   }
 
-  async list(filter: AuditFilter): Promise<AuditEntry[]> {
-    return (await repo.listEntryRows(this.store, filter)).map(toEntry);
+  async list(filter: AuditFilter, ex: Executor = this.store): Promise<AuditEntry[]> {
+    return (await repo.listEntryRows(ex, filter)).map(toEntry);
   }
 }

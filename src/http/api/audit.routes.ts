@@ -8,6 +8,19 @@ import type { Services } from '../../services.ts';
 import { AccordError } from '../../errors.ts';
 import { consistencyProof, inclusionProof } from '../../domain/audit/proofs.ts';
 import { ErrorResponse } from '../schemas.ts';
+import { actorOf, errors } from './helpers.ts';
+
+const EntrySchema = Type.Object({
+  seq: Type.Integer(),
+  at: Type.String(),
+  orgId: Type.Union([Type.String(), Type.Null()]),
+  actor: Type.String(),
+  action: Type.String(),
+  target: Type.Union([Type.String(), Type.Null()]),
+  purpose: Type.Union([Type.String(), Type.Null()]),
+  outcome: Type.String(),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
 
 const Hex = Type.String({ pattern: '^[0-9a-f]*$' });
 export const CheckpointSchema = Type.Object({
@@ -25,6 +38,7 @@ export function auditRoutes(services: Services): FastifyPluginAsync {
     app.get(
       '/checkpoint',
       {
+        config: { public: true },
         schema: {
           summary: 'The latest signed checkpoint of the audit log, and the key that signed it',
           tags: ['audit'],
@@ -49,6 +63,7 @@ export function auditRoutes(services: Services): FastifyPluginAsync {
     app.get(
       '/proof/:seq',
       {
+        config: { public: true },
         schema: {
           summary: 'Proof that an audit entry is included in the signed log',
           tags: ['audit'],
@@ -71,6 +86,7 @@ export function auditRoutes(services: Services): FastifyPluginAsync {
     app.get(
       '/consistency',
       {
+        config: { public: true },
         schema: {
           summary: 'Proof that a later tree only appended to an earlier one',
           tags: ['audit'],
@@ -95,6 +111,29 @@ export function auditRoutes(services: Services): FastifyPluginAsync {
           throw new AccordError('AUDIT_BAD_RANGE', 'first must not be larger than second.');
         return consistencyProof(services.audit, req.query.first, req.query.second);
       },
+    );
+
+    app.get(
+      '/entries',
+      {
+        config: { permission: 'audit.read' },
+        schema: {
+          summary: "Your organisation's audit entries, newest first (auditor, DPO, SIRO)",
+          tags: ['audit'],
+          querystring: Type.Object(
+            {
+              actor: Type.Optional(Type.String()),
+              action: Type.Optional(Type.String()),
+              target: Type.Optional(Type.String()),
+              before: Type.Optional(Type.Integer({ minimum: 0 })),
+              limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Array(EntrySchema), ...errors(ErrorResponse) },
+        },
+      },
+      async (req) => services.auditReader.entries(actorOf(req), req.query),
     );
   };
 }

@@ -1,0 +1,114 @@
+// What each action needs: the roles that may perform it, the API-token scope it needs, whether
+// the owner of the resource may do it to themselves, and whether it reaches personal data (and so
+// needs a second factor and current training). Routes name an action; an API route without one
+// refuses to register.
+import type { Role } from './roles.ts';
+
+export interface Permission {
+  roles: readonly Role[];
+  scope: string;
+  /** The person a resource belongs to may do this to it whatever their roles (my account). */
+  self?: boolean;
+  /** Anyone in the organisation may, whatever their roles (the register of who is the DPO). */
+  anyone?: boolean;
+  /** Partner-system tokens may be given this scope. */
+  system?: boolean;
+  /** Reaches personal data: needs a second factor and current mandatory training. */
+  personalData?: boolean;
+  /** Plain words for the decision's reason. */
+  does: string;
+}
+
+const GOVERNANCE: readonly Role[] = ['siro', 'dpo', 'administrator', 'auditor'];
+
+export const PERMISSIONS = {
+  'org.read': {
+    roles: [],
+    anyone: true,
+    scope: 'org:read',
+    system: true,
+    does: 'see the organisation',
+  },
+  'people.read': {
+    roles: GOVERNANCE,
+    scope: 'people:read',
+    self: true,
+    does: 'see the people of the organisation',
+  },
+  'people.manage': {
+    roles: ['administrator'],
+    scope: 'people:write',
+    does: 'add, disable and reset accounts',
+  },
+  'roles.read': {
+    roles: [],
+    anyone: true,
+    scope: 'roles:read',
+    does: 'see the roles register',
+  },
+  'roles.grant': { roles: ['administrator'], scope: 'roles:write', does: 'grant and revoke roles' },
+  'duties.read': {
+    roles: [],
+    anyone: true,
+    scope: 'duties:read',
+    does: 'see the segregation-of-duties rules',
+  },
+  'duties.manage': {
+    roles: ['siro'],
+    scope: 'duties:write',
+    does: 'edit segregation-of-duties rules and exceptions',
+  },
+  'training.read': {
+    roles: GOVERNANCE,
+    scope: 'training:read',
+    self: true,
+    does: 'see training records',
+  },
+  'training.manage': {
+    roles: ['administrator', 'dpo'],
+    scope: 'training:write',
+    does: 'record training and manage courses',
+  },
+  'tokens.manage': {
+    roles: [],
+    anyone: true,
+    scope: 'tokens:write',
+    does: 'manage your own API tokens',
+  },
+  'tokens.manage-org': {
+    roles: ['administrator'],
+    scope: 'tokens:write',
+    does: 'manage partner-system API tokens',
+  },
+  'audit.read': {
+    roles: ['auditor', 'dpo', 'siro'],
+    scope: 'audit:read',
+    does: "read the organisation's audit log",
+  },
+  'sso.manage': { roles: ['administrator'], scope: 'sso:write', does: 'configure single sign-on' },
+  'personal-data.access': {
+    roles: ['siro', 'dpo', 'iao', 'caldicott', 'handler'],
+    scope: 'records:read',
+    system: true,
+    personalData: true,
+    does: 'reach personal data',
+  },
+} as const satisfies Record<string, Permission>;
+
+export type Action = keyof typeof PERMISSIONS;
+
+export function isAction(x: string): x is Action {
+  return Object.hasOwn(PERMISSIONS, x);
+}
+
+/** Every scope a token can hold, and which of them partner systems may hold. */
+export const SCOPES: readonly string[] = [
+  ...new Set(Object.values(PERMISSIONS).map((p) => p.scope)),
+].sort();
+export const SYSTEM_SCOPES: readonly string[] = [
+  ...new Set(
+    Object.values(PERMISSIONS)
+      .filter((p: Permission) => p.system)
+      .map((p) => p.scope),
+  ),
+].sort();

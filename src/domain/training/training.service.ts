@@ -1,0 +1,374 @@
+// Training: courses with validity periods, completions recorded by hand or imported from CSV, and
+// the status the policy decision point uses. A person whose mandatory training has lapsed cannot
+// reach personal data.
+import { randomUUID } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import { AccordError, assertNoProblems } from '../../errors.ts';
+import type { Problem } from '../../errors.ts';
+import type { Db, Executor } from '../../store/store.ts';
+import type { DomainContext } from '../context.ts';
+import { today } from '../context.ts';
+import type { Actor, TrainingStatus } from '../policy/actor.ts';
+import { withAccess } from '../policy/gate.ts';
+import type { CourseTable, TrainingCompletionTable } from './training.table.ts';
+import * as repo from './training.repository.ts';
+
+export interface Course {
+  id: string;
+  name: string;
+  description: string;
+  validityDays: number;
+  mandatory: boolean;
+}
+
+export interface Completion {
+  id: string;
+  personId: string;
+  courseId: string;
+  courseName: string;
+  completedOn: string;
+  expiresOn: string;
+  current: boolean;
+  source: string;
+  evidence: string | null;
+  recordedBy: string;
+}
+
+/** Finds people for training records (the people module answers). */
+export interface TrainingPeople {
+  idByEmail(ex: Executor, orgId: string, email: string): Promise<string | undefined>;
+  activePerson(ex: Executor, orgId: string, personId: string): Promise<boolean>;
+}
+
+const toCourse = (c: CourseTable): Course => ({
+  id: c.course_id,
+  name: c.name,
+  description: c.description,
+  validityDays: c.validity_days,
+  mandatory: c.mandatory === 1,
+});
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+const isDate = (s: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}$/.test(s) &&
+  !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
+  new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+
+export class TrainingService {
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly people: TrainingPeople,
+  ) {}
+
+  async seed(db: Db, orgId: string, by: string): Promise<void> {
+    const at = this.ctx.clock().toISOString();
+    const defaults: [string, string, number, boolean][] = [
+      [
+        'Data protection',
+        'UK GDPR and the Data Protection Act 2018: lawful bases, rights, breaches.',
+        365,
+        true,
+      ],
+      [
+        'Information security',
+        'Handling, marking and protecting information; spotting phishing.',
+        365,
+        true,
+      ],
+      ['Caldicott principles', 'Using health and care information confidentially.', 1095, false],
+    ];
+    for (const [name, description, validity, mandatory] of defaults) {
+      await repo.insertCourse(db, {
+        course_id: randomUUID(),
+        org_id: orgId,
+        name,
+        description,
+        validity_days: validity,
+        mandatory: mandatory ? 1 : 0,
+        created_by: by,
+        created_at: at,
+      });
+    }
+  }
+
+  /** What decide() needs: whether every mandatory course is current (no access check, no audit). */
+  async status(ex: Executor, orgId: string, personId: string): Promise<TrainingStatus> {
+    const day = today(this.ctx);
+    const mandatory = (await repo.courses(ex, orgId)).filter((c) => c.mandatory === 1);
+    const latest = await repo.latestExpiries(ex, orgId, personId);
+    const lapsed: TrainingStatus['lapsed'] = [];
+    const missing: string[] = [];
+    for (const c of mandatory) {
+      const expires = latest.get(c.course_id);
+      if (!expires) missing.push(c.name);
+      else if (expires <= day) lapsed.push({ course: c.name.toLowerCase(), expiredOn: expires });
+    }
+    lapsed.sort((a, b) => a.expiredOn.localeCompare(b.expiredOn));
+    return {
+      current: lapsed.length === 0 && missing.length === 0,
+      lapsed,
+      missing: missing.map((m) => m.toLowerCase()),
+    };
+  }
+
+  async courses(actor: Actor): Promise<Course[]> {
+    return withAccess(this.ctx, actor, async (gate) => {
+      gate.require('training.read', {
+        orgId: actor.orgId,
+        ref: 'courses',
+        ownerPersonId: actor.personId,
+      });
+      return (await repo.courses(gate.tx, actor.orgId)).map(toCourse);
+    });
+  }
+
+  async createCourse(
+    actor: Actor,
+    input: { name: string; description?: string; validityDays: number; mandatory: boolean },
+  ): Promise<Course> {
+    return withAccess(this.ctx, actor, async (gate) => {
+      gate.require('training.manage', { orgId: actor.orgId, ref: 'courses' });
+      const problems: Problem[] = [];
+      if (!input.name?.trim()) problems.push({ field: 'name', message: 'Enter the course name' });
+      if (
+        !Number.isInteger(input.validityDays) ||
+        input.validityDays < 1 ||
+        input.validityDays > 3650
+      )
+        problems.push({
+          field: 'validityDays',
+          message: 'Validity must be a whole number of days from 1 to 3650',
+        });
+      assertNoProblems(problems);
+      if (
+        (await repo.courses(gate.tx, actor.orgId)).some(
+          (c) => c.name.toLowerCase() === input.name.trim().toLowerCase(),
+        )
+      )
+        throw new AccordError('CONFLICT', `There is already a course called ${input.name.trim()}.`);
+      const row: CourseTable = {
+        course_id: randomUUID(),
+        org_id: actor.orgId,
+        name: input.name.trim(),
+        description: input.description?.trim() ?? '',
+        validity_days: input.validityDays,
+        mandatory: input.mandatory ? 1 : 0,
+        created_by: actor.ref,
+        created_at: this.ctx.clock().toISOString(),
+      };
+      await repo.insertCourse(gate.tx, row);
+      gate.record('training.course.created', `course:${row.course_id}`, {
+        name: row.name,
+        validityDays: row.validity_days,
+        mandatory: input.mandatory,
+      });
+      return toCourse(row);
+    });
+  }
+
+  private async completionRow(
+    ex: Executor,
+    actor: Actor,
+    personId: string,
+    course: CourseTable,
+    completedOn: string,
+    source: string,
+    evidence: string | null,
+  ): Promise<TrainingCompletionTable> {
+    return {
+      completion_id: randomUUID(),
+      org_id: actor.orgId,
+      person_id: personId,
+      course_id: course.course_id,
+      completed_on: completedOn,
+      expires_on: addDays(completedOn, course.validity_days),
+      source,
+      evidence,
+      recorded_by: actor.ref,
+      recorded_at: this.ctx.clock().toISOString(),
+    };
+  }
+
+  async record(
+    actor: Actor,
+    input: { personId: string; courseId: string; completedOn: string; evidence?: string | null },
+  ): Promise<Completion> {
+    return withAccess(this.ctx, actor, async (gate) => {
+      gate.require('training.manage', { orgId: actor.orgId, ref: `person:${input.personId}` });
+      const problems: Problem[] = [];
+      const course = input.courseId
+        ? await repo.course(gate.tx, actor.orgId, input.courseId)
+        : undefined;
+      if (!course) problems.push({ field: 'courseId', message: 'Choose a course' });
+      if (
+        !input.personId ||
+        !(await this.people.activePerson(gate.tx, actor.orgId, input.personId))
+      )
+        problems.push({ field: 'personId', message: 'Choose a person in your organisation' });
+      if (!isDate(input.completedOn ?? ''))
+        problems.push({
+          field: 'completedOn',
+          message: 'Enter the date the course was completed, like 2026-03-31',
+        });
+      else if (input.completedOn > today(this.ctx))
+        problems.push({
+          field: 'completedOn',
+          message: 'The completion date cannot be in the future',
+        });
+      assertNoProblems(problems);
+      const row = await this.completionRow(
+        gate.tx,
+        actor,
+        input.personId,
+        course!,
+        input.completedOn,
+        'manual',
+        input.evidence?.trim() || null,
+      );
+      await repo.insertCompletions(gate.tx, [row]);
+      gate.record('training.recorded', `person:${row.person_id}`, {
+        course: course!.name,
+        completedOn: row.completed_on,
+        expiresOn: row.expires_on,
+      });
+      return this.toCompletion(row, course!.name);
+    });
+  }
+
+  /**
+   * Imports completions from CSV with columns email, course, completed_on and optionally evidence.
+   * Every row is checked first; one bad row imports nothing and is reported with its line.
+   */
+  async importCsv(actor: Actor, csv: string): Promise<{ imported: number }> {
+    return withAccess(this.ctx, actor, async (gate) => {
+      gate.require('training.manage', { orgId: actor.orgId, ref: 'training-import' });
+      let records: string[][];
+      try {
+        const rows: unknown = parse(csv, {
+          skip_empty_lines: true,
+          trim: true,
+          relax_column_count: false,
+        });
+        records = rows as string[][];
+      } catch (e) {
+        throw new AccordError(
+          'VALIDATION_FAILED',
+          `The file is not valid CSV: ${(e as Error).message}`,
+        );
+      }
+      const [header, ...rows] = records;
+      const expected = ['email', 'course', 'completed_on', 'evidence'];
+      const cols = (header ?? []).map((h) => h.toLowerCase());
+      const problems: Problem[] = [];
+      for (const c of cols)
+        if (!expected.includes(c))
+          problems.push({
+            line: 1,
+            field: c,
+            message: `Unknown column “${c}”: expected ${expected.join(', ')}`,
+          });
+      for (const c of expected.slice(0, 3))
+        if (!cols.includes(c))
+          problems.push({ line: 1, field: c, message: `Missing column “${c}”` });
+      assertNoProblems(problems, 'The file’s header is not right: nothing was imported.');
+      const courses = new Map(
+        (await repo.courses(gate.tx, actor.orgId)).map((c) => [c.name.toLowerCase(), c]),
+      );
+      const out: TrainingCompletionTable[] = [];
+      const day = today(this.ctx);
+      for (const [i, r] of rows.entries()) {
+        const line = i + 2;
+        const get = (c: string): string => r[cols.indexOf(c)] ?? '';
+        const personId = await this.people.idByEmail(
+          gate.tx,
+          actor.orgId,
+          get('email').toLowerCase(),
+        );
+        const course = courses.get(get('course').toLowerCase());
+        const on = get('completed_on');
+        if (!personId)
+          problems.push({
+            line,
+            field: 'email',
+            message: `No one in your organisation has the email address “${get('email')}”`,
+          });
+        if (!course)
+          problems.push({
+            line,
+            field: 'course',
+            message: `There is no course called “${get('course')}”`,
+          });
+        if (!isDate(on))
+          problems.push({
+            line,
+            field: 'completed_on',
+            message: `“${on}” is not a date like 2026-03-31`,
+          });
+        else if (on > day)
+          problems.push({
+            line,
+            field: 'completed_on',
+            message: 'The completion date is in the future',
+          });
+        if (personId && course && isDate(on) && on <= day)
+          out.push(
+            await this.completionRow(
+              gate.tx,
+              actor,
+              personId,
+              course,
+              on,
+              'import',
+              get('evidence') || null,
+            ),
+          );
+      }
+      if (problems.length)
+        throw new AccordError(
+          'VALIDATION_FAILED',
+          `${problems.length} problem${problems.length === 1 ? '' : 's'} in the file: nothing was imported.`,
+          problems.slice(0, 1000),
+        );
+      if (out.length === 0)
+        throw new AccordError('VALIDATION_FAILED', 'The file has no rows to import.');
+      await repo.insertCompletions(gate.tx, out);
+      gate.record('training.imported', 'training-import', { rows: out.length });
+      return { imported: out.length };
+    });
+  }
+
+  /** Completions, newest first; people may always see their own. */
+  async completions(actor: Actor, personId?: string): Promise<Completion[]> {
+    return withAccess(this.ctx, actor, async (gate) => {
+      gate.require('training.read', {
+        orgId: actor.orgId,
+        ref: personId ? `person:${personId}` : 'training',
+        ownerPersonId: personId ?? null,
+      });
+      const courses = new Map(
+        (await repo.courses(gate.tx, actor.orgId)).map((c) => [c.course_id, c.name]),
+      );
+      return (await repo.completions(gate.tx, actor.orgId, personId)).map((r) =>
+        this.toCompletion(r, courses.get(r.course_id) ?? '?'),
+      );
+    });
+  }
+
+  private toCompletion(r: TrainingCompletionTable, courseName: string): Completion {
+    return {
+      id: r.completion_id,
+      personId: r.person_id,
+      courseId: r.course_id,
+      courseName,
+      completedOn: r.completed_on,
+      expiresOn: r.expires_on,
+      current: r.expires_on > today(this.ctx),
+      source: r.source,
+      evidence: r.evidence,
+      recordedBy: r.recorded_by,
+    };
+  }
+}
