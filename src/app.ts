@@ -19,6 +19,13 @@ import { registerAssets } from './web/assets.ts';
 import { registerPages } from './web/render.ts';
 import { registerWebSecurity } from './web/security.ts';
 import { startPages } from './web/routes/start.pages.ts';
+import { signInPages } from './web/routes/signin.pages.ts';
+import { accountPages } from './web/routes/account.pages.ts';
+import { peoplePages } from './web/routes/people.pages.ts';
+import { rolesPages } from './web/routes/roles.pages.ts';
+import { trainingPages } from './web/routes/training.pages.ts';
+import { auditPages } from './web/routes/audit.pages.ts';
+import { navigationFor } from './web/pages.ts';
 
 export type App = FastifyInstance;
 
@@ -61,7 +68,14 @@ export async function buildApp(services: Services): Promise<App> {
   await registerWebSecurity(app, config, services.formSecret);
   await registerAuth(app, services);
   await registerAssets(app);
-  registerPages(app, [() => ({ demo: config.demo, navigation: [] })]);
+  registerPages(app, [
+    (reply) => ({
+      demo: config.demo,
+      actor: reply.request.actor,
+      signedIn: reply.request.session !== null,
+      navigation: navigationFor(reply.request),
+    }),
+  ]);
 
   await app.register(systemRoutes(services));
   await app.register(auditRoutes(services), { prefix: '/api/audit' });
@@ -70,5 +84,11 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(trainingRoutes(services), { prefix: '/api' });
   await app.register(tokensRoutes(services), { prefix: '/api' });
   await app.register(startPages(services));
+  await app.register(signInPages(services));
+  await app.register(accountPages(services));
+  await app.register(peoplePages(services));
+  await app.register(rolesPages(services));
+  await app.register(trainingPages(services));
+  await app.register(auditPages(services));
   return app;
 }

@@ -8,7 +8,10 @@ export function safeUrl(url: string): string {
   const [pathPart = '', query] = url.split('?', 2);
   const p = pathPart.replace(/\/[A-Za-z0-9_-]{24,}(?=\/|$)/g, '/…');
   if (query === undefined) return p;
-  const q = query.replace(/([^&=]*(?:token|code|secret|password|key)[^&=]*)=[^&]*/gi, '$1=…');
+  const q = query.replace(
+    /([^&=]*(?:token|code|secret|password|key|csrf|state)[^&=]*)=[^&]*/gi,
+    '$1=…',
+  );
   return `${p}?${q}`;
 }
 

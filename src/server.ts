@@ -6,6 +6,7 @@ import { describeConfig } from './config.ts';
 import { buildApp } from './app.ts';
 import type { App } from './app.ts';
 import { openServices } from './services.ts';
+import { seedDemo } from './demo/seed.ts';
 import type { Services } from './services.ts';
 
 export interface RunningServer {
@@ -23,6 +24,8 @@ export async function startServer(
   opts: { onStarted?: (s: RunningServer) => Promise<void> | void } = {},
 ): Promise<RunningServer> {
   const services = await openServices(config, { actor: 'node', auditConfig: true });
+  // Demo data before the first request, so the start page and sign-in work at once.
+  const notes = config.demo && config.env !== 'production' ? await seedDemo(services) : [];
   const app = await buildApp(services);
   const address = await app.listen({ port: config.port, host: config.host });
   await services.audit.recordNow(services.store, {
@@ -55,7 +58,7 @@ export async function startServer(
     app,
     services,
     address,
-    notes: [],
+    notes,
     stop(reason = 'requested') {
       stopping ??= (async () => {
         clearInterval(timer);

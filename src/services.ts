@@ -16,6 +16,7 @@ import { PeopleService } from './domain/identity/people.service.ts';
 import { SignInService } from './domain/identity/signin.service.ts';
 import { TokensService } from './domain/identity/tokens.service.ts';
 import { ActorResolver } from './domain/identity/actors.ts';
+import { SsoService } from './domain/identity/sso.service.ts';
 import { AccessService } from './domain/policy/access.service.ts';
 import { AuditReader } from './domain/audit/audit-reader.service.ts';
 import { DutiesService } from './domain/roles/duties.service.ts';
@@ -37,6 +38,7 @@ export interface Services extends DomainContext {
   readonly signIn: SignInService;
   readonly tokens: TokensService;
   readonly actors: ActorResolver;
+  readonly sso: SsoService;
   readonly access: AccessService;
   readonly auditReader: AuditReader;
   /** Secret for HMACs that bind forms to sessions. */
@@ -133,6 +135,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       signIn,
       tokens,
       actors,
+      sso: new SsoService(ctx, signIn),
       access: new AccessService(ctx),
       auditReader: new AuditReader(ctx),
       formSecret: loadOrCreateSecret(config.dataDir, 'form-secret'),

@@ -5,6 +5,8 @@ import { AccordError, isAccordError } from '../errors.ts';
 import { startCommand } from './commands/start.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { auditCommand } from './commands/audit.ts';
+import { orgCommand, personCommand } from './commands/org.ts';
+import { demoCodeCommand } from './commands/demo-code.ts';
 
 export const EXIT_CODES = `Exit codes:
   0   success
@@ -28,6 +30,9 @@ export function program(): Command {
   p.addCommand(startCommand());
   p.addCommand(migrateCommand());
   p.addCommand(auditCommand());
+  p.addCommand(orgCommand());
+  p.addCommand(personCommand());
+  p.addCommand(demoCodeCommand());
   // addCommand() does not pass settings down: make every command throw instead of exiting.
   const inherit = (c: Command): void => {
     c.exitOverride().showHelpAfterError();

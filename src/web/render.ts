@@ -5,6 +5,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { dateItems } from './pages.ts';
+import { csrfUserInfo } from './security.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -40,6 +42,39 @@ export function createViews(): nunjucks.Environment {
       : '',
   );
   env.addFilter('json', (v: unknown) => JSON.stringify(v, null, 2));
+  env.addFilter('day', (iso: unknown) =>
+    typeof iso === 'string' && iso
+      ? new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso).toLocaleDateString('en-GB', {
+          day: 'numeric',
+          month: 'long',
+          year: 'numeric',
+          timeZone: 'Europe/London',
+        })
+      : '',
+  );
+  env.addGlobal('dateItems', dateItems);
+  // Items for checkboxes, radios and selects: [value, text] pairs, with what was chosen marked.
+  env.addGlobal(
+    'choiceItems',
+    (
+      options: ([string, string] | string)[],
+      chosen: unknown,
+      mark: 'checked' | 'selected' = 'checked',
+    ) => {
+      const picked = new Set(
+        (Array.isArray(chosen)
+          ? chosen
+          : chosen === undefined || chosen === null
+            ? []
+            : [chosen]
+        ).map(String),
+      );
+      return options.map((o) => {
+        const [value, text] = Array.isArray(o) ? o : [o, o];
+        return { value, text, [mark]: picked.has(value) };
+      });
+    },
+  );
   return env;
 }
 
@@ -54,7 +89,7 @@ export function registerPages(app: FastifyInstance, extra: PageContextExtra[] = 
       const nonce = (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script;
       const ctx: Record<string, unknown> = {
         cspNonce: nonce,
-        csrfToken: reply.generateCsrf({ userInfo: reply.request.sessionKey }),
+        csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(reply.request) }),
         assetVersion: app.assetVersion,
         currentPath: reply.request.url.split('?')[0],
         requestId: reply.request.id,

@@ -22,6 +22,11 @@ declare module 'fastify' {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** What CSRF tokens are bound to: the session, or (before signing in) no one in particular. */
+export function csrfUserInfo(req: FastifyRequest): string {
+  return req.sessionKey || 'anonymous';
+}
+
 export function csrfExempt(req: FastifyRequest): boolean {
   return req.url.startsWith('/api/') || req.routeOptions.config?.csrf === false;
 }
@@ -59,13 +64,18 @@ export async function registerWebSecurity(
     // __Host- cookies are only accepted over HTTPS, from this host, for the whole site.
     cookieKey: config.secureCookies ? '__Host-accord-csrf' : 'accord-csrf',
     cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: config.secureCookies },
-    getUserInfo: (req: FastifyRequest) => req.sessionKey,
+    getUserInfo: (req: FastifyRequest) => csrfUserInfo(req),
     csrfOpts: { hmacKey: formSecret },
     getToken: (req: FastifyRequest) => {
       const body = req.body as Record<string, unknown> | undefined;
       const fromBody = body && typeof body === 'object' ? body._csrf : undefined;
-      return typeof fromBody === 'string'
-        ? fromBody
+      if (typeof fromBody === 'string') return fromBody;
+      // File uploads are streamed, so their forms carry the token in the address instead.
+      const fromQuery = req.isMultipart()
+        ? (req.query as Record<string, unknown>)._csrf
+        : undefined;
+      return typeof fromQuery === 'string'
+        ? fromQuery
         : (req.headers['x-csrf-token'] as string | undefined);
     },
   });

@@ -254,6 +254,29 @@ export class PeopleService {
     });
   }
 
+  /** Demo accounts only: a known password and an enrolled second factor, so a newcomer can sign in. */
+  async setDemoCredentials(
+    ex: Executor,
+    personId: string,
+    passwordHash: string,
+    sealedTotp: string,
+  ): Promise<void> {
+    const p = await repo.person(ex, personId);
+    if (p?.demo !== 1)
+      throw new AccordError('FORBIDDEN', 'Only demo accounts get demo credentials.');
+    await repo.updatePerson(ex, personId, {
+      password_hash: passwordHash,
+      totp_secret: sealedTotp,
+      totp_enrolled_at: this.ctx.clock().toISOString(),
+    });
+  }
+
+  /** Demo accounts only: the sealed second-factor secret, for `accord demo-code`. */
+  async demoSecret(ex: Executor, email: string): Promise<string | undefined> {
+    const p = await repo.personByEmail(ex, email);
+    return p?.demo === 1 && p.totp_secret ? p.totp_secret : undefined;
+  }
+
   // Look-ups for other modules (no access check: they run inside the caller's checked work).
 
   async activePerson(ex: Executor, orgId: string, personId: string): Promise<boolean> {
@@ -264,6 +287,12 @@ export class PeopleService {
   async idByEmail(ex: Executor, orgId: string, email: string): Promise<string | undefined> {
     const p = await repo.personByEmail(ex, email);
     return p?.org_id === orgId ? p.person_id : undefined;
+  }
+
+  async activePeople(ex: Executor, orgId: string): Promise<{ id: string; name: string }[]> {
+    return (await repo.people(ex, orgId))
+      .filter((p) => p.status === 'active')
+      .map((p) => ({ id: p.person_id, name: p.name }));
   }
 
   /** Names for ids (for registers that show who granted what). */

@@ -155,6 +155,60 @@ export class SignInService {
     return result;
   }
 
+  /**
+   * Signs in a person their organisation's identity provider vouched for (matched by email within
+   * that organisation, then pinned to the provider's subject). The second factor is still owed.
+   */
+  async ssoSignIn(
+    orgId: string,
+    claims: { sub: string; email?: string },
+    meta: ClientMeta = {},
+  ): Promise<SignedIn> {
+    const result = await this.ctx.store.transaction(async (tx): Promise<SignedIn | AccordError> => {
+      const p = claims.email ? await repo.personByEmail(tx, claims.email) : undefined;
+      if (
+        !p ||
+        p.org_id !== orgId ||
+        p.status !== 'active' ||
+        (p.sso_subject !== null && p.sso_subject !== claims.sub)
+      ) {
+        this.ctx.audit.record(tx, {
+          orgId,
+          actor: 'anonymous',
+          action: 'signin.sso',
+          target: p && p.org_id === orgId ? `person:${p.person_id}` : null,
+          outcome: 'failed',
+          details: {
+            why:
+              !p || p.org_id !== orgId
+                ? 'no account for that email in this organisation'
+                : p.status !== 'active'
+                  ? 'account disabled'
+                  : 'a different identity is linked to this account',
+            ip: meta.ip ?? null,
+          },
+        });
+        return new AccordError(
+          'SSO_FAILED',
+          'Your identity provider signed you in, but there is no active Accord account for you in this organisation.',
+        );
+      }
+      if (this.isLocked(p)) {
+        this.record(tx, p, 'signin.sso', 'refused', { why: 'account locked' });
+        return new AccordError('ACCOUNT_LOCKED');
+      }
+      if (p.sso_subject === null)
+        await repo.updatePerson(tx, p.person_id, { sso_subject: claims.sub });
+      const needs = await this.needsSecondFactor(tx, p);
+      const token = await this.newSession(tx, p, false, 'sso', meta);
+      const next: NextStep = !needs ? 'done' : p.totp_enrolled_at ? 'code' : 'enrol';
+      this.record(tx, p, 'signin.sso', 'ok', { next, ip: meta.ip ?? null });
+      return { token, next, personId: p.person_id };
+    });
+    if (result instanceof AccordError) throw result;
+    return result;
+  }
+
   /** The session behind a cookie value, if it is still valid (touching it at most once a minute). */
   async load(token: string | undefined): Promise<LoadedSession | undefined> {
     if (!token) return undefined;

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import type { Problem } from '../../errors.ts';
-import type { Executor } from '../../store/store.ts';
+import type { Db, Executor } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
 import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
@@ -127,108 +127,113 @@ export class RolesService {
     );
   }
 
-  async grant(actor: Actor, input: GrantInput): Promise<RoleGrant> {
-    return withAccess(this.ctx, actor, async (gate) => {
-      gate.require('roles.grant', { orgId: actor.orgId, ref: `person:${input.personId}` });
-      const now = this.ctx.clock();
-      const problems: Problem[] = [];
-      if (!isRole(input.role))
-        problems.push({ field: 'role', message: `Choose a role: ${ROLES.join(', ')}` });
-      if (
-        !input.personId ||
-        !(await this.people.activePerson(gate.tx, actor.orgId, input.personId))
-      )
-        problems.push({
-          field: 'personId',
-          message: 'Choose an active person in your organisation',
-        });
-      if (!input.reason?.trim())
-        problems.push({ field: 'reason', message: 'Say why the role is granted' });
-      const from = parseTime(input.validFrom) ?? now.getTime();
-      const until = parseTime(input.validUntil);
-      if (Number.isNaN(from))
-        problems.push({ field: 'validFrom', message: 'Enter a real start date' });
-      else if (from < now.getTime() - 60_000)
-        problems.push({ field: 'validFrom', message: 'A grant cannot start in the past' });
-      if (Number.isNaN(until))
-        problems.push({ field: 'validUntil', message: 'Enter a real end date' });
-      else if (until !== null && !Number.isNaN(from) && until <= from)
-        problems.push({ field: 'validUntil', message: 'The end must be after the start' });
-      if (input.personId && input.personId === actor.personId)
-        problems.push({ field: 'personId', message: 'You cannot grant a role to yourself' });
-      assertNoProblems(problems);
-      const role = input.role as Role;
+  async grant(actor: Actor, input: GrantInput, db: Db = this.ctx.store): Promise<RoleGrant> {
+    return withAccess(
+      this.ctx,
+      actor,
+      async (gate) => {
+        gate.require('roles.grant', { orgId: actor.orgId, ref: `person:${input.personId}` });
+        const now = this.ctx.clock();
+        const problems: Problem[] = [];
+        if (!isRole(input.role))
+          problems.push({ field: 'role', message: `Choose a role: ${ROLES.join(', ')}` });
+        if (
+          !input.personId ||
+          !(await this.people.activePerson(gate.tx, actor.orgId, input.personId))
+        )
+          problems.push({
+            field: 'personId',
+            message: 'Choose an active person in your organisation',
+          });
+        if (!input.reason?.trim())
+          problems.push({ field: 'reason', message: 'Say why the role is granted' });
+        const from = parseTime(input.validFrom) ?? now.getTime();
+        const until = parseTime(input.validUntil);
+        if (Number.isNaN(from))
+          problems.push({ field: 'validFrom', message: 'Enter a real start date' });
+        else if (from < now.getTime() - 60_000)
+          problems.push({ field: 'validFrom', message: 'A grant cannot start in the past' });
+        if (Number.isNaN(until))
+          problems.push({ field: 'validUntil', message: 'Enter a real end date' });
+        else if (until !== null && !Number.isNaN(from) && until <= from)
+          problems.push({ field: 'validUntil', message: 'The end must be after the start' });
+        if (input.personId && input.personId === actor.personId)
+          problems.push({ field: 'personId', message: 'You cannot grant a role to yourself' });
+        assertNoProblems(problems);
+        const role = input.role as Role;
 
-      // Roles the person holds at any time this grant overlaps.
-      const nowIso = now.toISOString();
-      const overlapping = (await repo.grantsOf(gate.tx, actor.orgId, input.personId)).filter(
-        (g) => {
-          if (grantStatus(g, nowIso) === 'revoked' || grantStatus(g, nowIso) === 'lapsed')
-            return false;
-          const gUntil = g.valid_until ? Date.parse(g.valid_until) : Infinity;
-          return Date.parse(g.valid_from) < (until ?? Infinity) && from < gUntil;
-        },
-      );
-      if (overlapping.some((g) => g.role === role))
-        throw new AccordError(
-          'CONFLICT',
-          `They already hold the ${ROLE_INFO[role].label} role for that period.`,
-        );
-      const conflict = await this.duties.roleConflict(
-        gate.tx,
-        actor.orgId,
-        input.personId,
-        role,
-        overlapping.map((g) => g.role as Role),
-      );
-      let validUntil = until === null ? null : new Date(until).toISOString();
-      if (conflict && !conflict.exception) {
-        gate.refuse(
-          new AccordError('SOD_CONFLICT', DutiesService.describe(conflict, role)),
-          'roles.grant',
-          `person:${input.personId}`,
-          {
-            role,
-            rule: conflict.rule.name,
-            conflictsWith: conflict.otherRole,
+        // Roles the person holds at any time this grant overlaps.
+        const nowIso = now.toISOString();
+        const overlapping = (await repo.grantsOf(gate.tx, actor.orgId, input.personId)).filter(
+          (g) => {
+            if (grantStatus(g, nowIso) === 'revoked' || grantStatus(g, nowIso) === 'lapsed')
+              return false;
+            const gUntil = g.valid_until ? Date.parse(g.valid_until) : Infinity;
+            return Date.parse(g.valid_from) < (until ?? Infinity) && from < gUntil;
           },
         );
-      }
-      if (
-        conflict?.exception &&
-        (validUntil === null || validUntil > conflict.exception.valid_until)
-      ) {
-        // The combination is allowed only while the exception is: the grant lapses with it.
-        validUntil = conflict.exception.valid_until;
-      }
-      const row: RoleGrantTable = {
-        grant_id: randomUUID(),
-        org_id: actor.orgId,
-        person_id: input.personId,
-        role,
-        reason: input.reason.trim(),
-        granted_by: actor.ref,
-        granted_at: nowIso,
-        valid_from: new Date(from).toISOString(),
-        valid_until: validUntil,
-        exception_id: conflict?.exception?.exception_id ?? null,
-        revoked_at: null,
-        revoked_by: null,
-        revoke_reason: null,
-      };
-      await repo.insertGrant(gate.tx, row);
-      gate.record('roles.granted', `grant:${row.grant_id}`, {
-        personId: row.person_id,
-        role,
-        reason: row.reason,
-        validFrom: row.valid_from,
-        validUntil: row.valid_until,
-        ...(conflict
-          ? { underException: conflict.exception!.exception_id, rule: conflict.rule.name }
-          : {}),
-      });
-      return toGrant(row, nowIso, await this.people.names(gate.tx, actor.orgId));
-    });
+        if (overlapping.some((g) => g.role === role))
+          throw new AccordError(
+            'CONFLICT',
+            `They already hold the ${ROLE_INFO[role].label} role for that period.`,
+          );
+        const conflict = await this.duties.roleConflict(
+          gate.tx,
+          actor.orgId,
+          input.personId,
+          role,
+          overlapping.map((g) => g.role as Role),
+        );
+        let validUntil = until === null ? null : new Date(until).toISOString();
+        if (conflict && !conflict.exception) {
+          gate.refuse(
+            new AccordError('SOD_CONFLICT', DutiesService.describe(conflict, role)),
+            'roles.grant',
+            `person:${input.personId}`,
+            {
+              role,
+              rule: conflict.rule.name,
+              conflictsWith: conflict.otherRole,
+            },
+          );
+        }
+        if (
+          conflict?.exception &&
+          (validUntil === null || validUntil > conflict.exception.valid_until)
+        ) {
+          // The combination is allowed only while the exception is: the grant lapses with it.
+          validUntil = conflict.exception.valid_until;
+        }
+        const row: RoleGrantTable = {
+          grant_id: randomUUID(),
+          org_id: actor.orgId,
+          person_id: input.personId,
+          role,
+          reason: input.reason.trim(),
+          granted_by: actor.ref,
+          granted_at: nowIso,
+          valid_from: new Date(from).toISOString(),
+          valid_until: validUntil,
+          exception_id: conflict?.exception?.exception_id ?? null,
+          revoked_at: null,
+          revoked_by: null,
+          revoke_reason: null,
+        };
+        await repo.insertGrant(gate.tx, row);
+        gate.record('roles.granted', `grant:${row.grant_id}`, {
+          personId: row.person_id,
+          role,
+          reason: row.reason,
+          validFrom: row.valid_from,
+          validUntil: row.valid_until,
+          ...(conflict
+            ? { underException: conflict.exception!.exception_id, rule: conflict.rule.name }
+            : {}),
+        });
+        return toGrant(row, nowIso, await this.people.names(gate.tx, actor.orgId));
+      },
+      db,
+    );
   }
 
   async revoke(actor: Actor, grantId: string, reason: string): Promise<RoleGrant> {

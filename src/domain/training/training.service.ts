@@ -38,6 +38,20 @@ export interface Completion {
 export interface TrainingPeople {
   idByEmail(ex: Executor, orgId: string, email: string): Promise<string | undefined>;
   activePerson(ex: Executor, orgId: string, personId: string): Promise<boolean>;
+  activePeople(ex: Executor, orgId: string): Promise<{ id: string; name: string }[]>;
+}
+
+export interface TrainingCell {
+  courseId: string;
+  expiresOn: string | null;
+  state: 'current' | 'expiring' | 'lapsed' | 'missing';
+}
+
+export interface TrainingOverview {
+  courses: Course[];
+  rows: { personId: string; name: string; current: boolean; cells: TrainingCell[] }[];
+  /** Share of active people whose mandatory training is all current. */
+  currentShare: number;
 }
 
 const toCourse = (c: CourseTable): Course => ({
@@ -112,6 +126,11 @@ export class TrainingService {
       lapsed,
       missing: missing.map((m) => m.toLowerCase()),
     };
+  }
+
+  /** Courses of an organisation, without an access check (set-up work that runs as the node). */
+  async coursesOf(ex: Executor, orgId: string): Promise<Course[]> {
+    return (await repo.courses(ex, orgId)).map(toCourse);
   }
 
   async courses(actor: Actor): Promise<Course[]> {
@@ -195,47 +214,53 @@ export class TrainingService {
   async record(
     actor: Actor,
     input: { personId: string; courseId: string; completedOn: string; evidence?: string | null },
+    db: Db = this.ctx.store,
   ): Promise<Completion> {
-    return withAccess(this.ctx, actor, async (gate) => {
-      gate.require('training.manage', { orgId: actor.orgId, ref: `person:${input.personId}` });
-      const problems: Problem[] = [];
-      const course = input.courseId
-        ? await repo.course(gate.tx, actor.orgId, input.courseId)
-        : undefined;
-      if (!course) problems.push({ field: 'courseId', message: 'Choose a course' });
-      if (
-        !input.personId ||
-        !(await this.people.activePerson(gate.tx, actor.orgId, input.personId))
-      )
-        problems.push({ field: 'personId', message: 'Choose a person in your organisation' });
-      if (!isDate(input.completedOn ?? ''))
-        problems.push({
-          field: 'completedOn',
-          message: 'Enter the date the course was completed, like 2026-03-31',
+    return withAccess(
+      this.ctx,
+      actor,
+      async (gate) => {
+        gate.require('training.manage', { orgId: actor.orgId, ref: `person:${input.personId}` });
+        const problems: Problem[] = [];
+        const course = input.courseId
+          ? await repo.course(gate.tx, actor.orgId, input.courseId)
+          : undefined;
+        if (!course) problems.push({ field: 'courseId', message: 'Choose a course' });
+        if (
+          !input.personId ||
+          !(await this.people.activePerson(gate.tx, actor.orgId, input.personId))
+        )
+          problems.push({ field: 'personId', message: 'Choose a person in your organisation' });
+        if (!isDate(input.completedOn ?? ''))
+          problems.push({
+            field: 'completedOn',
+            message: 'Enter the date the course was completed, like 2026-03-31',
+          });
+        else if (input.completedOn > today(this.ctx))
+          problems.push({
+            field: 'completedOn',
+            message: 'The completion date cannot be in the future',
+          });
+        assertNoProblems(problems);
+        const row = await this.completionRow(
+          gate.tx,
+          actor,
+          input.personId,
+          course!,
+          input.completedOn,
+          'manual',
+          input.evidence?.trim() || null,
+        );
+        await repo.insertCompletions(gate.tx, [row]);
+        gate.record('training.recorded', `person:${row.person_id}`, {
+          course: course!.name,
+          completedOn: row.completed_on,
+          expiresOn: row.expires_on,
         });
-      else if (input.completedOn > today(this.ctx))
-        problems.push({
-          field: 'completedOn',
-          message: 'The completion date cannot be in the future',
-        });
-      assertNoProblems(problems);
-      const row = await this.completionRow(
-        gate.tx,
-        actor,
-        input.personId,
-        course!,
-        input.completedOn,
-        'manual',
-        input.evidence?.trim() || null,
-      );
-      await repo.insertCompletions(gate.tx, [row]);
-      gate.record('training.recorded', `person:${row.person_id}`, {
-        course: course!.name,
-        completedOn: row.completed_on,
-        expiresOn: row.expires_on,
-      });
-      return this.toCompletion(row, course!.name);
-    });
+        return this.toCompletion(row, course!.name);
+      },
+      db,
+    );
   }
 
   /**
@@ -337,6 +362,50 @@ export class TrainingService {
       await repo.insertCompletions(gate.tx, out);
       gate.record('training.imported', 'training-import', { rows: out.length });
       return { imported: out.length };
+    });
+  }
+
+  /**
+   * Everyone in the organisation against each mandatory course: current, expiring within 30
+   * days, lapsed or never done. The compliance dashboard's training figure comes from here.
+   */
+  async overview(actor: Actor): Promise<TrainingOverview> {
+    return withAccess(this.ctx, actor, async (gate) => {
+      gate.require('training.read', { orgId: actor.orgId, ref: 'training' });
+      const day = today(this.ctx);
+      const soon = addDays(day, 30);
+      const courses = (await repo.courses(gate.tx, actor.orgId)).filter((c) => c.mandatory === 1);
+      const latest = new Map(
+        (await repo.allLatestExpiries(gate.tx, actor.orgId)).map((r) => [
+          `${r.person_id}/${r.course_id}`,
+          r.expires_on,
+        ]),
+      );
+      const people = await this.people.activePeople(gate.tx, actor.orgId);
+      const rows = people.map((p) => {
+        const cells = courses.map((c) => {
+          const expiresOn = latest.get(`${p.id}/${c.course_id}`) ?? null;
+          const state: TrainingCell['state'] = !expiresOn
+            ? 'missing'
+            : expiresOn <= day
+              ? 'lapsed'
+              : expiresOn <= soon
+                ? 'expiring'
+                : 'current';
+          return { courseId: c.course_id, expiresOn, state };
+        });
+        return {
+          personId: p.id,
+          name: p.name,
+          current: cells.every((c) => c.state === 'current' || c.state === 'expiring'),
+          cells,
+        };
+      });
+      return {
+        courses: courses.map(toCourse),
+        rows,
+        currentShare: rows.length ? rows.filter((r) => r.current).length / rows.length : 1,
+      };
     });
   }
 

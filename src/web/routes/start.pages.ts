@@ -4,7 +4,7 @@ import type { Services } from '../../services.ts';
 
 export function startPages(_services: Services): FastifyPluginAsync {
   return async (app) => {
-    app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+    app.get('/', { config: { page: 'public' }, schema: { hide: true } }, async (_req, reply) =>
       reply.page('pages/start.njk', { pageTitle: 'Welcome' }),
     );
   };
