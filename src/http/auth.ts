@@ -2,7 +2,7 @@
 // - The API takes bearer tokens only (no cookies, so no CSRF); pages take the session cookie.
 // - Every API route must declare `config.permission` (an action) or `config.public`; one that
 //   declares neither refuses to register, so a route cannot forget its rule.
-// - The coarse check (may this actor ever do this?) runs before body validation; the service
+// - The coarse check (may this actor ever do this?) runs before the body is read; the service
 //   then decides again on the actual resource (another organisation's is 404).
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
@@ -15,7 +15,18 @@ import { AccessDenied, settleRefusal } from '../domain/policy/gate.ts';
 import type { LoadedSession } from '../domain/identity/signin.service.ts';
 import type { Services } from '../services.ts';
 
+export interface RouteRule {
+  method: string;
+  url: string;
+  permission: Action | null;
+  public: boolean;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every API route and the rule it declared (the authorisation matrix test walks this). */
+    apiRules: RouteRule[];
+  }
   interface FastifyRequest {
     actor: Actor | null;
     /** The session behind the cookie, even while it still owes a second factor. */
@@ -38,6 +49,8 @@ const isApi = (url: string): boolean => url.startsWith('/api/');
 
 export async function registerAuth(app: FastifyInstance, services: Services): Promise<void> {
   const cookieName = sessionCookie(services.config.secureCookies);
+  const rules: RouteRule[] = [];
+  app.decorate('apiRules', rules);
   app.decorateRequest('actor', null);
   app.decorateRequest('session', null);
 
@@ -56,6 +69,15 @@ export async function registerAuth(app: FastifyInstance, services: Services): Pr
         );
       if (cfg.permission && !isAction(cfg.permission))
         throw new Error(`API route ${where} names an unknown action ${cfg.permission}`);
+      for (const method of [route.method].flat()) {
+        if (method !== 'HEAD')
+          rules.push({
+            method,
+            url: route.url,
+            permission: (cfg.permission as Action | undefined) ?? null,
+            public: cfg.public === true,
+          });
+      }
       // Every API client is limited, by token (or address when it has none).
       cfg.rateLimit ??= { max: services.config.apiRateLimit, timeWindow: '1 minute' };
       route.config = cfg as typeof route.config;
@@ -84,9 +106,21 @@ export async function registerAuth(app: FastifyInstance, services: Services): Pr
   app.addHook('onRequest', async (req) => {
     if (req.url.startsWith('/assets/')) return;
     if (isApi(req.url)) {
+      // Before the body is even read: an unauthenticated or unauthorised caller costs no parsing.
+      const cfg = req.routeOptions.config ?? {};
+      if (cfg.public || !cfg.permission) return;
       const h = req.headers.authorization;
       if (h?.startsWith('Bearer '))
         req.actor = (await services.actors.fromToken(h.slice(7).trim(), { ip: req.ip })) ?? null;
+      if (!req.actor) {
+        throw new AccordError(
+          'UNAUTHENTICATED',
+          h
+            ? 'The API token is unknown, expired or revoked.'
+            : 'Send an API token: Authorization: Bearer accord_…',
+        );
+      }
+      await coarseCheck(services, req.actor, cfg.permission);
       return;
     }
     const s = await services.actors.fromSession(req.cookies[cookieName]);
@@ -98,21 +132,8 @@ export async function registerAuth(app: FastifyInstance, services: Services): Pr
   });
 
   app.addHook('preValidation', async (req, reply) => {
-    const cfg = req.routeOptions.config ?? {};
-    if (isApi(req.url)) {
-      if (cfg.public || !cfg.permission) return;
-      if (!req.actor) {
-        throw new AccordError(
-          'UNAUTHENTICATED',
-          req.headers.authorization
-            ? 'The API token is unknown, expired or revoked.'
-            : 'Send an API token: Authorization: Bearer accord_…',
-        );
-      }
-      await coarseCheck(services, req.actor, cfg.permission);
-      return;
-    }
-    const page = cfg.page;
+    if (isApi(req.url)) return;
+    const page = (req.routeOptions.config ?? {}).page;
     if (!page || page === 'public') return;
     if (page === 'signing-in') {
       if (!req.session) return redirectToSignIn(req, reply);

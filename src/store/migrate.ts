@@ -40,7 +40,13 @@ export async function migrationStatus(store: Store): Promise<{ name: string; app
 }
 
 export async function migrate(store: Store): Promise<MigrationResult> {
-  const migrator = new Migrator({ db: store.db, provider: new StaticProvider(store.dialect) });
+  // Modules add their migrations independently; a database that already ran a later one still
+  // takes an earlier-numbered newcomer (each module's migrations touch only its own tables).
+  const migrator = new Migrator({
+    db: store.db,
+    provider: new StaticProvider(store.dialect),
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
