@@ -71,7 +71,7 @@ export async function registerWebSecurity(
       const fromBody = body && typeof body === 'object' ? body._csrf : undefined;
       if (typeof fromBody === 'string') return fromBody;
       // File uploads are streamed, so their forms carry the token in the address instead.
-      const fromQuery = req.isMultipart()
+      const fromQuery = (req.headers['content-type'] ?? '').startsWith('multipart/form-data')
         ? (req.query as Record<string, unknown>)._csrf
         : undefined;
       return typeof fromQuery === 'string'
