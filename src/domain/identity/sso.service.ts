@@ -181,16 +181,42 @@ export class SsoService {
     const login = await this.ctx.store.transaction((tx) => repo.takeSsoLogin(tx, state));
     const fresh =
       login && Date.parse(login.created_at) > this.ctx.clock().getTime() - LOGIN_MINUTES * 60_000;
-    if (!login || !fresh)
+    if (!login || !fresh) {
+      // A replayed, forged or stale callback: worth a line in the log.
+      await this.ctx.audit.recordNow(this.ctx.store, {
+        orgId: login?.org_id ?? null,
+        actor: 'anonymous',
+        action: 'signin.sso',
+        target: null,
+        outcome: 'failed',
+        details: {
+          why: login ? 'sign-in attempt expired' : 'unknown or reused state',
+          ip: meta.ip ?? null,
+        },
+      });
       throw new AccordError('SSO_FAILED', 'That sign-in attempt has expired. Start again.');
+    }
     let claims: oidc.IDToken | undefined;
+    let email: unknown;
+    let verified: unknown;
     try {
-      const tokens = await oidc.authorizationCodeGrant(
-        await this.client(login.org_id),
-        callbackUrl,
-        { pkceCodeVerifier: login.code_verifier, expectedState: state, expectedNonce: login.nonce },
-      );
+      const config = await this.client(login.org_id);
+      const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
+        pkceCodeVerifier: login.code_verifier,
+        expectedState: state,
+        expectedNonce: login.nonce,
+      });
       claims = tokens.claims();
+      email = claims?.email;
+      verified = claims?.email_verified;
+      // When an access token is issued, a conforming provider returns the email scope's claims from
+      // the UserInfo endpoint rather than in the ID token (OpenID Connect Core 1.0 §5.4).
+      if (claims && typeof email !== 'string' && tokens.access_token)
+        ({ email, email_verified: verified } = await oidc.fetchUserInfo(
+          config,
+          tokens.access_token,
+          claims.sub,
+        ));
     } catch (e) {
       await this.ctx.audit.recordNow(this.ctx.store, {
         orgId: login.org_id,
@@ -203,9 +229,27 @@ export class SsoService {
       throw new AccordError('SSO_FAILED');
     }
     if (!claims) throw new AccordError('SSO_FAILED');
+    // Accounts are matched by email: an address the provider says it has not verified proves nothing.
+    if (verified === false) {
+      await this.ctx.audit.recordNow(this.ctx.store, {
+        orgId: login.org_id,
+        actor: 'anonymous',
+        action: 'signin.sso',
+        target: null,
+        outcome: 'failed',
+        details: {
+          why: 'email address not verified by the identity provider',
+          ip: meta.ip ?? null,
+        },
+      });
+      throw new AccordError(
+        'SSO_FAILED',
+        'Your identity provider has not verified your email address, so Accord cannot match it to an account.',
+      );
+    }
     return this.signIn.ssoSignIn(
       login.org_id,
-      { sub: claims.sub, email: typeof claims.email === 'string' ? claims.email : undefined },
+      { sub: claims.sub, email: typeof email === 'string' ? email : undefined },
       meta,
     );
   }
