@@ -208,3 +208,26 @@ test('secure deployments use __Host- cookies marked Secure', async () => {
     await secure.close();
   }
 });
+
+test('signing in is rate limited per address: the eleventh attempt in a minute gets 429', async () => {
+  const limited = await createTestApp('sqlite');
+  try {
+    const jar = new Jar(limited.app);
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      statuses.push(
+        (
+          await jar.post(
+            '/sign-in',
+            { email: 'x@example.org', password: 'not the password' },
+            { fromPage: '/sign-in' },
+          )
+        ).statusCode,
+      );
+    }
+    assert.deepEqual(statuses.slice(0, 10), Array<number>(10).fill(401));
+    assert.equal(statuses[10], 429);
+  } finally {
+    await limited.close();
+  }
+});
