@@ -19,6 +19,12 @@ import { ActorResolver } from './domain/identity/actors.ts';
 import { SsoService } from './domain/identity/sso.service.ts';
 import { AccessService } from './domain/policy/access.service.ts';
 import { AuditReader } from './domain/audit/audit-reader.service.ts';
+import { KeyService } from './domain/keys/key.service.ts';
+import { loadMasterKeys } from './domain/keys/master-key.ts';
+import { RecordTypesService } from './domain/records/record-types.service.ts';
+import { AssetsService } from './domain/records/assets.service.ts';
+import { RecordsService } from './domain/records/records.service.ts';
+import { ImportService } from './domain/records/import.service.ts';
 import { DutiesService } from './domain/roles/duties.service.ts';
 import { RolesService } from './domain/roles/roles.service.ts';
 import { TrainingService } from './domain/training/training.service.ts';
@@ -41,6 +47,11 @@ export interface Services extends DomainContext {
   readonly sso: SsoService;
   readonly access: AccessService;
   readonly auditReader: AuditReader;
+  readonly keyring: KeyService;
+  readonly recordTypes: RecordTypesService;
+  readonly assets: AssetsService;
+  readonly records: RecordsService;
+  readonly imports: ImportService;
   /** Secret for HMACs that bind forms to sessions. */
   readonly formSecret: Buffer;
   readonly clock: () => Date;
@@ -124,6 +135,16 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
     const signIn = new SignInService(ctx, roles);
     const tokens = new TokensService(ctx);
     const actors = new ActorResolver(ctx, signIn, tokens, roles, training);
+    // Records: keys wrapped by the master key, the common data model, assets, records, imports.
+    const keyring = new KeyService(ctx, loadMasterKeys(config.dataDir));
+    const recordTypes = new RecordTypesService(ctx);
+    const assets = new AssetsService(ctx, recordTypes, {
+      names: (ex, orgId) => people.names(ex, orgId),
+      activePerson: (ex, orgId, id) => people.activePerson(ex, orgId, id),
+      currentRoles: (ex, orgId, id) => roles.currentRoles(ex, orgId, id),
+    });
+    orgs.onCreate((db, orgId) => keyring.ensure(db, orgId));
+    orgs.onCreate((db, orgId, by) => recordTypes.seed(db, orgId, by));
     return {
       ...ctx,
       keys,
@@ -138,6 +159,11 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       sso: new SsoService(ctx, signIn),
       access: new AccessService(ctx),
       auditReader: new AuditReader(ctx),
+      keyring,
+      recordTypes,
+      assets,
+      records: new RecordsService(ctx, keyring, recordTypes, assets),
+      imports: new ImportService(ctx, keyring, recordTypes, assets),
       formSecret: loadOrCreateSecret(config.dataDir, 'form-secret'),
       migrationsApplied: migrations.applied,
       close: () => store.close(),

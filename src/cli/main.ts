@@ -7,6 +7,8 @@ import { migrateCommand } from './commands/migrate.ts';
 import { auditCommand } from './commands/audit.ts';
 import { orgCommand, personCommand } from './commands/org.ts';
 import { demoCodeCommand } from './commands/demo-code.ts';
+import { keysCommand } from './commands/keys.ts';
+import { importCommand } from './commands/import.ts';
 
 export const EXIT_CODES = `Exit codes:
   0   success
@@ -33,6 +35,8 @@ export function program(): Command {
   p.addCommand(orgCommand());
   p.addCommand(personCommand());
   p.addCommand(demoCodeCommand());
+  p.addCommand(keysCommand());
+  p.addCommand(importCommand());
   // addCommand() does not pass settings down: make every command throw instead of exiting.
   const inherit = (c: Command): void => {
     c.exitOverride().showHelpAfterError();

@@ -6,6 +6,7 @@ import { AccordError } from '../errors.ts';
 import type { DialectName, Store } from './store.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_people.ts';
+import * as m0003 from './migrations/0003_records.ts';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -13,6 +14,7 @@ type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 const MIGRATIONS: [string, Up][] = [
   ['0001_foundation', m0001.up],
   ['0002_people', m0002.up],
+  ['0003_records', m0003.up],
 ];
 
 class StaticProvider implements MigrationProvider {

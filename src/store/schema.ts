@@ -7,6 +7,16 @@ import type { OrgTables } from '../domain/org/org.table.ts';
 import type { IdentityTables } from '../domain/identity/identity.table.ts';
 import type { RolesTables } from '../domain/roles/roles.table.ts';
 import type { TrainingTables } from '../domain/training/training.table.ts';
+import type { KeysTables } from '../domain/keys/keys.table.ts';
+import type { RecordsTables } from '../domain/records/records.table.ts';
 
 export interface DB
-  extends AuditTables, NodeTables, OrgTables, IdentityTables, RolesTables, TrainingTables {}
+  extends
+    AuditTables,
+    NodeTables,
+    OrgTables,
+    IdentityTables,
+    RolesTables,
+    TrainingTables,
+    KeysTables,
+    RecordsTables {}

@@ -40,23 +40,27 @@ export const jsHasher: Hasher = {
   },
 };
 
-interface NativeModule {
+export interface NativeModule {
   hashLeaves(this: void, entries: readonly string[], out: Buffer): void;
   reduceLevel(this: void, input: Buffer, out: Buffer): void;
+  hmacBatch(this: void, key: Buffer, inputs: readonly string[], out: Buffer, outLen: number): void;
+  gcmSealBatch(this: void, key: Buffer, ivs: Buffer, aads: readonly string[], plaintexts: readonly string[]): Buffer[];
 }
 
-function loadNative(): Hasher | undefined {
+/** The native batch-crypto addon, when it was built at install time (ACCORD_NATIVE_HASH=off to test without). */
+export const native: NativeModule | undefined = (() => {
   if (process.env.ACCORD_NATIVE_HASH === 'off') return undefined;
   try {
     const require = createRequire(import.meta.url);
     const mod = require('../../../native/build/Release/merkle_hash.node') as NativeModule;
-    return { kind: 'native', hashLeaves: mod.hashLeaves, reduceLevel: mod.reduceLevel };
+    // An addon built before a function was added is treated as missing.
+    return typeof mod.gcmSealBatch === 'function' ? mod : undefined;
   } catch {
     return undefined;
   }
-}
+})();
 
-export const hasher: Hasher = loadNative() ?? jsHasher;
+export const hasher: Hasher = native ? { kind: 'native', hashLeaves: native.hashLeaves, reduceLevel: native.reduceLevel } : jsHasher;
 
 /** Hash of the empty tree (RFC 9162 §2.1.1). */
 export const EMPTY_ROOT = createHash('sha256').digest();

@@ -110,12 +110,14 @@ export class Gate {
     target: string | null,
     details: Record<string, unknown> = {},
     outcome = 'ok',
+    purpose: string | null = null,
   ): void {
     this.audit.record(this.tx, {
       orgId: this.actor.orgId,
       actor: this.actor.ref,
       action,
       target,
+      purpose,
       outcome,
       details,
     });

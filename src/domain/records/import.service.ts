@@ -1,0 +1,344 @@
+// Imports: a CSV or JSON Lines file streamed into an asset in ONE transaction. Every row is
+// validated against the record type; the first bad row stops writing but reading goes on, so
+// the report lists every bad row (the first 1,000 in full, and how many in all) and nothing is
+// committed. A killed process leaves nothing either: the transaction never committed.
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { AccordError, assertNoProblems } from '../../errors.ts';
+import type { Problem } from '../../errors.ts';
+import type { Executor } from '../../store/store.ts';
+import type { DomainContext } from '../context.ts';
+import type { KeyService } from '../keys/key.service.ts';
+import type { Actor } from '../policy/actor.ts';
+import { withAccess } from '../policy/gate.ts';
+import type { Gate } from '../policy/gate.ts';
+import type { AssetsService } from './assets.service.ts';
+import { HeaderError, readRows } from './import-rows.ts';
+import type { ImportFormat } from './import-rows.ts';
+import type { RecordTypesService } from './record-types.service.ts';
+import { RecordWriter } from './record-writer.ts';
+import type { NewRecord } from './record-writer.ts';
+import type { ImportJobTable } from './records.table.ts';
+import { purposeProblems } from './records.service.ts';
+import { retainUntil } from './retention-date.ts';
+import { checkPayload } from './validate-record.ts';
+
+const BATCH = 1000;
+export const MAX_PROBLEMS_KEPT = 1000;
+const RUNNER = `${os.hostname()}:${process.pid}`;
+
+export interface ImportProgress {
+  rowsRead: number;
+  bytesRead: number;
+  totalBytes: number | null;
+}
+
+export interface ImportRequest {
+  assetId: string;
+  format: ImportFormat;
+  fileName: string;
+  stream: Readable;
+  purpose: string;
+  totalBytes?: number | null;
+  fileSha256?: string | null;
+  onProgress?: (p: ImportProgress) => void;
+  /** Called with the job id as soon as the job exists (pages redirect to it). */
+  onStart?: (importId: string) => void;
+}
+
+export interface ImportJob {
+  id: string;
+  assetId: string;
+  format: string;
+  fileName: string;
+  purpose: string;
+  status: 'running' | 'committed' | 'failed' | 'interrupted';
+  rowsRead: number;
+  rowsImported: number;
+  rowsFailed: number;
+  problems: Problem[];
+  message: string | null;
+  startedBy: string;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
+const toJob = (r: ImportJobTable): ImportJob => ({
+  id: r.import_id,
+  assetId: r.asset_id,
+  format: r.format,
+  fileName: r.file_name,
+  purpose: r.purpose,
+  status: r.status as ImportJob['status'],
+  rowsRead: r.rows_read,
+  rowsImported: r.rows_imported,
+  rowsFailed: r.rows_failed,
+  problems: JSON.parse(r.problems) as Problem[],
+  message: r.message,
+  startedBy: r.started_by,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export class ImportService {
+  /** Progress of imports running in this process, for the page that watches them. */
+  readonly progress = new Map<string, ImportProgress>();
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly keys: KeyService,
+    private readonly types: RecordTypesService,
+    private readonly assets: AssetsService,
+  ) {}
+
+  /** Marks imports whose process on this machine has died as interrupted (their rows never committed). */
+  async markInterrupted(ex: Executor = this.ctx.store): Promise<number> {
+    const host = `${os.hostname()}:`;
+    const running = await ex.db
+      .selectFrom('import_job')
+      .select(['import_id', 'runner'])
+      .where('status', '=', 'running')
+      .execute();
+    const dead = running.filter(
+      (r) => r.runner.startsWith(host) && !alive(Number(r.runner.slice(host.length))),
+    );
+    for (const r of dead) {
+      await ex.db
+        .updateTable('import_job')
+        .set({
+          status: 'interrupted',
+          message:
+            'The process running the import stopped before it finished. Nothing from it was saved.',
+          finished_at: this.ctx.clock().toISOString(),
+        })
+        .where('import_id', '=', r.import_id)
+        .execute();
+    }
+    return dead.length;
+  }
+
+  async run(actor: Actor, req: ImportRequest): Promise<ImportJob> {
+    const importId = randomUUID();
+    const now = () => this.ctx.clock().toISOString();
+    // The job row is written (and committed) first, so a failure or a crash still leaves a report.
+    await withAccess(this.ctx, actor, async (gate) => {
+      const asset = await this.assets.row(gate.tx, req.assetId);
+      gate.require(
+        'records.write',
+        { orgId: asset?.org_id ?? '', ref: `asset:${req.assetId}` },
+        { purpose: req.purpose, details: { import: importId, file: req.fileName } },
+      );
+      assertNoProblems(purposeProblems(req.purpose));
+      await gate.tx.db
+        .insertInto('import_job')
+        .values({
+          import_id: importId,
+          org_id: actor.orgId,
+          asset_id: req.assetId,
+          format: req.format,
+          file_name: req.fileName,
+          file_sha256: req.fileSha256 ?? null,
+          purpose: req.purpose,
+          status: 'running',
+          rows_read: 0,
+          rows_imported: 0,
+          rows_failed: 0,
+          problems: '[]',
+          message: null,
+          runner: RUNNER,
+          started_by: actor.ref,
+          started_at: now(),
+          finished_at: null,
+        })
+        .execute();
+    });
+    req.onStart?.(importId);
+    const progress: ImportProgress = {
+      rowsRead: 0,
+      bytesRead: 0,
+      totalBytes: req.totalBytes ?? null,
+    };
+    this.progress.set(importId, progress);
+    try {
+      const imported = await withAccess(this.ctx, actor, (gate) =>
+        this.load(gate, importId, req, progress),
+      );
+      return await this.job(actor, importId).then((j) => ({ ...j, rowsImported: imported }));
+    } catch (e) {
+      req.stream.destroy();
+      const problems = e instanceof AccordError ? e.problems : [];
+      const failed = (e as { rowsFailed?: number }).rowsFailed ?? 0;
+      await this.ctx.store.db
+        .updateTable('import_job')
+        .set({
+          status: 'failed',
+          rows_read: progress.rowsRead,
+          rows_failed: failed,
+          problems: JSON.stringify(problems.slice(0, MAX_PROBLEMS_KEPT)),
+          message:
+            e instanceof AccordError
+              ? e.message
+              : 'The import stopped on an unexpected error; nothing was saved.',
+          finished_at: now(),
+        })
+        .where('import_id', '=', importId)
+        .execute();
+      throw e;
+    } finally {
+      this.progress.delete(importId);
+    }
+  }
+
+  private async load(
+    gate: Gate,
+    importId: string,
+    req: ImportRequest,
+    progress: ImportProgress,
+  ): Promise<number> {
+    const orgId = gate.actor.orgId;
+    const asset = (await this.assets.row(gate.tx, req.assetId))!;
+    gate.require(
+      'records.write',
+      { orgId: asset.org_id, ref: `asset:${req.assetId}` },
+      { purpose: req.purpose, details: { import: importId } },
+    );
+    const typeRow = (await this.types.latest(gate.tx, orgId, asset.type_key))!;
+    const type = this.types.toType(typeRow);
+    const validate = this.types.validator(typeRow);
+    const writer = new RecordWriter(
+      gate.tx,
+      this.keys,
+      {
+        orgId,
+        assetId: asset.asset_id,
+        typeId: typeRow.type_id,
+        source: `import:${importId}`,
+        by: gate.actor.ref,
+      },
+      this.ctx.clock,
+    );
+    // A bigger page cache for the bulk load, so the identifier index stays in memory.
+    gate.tx.sqlite?.pragma('cache_size = -131072');
+    const problems: Problem[] = [];
+    let failedRows = 0;
+    let imported = 0;
+    let batch: NewRecord[] = [];
+    // Counts bytes as the rows are read (a 'data' listener would start the stream flowing early).
+    const counted = req.stream.pipe(
+      new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          progress.bytesRead += chunk.length;
+          done(null, chunk);
+        },
+      }),
+    );
+    try {
+      for await (const row of readRows(req.format, counted, type.fields)) {
+        progress.rowsRead++;
+        if (row.error) {
+          failedRows++;
+          if (problems.length < MAX_PROBLEMS_KEPT)
+            problems.push({
+              line: row.line,
+              field: 'line',
+              message: `Line ${row.line} ${row.error}`,
+            });
+          continue;
+        }
+        const c = checkPayload(type, validate, row.value);
+        if (c.problems.length) {
+          failedRows++;
+          for (const p of c.problems)
+            if (problems.length < MAX_PROBLEMS_KEPT) problems.push({ ...p, line: row.line });
+          continue;
+        }
+        // After the first bad row nothing more is written: the import will not commit anyway.
+        if (failedRows > 0) continue;
+        batch.push({
+          payload: row.value!,
+          ids: c.ids,
+          retainUntil: retainUntil(row.value!, asset.retention_period, asset.retention_from),
+        });
+        if (batch.length === BATCH) {
+          imported += (await writer.write(batch)).length;
+          batch = [];
+          req.onProgress?.(progress);
+        }
+      }
+    } catch (e) {
+      if (e instanceof HeaderError)
+        throw new AccordError(
+          'VALIDATION_FAILED',
+          `The file’s header is not right: nothing was imported.`,
+          e.unknown.map((c) => ({
+            line: 1,
+            field: c,
+            message: `Unknown column “${c}”: ${type.key} has ${type.fields.map((f) => f.name).join(', ')}`,
+          })),
+        );
+      throw e;
+    } finally {
+      gate.tx.sqlite?.pragma('cache_size = -2000');
+    }
+    if (failedRows > 0) {
+      const message = `${failedRows} row${failedRows === 1 ? '' : 's'} of ${progress.rowsRead} ${failedRows === 1 ? 'has' : 'have'} problems: nothing was imported.`;
+      throw Object.assign(new AccordError('VALIDATION_FAILED', message, problems), {
+        rowsFailed: failedRows,
+      });
+    }
+    imported += (await writer.write(batch)).length;
+    if (imported === 0)
+      throw new AccordError('VALIDATION_FAILED', 'The file has no records in it.');
+    req.onProgress?.(progress);
+    await gate.tx.db
+      .updateTable('import_job')
+      .set({
+        status: 'committed',
+        rows_read: progress.rowsRead,
+        rows_imported: imported,
+        finished_at: this.ctx.clock().toISOString(),
+      })
+      .where('import_id', '=', importId)
+      .execute();
+    gate.record(
+      'records.imported',
+      `import:${importId}`,
+      { asset: asset.asset_id, rows: imported, file: req.fileName, sha256: req.fileSha256 ?? null },
+      'ok',
+      req.purpose,
+    );
+    return imported;
+  }
+
+  async job(actor: Actor, importId: string): Promise<ImportJob> {
+    return withAccess(this.ctx, actor, async (gate) => {
+      const row = await gate.tx.db
+        .selectFrom('import_job')
+        .selectAll()
+        .where('import_id', '=', importId)
+        .executeTakeFirst();
+      gate.require('assets.read', { orgId: row?.org_id ?? '', ref: `import:${importId}` });
+      return toJob(row!);
+    });
+  }
+
+  async jobs(actor: Actor, assetId?: string): Promise<ImportJob[]> {
+    return withAccess(this.ctx, actor, async (gate) => {
+      gate.require('assets.read', { orgId: actor.orgId, ref: 'imports' });
+      let q = gate.tx.db.selectFrom('import_job').selectAll().where('org_id', '=', actor.orgId);
+      if (assetId) q = q.where('asset_id', '=', assetId);
+      return (await q.orderBy('started_at', 'desc').limit(100).execute()).map(toJob);
+    });
+  }
+}

@@ -1,0 +1,31 @@
+// When a record falls due under its asset's retention rule: the named date field plus the
+// period (ISO 8601, years/months/days), by calendar arithmetic in UTC. 31 January + P1M is the
+// last day of February, as people count months.
+import { PERIOD } from './assets.service.ts';
+
+export function addPeriod(date: string, period: string): string | null {
+  const m = PERIOD.exec(period);
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m || !d) return null;
+  const years = Number(m[1]?.slice(0, -1) ?? 0);
+  const months = Number(m[2]?.slice(0, -1) ?? 0);
+  const days = Number(m[3]?.slice(0, -1) ?? 0);
+  const y = Number(d[1]) + years;
+  const monthIndex = Number(d[2]) - 1 + months;
+  const year = y + Math.floor(monthIndex / 12);
+  const month = ((monthIndex % 12) + 12) % 12;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const day = Math.min(Number(d[3]), lastDay);
+  return new Date(Date.UTC(year, month, day) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The retention due date for a payload under an asset rule, or null when the rule or date is missing. */
+export function retainUntil(
+  payload: Record<string, unknown>,
+  period: string | null,
+  fromField: string | null,
+): string | null {
+  if (!period || !fromField) return null;
+  const v = payload[fromField];
+  return typeof v === 'string' ? addPeriod(v, period) : null;
+}

@@ -1,0 +1,59 @@
+// Record fixtures: valid NHS numbers, people, and an asset ready to hold them.
+import type { Asset } from '../../src/domain/records/assets.service.ts';
+import type { Services } from '../../src/services.ts';
+import type { OrgFixture } from './people.ts';
+
+/** A valid NHS number (modulus-11 check digit) from any 9-digit seed. */
+export function nhsNumber(seed: number): string {
+  for (let s = seed; ; s++) {
+    const base = String(100_000_000 + (s % 899_999_999)).slice(0, 9);
+    const sum = [...base].reduce((acc, d, i) => acc + Number(d) * (10 - i), 0);
+    const check = 11 - (sum % 11);
+    if (check === 10) continue;
+    return `${base}${check === 11 ? 0 : check}`;
+  }
+}
+
+const GIVEN = ['Amira', 'Ben', 'Chloe', 'Dev', 'Ellen', 'Femi', 'Grace', 'Harun', 'Isla', 'Jonah'];
+const FAMILY = [
+  'Ahmed',
+  'Brown',
+  'Clarke',
+  'Davies',
+  'Evans',
+  'Foster',
+  'Green',
+  'Hughes',
+  'Iqbal',
+  'Jones',
+];
+
+export function person(i: number): Record<string, unknown> {
+  return {
+    nhsNumber: nhsNumber(i * 7919 + 17),
+    givenName: GIVEN[i % 10],
+    familyName: `${FAMILY[Math.floor(i / 10) % 10]}${i}`,
+    dateOfBirth: `19${String(50 + (i % 50)).padStart(2, '0')}-0${(i % 9) + 1}-1${i % 10}`,
+    postcode: `AB${(i % 9) + 1} ${i % 10}CD`,
+    address: `${i} High Street, Northtown`,
+    lastContact: '2025-06-01',
+  };
+}
+
+export async function personAsset(
+  s: Services,
+  org: OrgFixture,
+  name = 'Residents',
+): Promise<Asset> {
+  return s.assets.create(await org.actor('iao'), {
+    name,
+    ownerPersonId: org.people.iao.personId,
+    typeKey: 'person',
+    classification: 'OFFICIAL-SENSITIVE',
+    lawfulBasis: 'art6-1-e',
+    retentionPeriod: 'P6Y',
+    retentionFrom: 'lastContact',
+    retentionAction: 'delete',
+    application: 'Citizen index',
+  });
+}
