@@ -14,6 +14,7 @@ import { peopleRoutes } from './http/api/people.routes.ts';
 import { rolesRoutes } from './http/api/roles.routes.ts';
 import { trainingRoutes } from './http/api/training.routes.ts';
 import { tokensRoutes } from './http/api/tokens.routes.ts';
+import { recordsRoutes } from './http/api/records.routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerAssets } from './web/assets.ts';
 import { registerPages } from './web/render.ts';
@@ -25,6 +26,8 @@ import { peoplePages } from './web/routes/people.pages.ts';
 import { rolesPages } from './web/routes/roles.pages.ts';
 import { trainingPages } from './web/routes/training.pages.ts';
 import { auditPages } from './web/routes/audit.pages.ts';
+import { assetPages } from './web/routes/assets.pages.ts';
+import { recordsPages } from './web/routes/records.pages.ts';
 import { navigationFor } from './web/pages.ts';
 
 export type App = FastifyInstance;
@@ -83,6 +86,7 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(rolesRoutes(services), { prefix: '/api' });
   await app.register(trainingRoutes(services), { prefix: '/api' });
   await app.register(tokensRoutes(services), { prefix: '/api' });
+  await app.register(recordsRoutes(services), { prefix: '/api' });
   await app.register(startPages(services));
   await app.register(signInPages(services));
   await app.register(accountPages(services));
@@ -90,5 +94,7 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(rolesPages(services));
   await app.register(trainingPages(services));
   await app.register(auditPages(services));
+  await app.register(assetPages(services));
+  await app.register(recordsPages(services));
   return app;
 }

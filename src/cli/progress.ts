@@ -17,6 +17,9 @@ export function progressBar(label: string): Progress {
       hideCursor: true,
       etaBuffer: 50,
       fps: 5,
+      // Forced on (ACCORD_PROGRESS=1) without a terminal: plain lines twice a second.
+      noTTYOutput: !process.stderr.isTTY,
+      notTTYSchedule: 500,
     },
     cliProgress.Presets.shades_classic,
   );

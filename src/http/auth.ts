@@ -104,7 +104,7 @@ export async function registerAuth(app: FastifyInstance, services: Services): Pr
   });
 
   app.addHook('onRequest', async (req) => {
-    if (req.url.startsWith('/assets/')) return;
+    if (req.url.startsWith('/static/')) return;
     if (isApi(req.url)) {
       // Before the body is even read: an unauthenticated or unauthorised caller costs no parsing.
       const cfg = req.routeOptions.config ?? {};

@@ -57,13 +57,13 @@ export async function registerAssets(app: FastifyInstance): Promise<void> {
   app.decorate('assetVersion', version);
   await app.register(fastifyStatic, {
     root: [publicDir, path.join(govukDist, 'govuk')],
-    prefix: '/assets/',
+    prefix: '/static/',
     // Only what pages use; GOV.UK's crown images and fonts are deliberately not served.
     allowedPath: (p) => /^\/(accord[\w.-]*|govuk-frontend\.min\.js|images\/accord[\w.-]*)$/.test(p),
     maxAge: '1h',
     schemaHide: true,
   });
-  app.get('/assets/accord.css', { schema: { hide: true } }, async (_req, reply) => {
+  app.get('/static/accord.css', { schema: { hide: true } }, async (_req, reply) => {
     const { css } = await stylesheet();
     return reply
       .type('text/css; charset=utf-8')

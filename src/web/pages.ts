@@ -16,6 +16,8 @@ export interface NavItem {
 /** The main navigation. Modules add their items here (one line each). */
 export const NAVIGATION: NavItem[] = [
   { text: 'Home', href: '/home' },
+  { text: 'Records', href: '/records/lookup', needs: 'records.read' },
+  { text: 'Assets', href: '/assets', needs: 'assets.read' },
   { text: 'Roles', href: '/roles', needs: 'roles.read' },
   { text: 'People', href: '/people', needs: 'people.read' },
   { text: 'Training', href: '/training', needs: 'training.read' },
@@ -23,12 +25,16 @@ export const NAVIGATION: NavItem[] = [
   { text: 'Audit log', href: '/audit', needs: 'audit.read' },
 ];
 
-export function may(actor: Actor | null, action: Action, ownerPersonId?: string | null): boolean {
-  return (
-    actor !== null &&
-    decide(actor, action, { orgId: actor.orgId, ownerPersonId: ownerPersonId ?? actor.personId })
-      .allow
-  );
+/**
+ * Whether the actor may do this to the organisation as a whole — or, given `ownerPersonId`, to
+ * something of that person's (their own account, their training). Decided as for real access.
+ */
+export function may(
+  actor: Actor | null,
+  action: Action,
+  ownerPersonId: string | null = null,
+): boolean {
+  return actor !== null && decide(actor, action, { orgId: actor.orgId, ownerPersonId }).allow;
 }
 
 export function navigationFor(
@@ -37,7 +43,7 @@ export function navigationFor(
   const actor = req.actor;
   if (!actor) return [];
   const path = req.url.split('?')[0] ?? '';
-  return NAVIGATION.filter((n) => !n.needs || may(actor, n.needs)).map((n) => ({
+  return NAVIGATION.filter((n) => !n.needs || may(actor, n.needs, actor.personId)).map((n) => ({
     text: n.text,
     href: n.href,
     current: path === n.href,

@@ -53,6 +53,23 @@ export function createViews(): nunjucks.Environment {
       : '',
   );
   env.addGlobal('dateItems', dateItems);
+  // Lawful bases as radios or checkboxes, each with its guidance as a hint.
+  env.addGlobal(
+    'basisRadios',
+    (
+      list: { code: string; label: string; guidance: string }[],
+      chosen: unknown,
+      mark: 'checked' = 'checked',
+    ) => {
+      const picked = new Set((Array.isArray(chosen) ? chosen : [chosen]).map(String));
+      return list.map((b) => ({
+        value: b.code,
+        text: b.label,
+        hint: { text: b.guidance },
+        [mark]: picked.has(b.code),
+      }));
+    },
+  );
   // Items for checkboxes, radios and selects: [value, text] pairs, with what was chosen marked.
   env.addGlobal(
     'choiceItems',

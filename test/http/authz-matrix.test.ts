@@ -11,7 +11,11 @@ import { setupOrg } from '../helpers/people.ts';
 import type { OrgFixture, Who } from '../helpers/people.ts';
 import { ROLES } from '../../src/domain/policy/roles.ts';
 import { nodeActor } from '../../src/domain/policy/actor.ts';
-import { MATRIX } from './matrix-routes.ts';
+import { MATRIX as CORE } from './matrix-routes.ts';
+import { RECORDS_MATRIX } from './matrix-records.ts';
+
+// Each module keeps its entries in its own file.
+const MATRIX = { ...CORE, ...RECORDS_MATRIX };
 
 const CALLERS: (Who | 'system')[] = [...ROLES, 'member', 'system'];
 

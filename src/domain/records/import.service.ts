@@ -174,7 +174,13 @@ export class ImportService {
       const imported = await withAccess(this.ctx, actor, (gate) =>
         this.load(gate, importId, req, progress),
       );
-      return await this.job(actor, importId).then((j) => ({ ...j, rowsImported: imported }));
+      // The caller was allowed to import; the report is theirs whatever else they may read.
+      const row = await this.ctx.store.db
+        .selectFrom('import_job')
+        .selectAll()
+        .where('import_id', '=', importId)
+        .executeTakeFirstOrThrow();
+      return { ...toJob(row), rowsImported: imported };
     } catch (e) {
       req.stream.destroy();
       const problems = e instanceof AccordError ? e.problems : [];

@@ -60,7 +60,7 @@ export function peoplePages(services: Services): FastifyPluginAsync {
           backLink: '/people',
           person,
           grants: await services.roles.register(actor, { personId: id, status: 'all' }),
-          training: may(actor, 'training.read')
+          training: may(actor, 'training.read', id)
             ? await services.training.completions(actor, id)
             : [],
           canManage: may(actor, 'people.manage') && id !== actor.personId,

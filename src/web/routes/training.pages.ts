@@ -16,7 +16,7 @@ export function trainingPages(services: Services): FastifyPluginAsync {
       { config: { page: 'training.read' }, schema: { hide: true } },
       async (req, reply) => {
         const actor = req.actor!;
-        const governance = may(actor, 'training.read', null);
+        const governance = may(actor, 'training.read');
         return reply.page('training/overview.njk', {
           pageTitle: 'Training',
           overview: governance ? await services.training.overview(actor) : null,
