@@ -2,8 +2,9 @@
 // figures with their same-run baselines, and ends with one line of JSON holding every figure.
 import type { Benchmark, Figures } from './lib.ts';
 import { auditBenchmark } from './audit.bench.ts';
+import { ingestBenchmark } from './ingest.bench.ts';
 
-const ALL: Benchmark[] = [auditBenchmark];
+const ALL: Benchmark[] = [auditBenchmark, ingestBenchmark];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((w) => !ALL.some((b) => b.name === w));

@@ -33,6 +33,8 @@ export interface Tx extends Executor {
   readonly isTransaction: true;
   /** The raw better-sqlite3 handle, for hot paths; undefined on PostgreSQL. */
   readonly sqlite: Database.Database | undefined;
+  /** The transaction's own PostgreSQL client, for COPY; undefined on SQLite. */
+  readonly pg: pg.PoolClient | undefined;
   /** Runs just before COMMIT, inside the transaction (the audit log flushes here). */
   beforeCommit(key: object, fn: () => Promise<void> | void): void;
   /** Runs after a successful COMMIT (in-memory caches move forward here). */
@@ -81,6 +83,7 @@ class TxImpl implements Tx {
     readonly db: Kysely<DB>,
     readonly dialect: DialectName,
     readonly sqlite: Database.Database | undefined,
+    readonly pg: pg.PoolClient | undefined = undefined,
   ) {}
   beforeCommit(key: object, fn: () => Promise<void> | void): void {
     // Keyed, so a module registers its flush once however many times it writes.
@@ -181,15 +184,29 @@ export function openStore(url: string): Store {
         return result;
       });
     }
-    let txRef: TxImpl | undefined;
-    const result = await db.transaction().execute(async (trx) => {
-      const tx = new TxImpl(trx, dialect, undefined);
-      txRef = tx;
-      const r = await fn(tx);
-      await tx.runBeforeCommit();
-      return r;
+    // PostgreSQL: one pooled client for the whole transaction, with a Kysely bound to it, so bulk
+    // loads can COPY on the same connection (tx.pg).
+    const client = await pool!.connect();
+    const bound = { query: client.query.bind(client), release: () => undefined };
+    const trx = new Kysely<DB>({
+      dialect: new PostgresDialect({
+        pool: { connect: async () => bound, end: async () => undefined } as unknown as pg.Pool,
+      }),
     });
-    txRef?.runAfterCommit();
+    const tx = new TxImpl(trx, dialect, undefined, client);
+    let result: T;
+    try {
+      await client.query('begin');
+      result = await fn(tx);
+      await tx.runBeforeCommit();
+      await client.query('commit');
+    } catch (e) {
+      await client.query('rollback').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+    tx.runAfterCommit();
     return result;
   }
 

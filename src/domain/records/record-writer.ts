@@ -1,6 +1,6 @@
 // Writes new records in batches: matches each to a subject through the identifier index, seals
 // the payloads, and inserts everything in the caller's transaction. On SQLite the inserts use
-// prepared statements on the transaction's own connection; on PostgreSQL, multi-row statements.
+// prepared statements on the transaction's own connection; on PostgreSQL, COPY.
 //
 // Matching: a record's identifiers are looked up strongest first; the first one already known
 // gives the subject, otherwise the record starts a new subject. Its unknown identifiers are then
@@ -8,6 +8,7 @@
 import type Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Tx } from '../../store/store.ts';
+import { copyInto } from '../../store/pg-copy.ts';
 import { uuid7 } from '../ids.ts';
 import type { KeyService } from '../keys/key.service.ts';
 import type { Extracted } from './identifiers.ts';
@@ -37,8 +38,8 @@ export interface WriterTarget {
 }
 
 interface SqliteStatements {
-  insertId: Database.Statement;
-  findId: Database.Statement;
+  /** Adds an identifier, or finds it: either way returns the subject it points at. */
+  claimId: Database.Statement;
   insertRecord: Database.Statement;
 }
 const statements = new WeakMap<Database.Database, SqliteStatements>();
@@ -47,11 +48,10 @@ function sqliteStatements(raw: Database.Database): SqliteStatements {
   let s = statements.get(raw);
   if (!s) {
     s = {
-      insertId: raw.prepare(
-        'insert into record_identifier (org_id, hash, subject_id) values (?, ?, ?) on conflict do nothing',
-      ),
-      findId: raw
-        .prepare('select subject_id from record_identifier where org_id = ? and hash = ?')
+      claimId: raw
+        .prepare(
+          'insert into record_identifier (org_id, hash, subject_id) values (?, ?, ?) on conflict (org_id, hash) do update set subject_id = subject_id returning subject_id',
+        )
         .pluck(),
       insertRecord: raw.prepare(
         'insert into record (record_id, org_id, asset_id, type_id, subject_id, version, payload, key_version, source, retain_until, status, created_by, created_at, updated_at) values (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -65,7 +65,25 @@ function sqliteStatements(raw: Database.Database): SqliteStatements {
 const byStrength = (a: Extracted, b: Extracted): number =>
   SCHEMES.indexOf(a.scheme) - SCHEMES.indexOf(b.scheme);
 
+const RECORD_COLUMNS = [
+  'record_id',
+  'org_id',
+  'asset_id',
+  'type_id',
+  'subject_id',
+  'version',
+  'payload',
+  'key_version',
+  'source',
+  'retain_until',
+  'status',
+  'created_by',
+  'created_at',
+  'updated_at',
+] as const;
+
 export class RecordWriter {
+  private staged = false;
   private dataKey: { version: number; key: Buffer } | undefined;
   private indexKey: Buffer | undefined;
 
@@ -75,6 +93,53 @@ export class RecordWriter {
     private readonly target: WriterTarget,
     private readonly now: () => Date,
   ) {}
+
+  /**
+   * PostgreSQL: COPY the records straight in; COPY new identifiers into a staging table and add
+   * the ones no concurrent writer added first (COPY itself cannot skip conflicts).
+   */
+  private async storePg(
+    newIds: { org_id: string; hash: Buffer; subject_id: string }[],
+    records: RecordTable[],
+  ): Promise<void> {
+    const client = this.tx.pg;
+    if (!client) {
+      for (let i = 0; i < newIds.length; i += 2000)
+        await this.tx.db
+          .insertInto('record_identifier')
+          .values(newIds.slice(i, i + 2000))
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      for (let i = 0; i < records.length; i += 1000)
+        await this.tx.db
+          .insertInto('record')
+          .values(records.slice(i, i + 1000))
+          .execute();
+      return;
+    }
+    if (!this.staged) {
+      await client.query(
+        'create temp table if not exists record_identifier_staging (org_id text, hash bytea, subject_id text) on commit drop',
+      );
+      this.staged = true;
+    }
+    await copyInto(
+      client,
+      'record_identifier_staging',
+      ['org_id', 'hash', 'subject_id'],
+      newIds.map((r) => [r.org_id, r.hash, r.subject_id]),
+    );
+    await client.query(
+      'insert into record_identifier select org_id, hash, subject_id from record_identifier_staging on conflict do nothing',
+    );
+    await client.query('truncate record_identifier_staging');
+    await copyInto(
+      client,
+      'record',
+      RECORD_COLUMNS,
+      records.map((r) => RECORD_COLUMNS.map((c) => r[c])),
+    );
+  }
 
   async write(batch: readonly NewRecord[]): Promise<Written[]> {
     if (batch.length === 0) return [];
@@ -102,20 +167,17 @@ export class RecordWriter {
       let h = 0;
       for (let i = 0; i < batch.length; i++) {
         const mine = ordered[i] as Extracted[];
+        // One statement per identifier, strongest first: the first decides the subject (the one
+        // it already points at, or a new one); the rest are added pointing at that subject.
+        const fresh = uuid7();
         let subject: string | undefined;
-        let matched = false;
-        const fresh: Buffer[] = [];
         for (let k = 0; k < mine.length; k++) {
-          const hash = hashOf(h + k);
-          const known = s.findId.get(t.orgId, hash) as string | undefined;
-          if (known) {
-            subject ??= known;
-            matched = true;
-          } else fresh.push(hash);
+          const got = s.claimId.get(t.orgId, hashOf(h + k), subject ?? fresh) as string;
+          subject ??= got;
         }
         h += mine.length;
-        subject ??= uuid7();
-        for (const hash of fresh) s.insertId.run(t.orgId, hash, subject);
+        subject ??= fresh;
+        const matched = subject !== fresh;
         const r = batch[i] as NewRecord;
         s.insertRecord.run(
           ids[i],
@@ -181,17 +243,7 @@ export class RecordWriter {
       });
       out.push({ recordId: ids[i] as string, subjectId: subject, matched: found !== undefined });
     }
-    for (let i = 0; i < newIds.length; i += 2000)
-      await this.tx.db
-        .insertInto('record_identifier')
-        .values(newIds.slice(i, i + 2000))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    for (let i = 0; i < records.length; i += 1000)
-      await this.tx.db
-        .insertInto('record')
-        .values(records.slice(i, i + 1000))
-        .execute();
+    await this.storePg(newIds, records);
     return out;
   }
 }
