@@ -151,3 +151,86 @@ forEachDialect('records', (dialect) => {
     asset = await personAsset(s, org);
   });
 });
+
+forEachDialect('record types', (dialect) => {
+  let t: TestServices;
+  let org: OrgFixture;
+  before(async () => {
+    t = await createTestServices(dialect);
+    org = await setupOrg(t.services, 'Types Council', { tokens: false });
+  });
+  after(async () => t.close());
+
+  test('every organisation starts with the library, each field annotated', async () => {
+    const types = await t.services.recordTypes.list(await org.actor('member'));
+    assert.deepEqual(types.map((x) => x.key).sort(), [
+      'benefit',
+      'member',
+      'person',
+      'pole-event',
+      'pole-person',
+      'referral',
+    ]);
+    for (const type of types)
+      for (const f of type.fields) assert.ok(f.category && f.marking, `${type.key}.${f.name}`);
+    assert.equal(
+      types.find((x) => x.key === 'member')!.fields.find((f) => f.name === 'membershipStatus')!
+        .category,
+      'special-category',
+    );
+  });
+
+  test('a field without a data category is rejected, naming the field; a good new version is added', async () => {
+    const dpo = await org.actor('dpo');
+    const schema = {
+      type: 'object',
+      properties: {
+        tenancyRef: { type: 'string', 'x-accord': { category: 'none', marking: 'OFFICIAL' } },
+        tenant: { type: 'string', 'x-accord': { marking: 'OFFICIAL' } },
+        rent: { type: 'number' },
+      },
+    };
+    await assert.rejects(
+      t.services.recordTypes.define(dpo, { key: 'tenancy', title: 'Tenancy', schema }),
+      (e: { code: string; problems: { field: string; message: string }[] }) => {
+        assert.equal(e.code, 'VALIDATION_FAILED');
+        assert.deepEqual(
+          e.problems.map((p) => p.field),
+          ['schema.properties.tenant', 'schema.properties.rent'],
+        );
+        assert.match(e.problems[0]!.message, /no data category/);
+        return true;
+      },
+    );
+    const good = {
+      ...schema,
+      properties: {
+        ...schema.properties,
+        tenant: {
+          type: 'string',
+          'x-accord': { category: 'personal', marking: 'OFFICIAL', identifies: 'family-name' },
+        },
+        rent: { type: 'number', 'x-accord': { category: 'none', marking: 'OFFICIAL' } },
+      },
+    };
+    const v1 = await t.services.recordTypes.define(dpo, {
+      key: 'tenancy',
+      title: 'Tenancy',
+      schema: good,
+    });
+    const v2 = await t.services.recordTypes.define(dpo, {
+      key: 'tenancy',
+      title: 'Tenancy',
+      schema: { ...good, required: ['tenancyRef'] },
+    });
+    assert.deepEqual([v1.version, v2.version], [1, 2]);
+    await assert.rejects(
+      t.services.recordTypes.define(await org.actor('handler'), {
+        key: 'x-y',
+        title: 'X',
+        schema: good,
+      }),
+      { code: 'FORBIDDEN' },
+    );
+  });
+});
