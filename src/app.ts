@@ -15,6 +15,11 @@ import { rolesRoutes } from './http/api/roles.routes.ts';
 import { trainingRoutes } from './http/api/training.routes.ts';
 import { tokensRoutes } from './http/api/tokens.routes.ts';
 import { recordsRoutes } from './http/api/records.routes.ts';
+import { governanceDpiaRoutes } from './http/api/governance-dpias.routes.ts';
+import { governanceRiskRoutes } from './http/api/governance-risks.routes.ts';
+import { governanceVendorRoutes } from './http/api/governance-vendors.routes.ts';
+import { governanceIncidentRoutes } from './http/api/governance-incidents.routes.ts';
+import { governanceRoutes, governanceSchedule } from './http/api/governance.routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerAssets } from './web/assets.ts';
 import { registerPages } from './web/render.ts';
@@ -28,6 +33,11 @@ import { trainingPages } from './web/routes/training.pages.ts';
 import { auditPages } from './web/routes/audit.pages.ts';
 import { assetPages } from './web/routes/assets.pages.ts';
 import { recordsPages } from './web/routes/records.pages.ts';
+import { governancePages } from './web/routes/governance.pages.ts';
+import { governanceDpiaPages } from './web/routes/governance-dpias.pages.ts';
+import { governanceRiskPages } from './web/routes/governance-risks.pages.ts';
+import { governanceVendorPages } from './web/routes/governance-vendors.pages.ts';
+import { governanceIncidentPages } from './web/routes/governance-incidents.pages.ts';
 import { navigationFor } from './web/pages.ts';
 
 export type App = FastifyInstance;
@@ -87,6 +97,12 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(trainingRoutes(services), { prefix: '/api' });
   await app.register(tokensRoutes(services), { prefix: '/api' });
   await app.register(recordsRoutes(services), { prefix: '/api' });
+  await app.register(governanceDpiaRoutes(services), { prefix: '/api' });
+  await app.register(governanceRiskRoutes(services), { prefix: '/api' });
+  await app.register(governanceVendorRoutes(services), { prefix: '/api' });
+  await app.register(governanceIncidentRoutes(services), { prefix: '/api' });
+  await app.register(governanceRoutes(services), { prefix: '/api' });
+  await app.register(governanceSchedule(services));
   await app.register(startPages(services));
   await app.register(signInPages(services));
   await app.register(accountPages(services));
@@ -96,5 +112,10 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(auditPages(services));
   await app.register(assetPages(services));
   await app.register(recordsPages(services));
+  await app.register(governancePages(services));
+  await app.register(governanceDpiaPages(services));
+  await app.register(governanceRiskPages(services));
+  await app.register(governanceVendorPages(services));
+  await app.register(governanceIncidentPages(services));
   return app;
 }

@@ -80,6 +80,17 @@ export const ERRORS = {
   },
   AUDIT_BAD_RANGE: { status: 400, exit: 2, message: 'Those tree sizes do not make a valid range.' },
   NODE_KEY_INVALID: { status: 500, exit: 78, message: 'The node key file cannot be used.' },
+  // Governance
+  DPIA_NOT_SIGNED: {
+    status: 409,
+    exit: 4,
+    message: 'The processing screened as high risk, so it needs a DPIA signed off by the SIRO.',
+  },
+  PRIOR_CONSULTATION_REQUIRED: {
+    status: 409,
+    exit: 4,
+    message: 'The DPIA leaves a high risk: consult the ICO before the processing starts.',
+  },
   // Anything unexpected
   INTERNAL: {
     status: 500,

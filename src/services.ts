@@ -28,6 +28,7 @@ import { ImportService } from './domain/records/import.service.ts';
 import { DutiesService } from './domain/roles/duties.service.ts';
 import { RolesService } from './domain/roles/roles.service.ts';
 import { TrainingService } from './domain/training/training.service.ts';
+import { Governance } from './domain/governance/governance.ts';
 import { openStore } from './store/store.ts';
 import type { Store } from './store/store.ts';
 
@@ -41,6 +42,8 @@ export interface Services extends DomainContext {
   readonly roles: RolesService;
   readonly duties: DutiesService;
   readonly training: TrainingService;
+  /** DPIAs, risks, vendors, incidents, records of processing, the charter and the dashboard. */
+  readonly governance: Governance;
   readonly signIn: SignInService;
   readonly tokens: TokensService;
   readonly actors: ActorResolver;
@@ -130,6 +133,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
     const roles = new RolesService(ctx, duties, people);
     people.useRoles(roles);
     const training = new TrainingService(ctx, people);
+    const governance = new Governance(ctx, { people, roles, training, orgs, duties });
     orgs.onCreate((db, orgId, by) => duties.seed(db, orgId, by));
     orgs.onCreate((db, orgId, by) => training.seed(db, orgId, by));
     const signIn = new SignInService(ctx, roles);
@@ -153,6 +157,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       roles,
       duties,
       training,
+      governance,
       signIn,
       tokens,
       actors,

@@ -10,6 +10,7 @@ import type { Role } from '../domain/policy/roles.ts';
 import { hashPassword } from '../domain/identity/passwords.ts';
 import { newTotpSecret } from '../domain/identity/totp.ts';
 import { addDays } from '../domain/training/training.service.ts';
+import { seedGovernanceDemo } from '../domain/governance/demo.ts';
 
 export const DEMO_FILE = 'demo-credentials.txt';
 
@@ -156,6 +157,7 @@ export async function seedDemo(services: Services): Promise<string[]> {
         }
       }
     });
+    await seedGovernanceDemo(services, o.name);
   }
   const lines = [
     '',

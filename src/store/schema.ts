@@ -9,6 +9,7 @@ import type { RolesTables } from '../domain/roles/roles.table.ts';
 import type { TrainingTables } from '../domain/training/training.table.ts';
 import type { KeysTables } from '../domain/keys/keys.table.ts';
 import type { RecordsTables } from '../domain/records/records.table.ts';
+import type { GovernanceTables } from '../domain/governance/governance.table.ts';
 
 export interface DB
   extends
@@ -19,4 +20,5 @@ export interface DB
     RolesTables,
     TrainingTables,
     KeysTables,
-    RecordsTables {}
+    RecordsTables,
+    GovernanceTables {}

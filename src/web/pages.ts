@@ -23,6 +23,7 @@ export const NAVIGATION: NavItem[] = [
   { text: 'Training', href: '/training', needs: 'training.read' },
   { text: 'Duties', href: '/duties', needs: 'duties.read' },
   { text: 'Audit log', href: '/audit', needs: 'audit.read' },
+  { text: 'Governance', href: '/governance', needs: 'governance.read' },
 ];
 
 /**

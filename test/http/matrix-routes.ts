@@ -8,6 +8,7 @@ import type { Actor } from '../../src/domain/policy/actor.ts';
 import type { Action } from '../../src/domain/policy/permissions.ts';
 import type { Services } from '../../src/services.ts';
 import type { OrgFixture, Who } from '../helpers/people.ts';
+import { GOVERNANCE_MATRIX } from './governance-matrix.ts';
 
 export type Caller = Who | 'system';
 
@@ -103,6 +104,8 @@ async function tokenOf(ctx: MatrixContext, org: OrgFixture, who: Caller): Promis
 const today = (): string => new Date().toISOString().slice(0, 10);
 
 export const MATRIX: Record<string, MatrixEntry> = {
+  // Governance registers, ROPA, dashboard and charter (issue 8): test/http/governance-matrix.ts
+  ...GOVERNANCE_MATRIX,
   'GET /api/organisation': {
     permission: 'org.read',
     allowed: EVERYONE,

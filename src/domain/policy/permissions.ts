@@ -86,6 +86,61 @@ export const PERMISSIONS = {
     does: "read the organisation's audit log",
   },
   'sso.manage': { roles: ['administrator'], scope: 'sso:write', does: 'configure single sign-on' },
+  // Governance registers, records of processing and the compliance dashboard (issue 8).
+  'governance.read': {
+    roles: ['siro', 'dpo', 'iao', 'caldicott', 'auditor', 'administrator'],
+    scope: 'governance:read',
+    does: 'see the DPIAs, risks, vendors, records of processing and compliance dashboard',
+  },
+  'dpia.write': {
+    roles: ['siro', 'dpo', 'iao', 'caldicott'],
+    scope: 'governance:write',
+    does: 'write and review DPIAs',
+  },
+  'dpia.advise': {
+    roles: ['dpo'],
+    scope: 'governance:write',
+    does: 'give the DPO’s advice on DPIAs and record consultation with the ICO',
+  },
+  'dpia.sign': { roles: ['siro'], scope: 'governance:write', does: 'sign off DPIAs' },
+  'risks.manage': {
+    roles: ['siro', 'dpo', 'iao'],
+    scope: 'governance:write',
+    does: 'manage the risk register',
+  },
+  'risks.appetite': {
+    roles: ['siro'],
+    scope: 'governance:write',
+    does: 'set the risk appetite',
+  },
+  'vendors.manage': {
+    roles: ['siro', 'dpo', 'administrator'],
+    scope: 'governance:write',
+    does: 'manage vendors and processors',
+  },
+  'incidents.report': {
+    roles: [],
+    anyone: true,
+    system: true,
+    scope: 'incidents:report',
+    does: 'report a suspected incident',
+  },
+  'incidents.read': {
+    roles: ['siro', 'dpo', 'auditor'],
+    self: true,
+    scope: 'incidents:read',
+    does: 'see incidents and breaches',
+  },
+  'incidents.manage': {
+    roles: ['dpo', 'siro'],
+    scope: 'incidents:write',
+    does: 'triage incidents and decide on notifying the ICO',
+  },
+  'charter.manage': {
+    roles: ['dpo'],
+    scope: 'governance:write',
+    does: 'edit the information charter and the organisation’s ICO details',
+  },
   'personal-data.access': {
     roles: ['siro', 'dpo', 'iao', 'caldicott', 'handler'],
     scope: 'records:read',
