@@ -190,7 +190,7 @@ export function openStore(url: string): Store {
     const bound = { query: client.query.bind(client), release: () => undefined };
     const trx = new Kysely<DB>({
       dialect: new PostgresDialect({
-        pool: { connect: async () => bound, end: async () => undefined } as unknown as pg.Pool,
+        pool: { connect: async () => bound, end: async () => undefined },
       }),
     });
     const tx = new TxImpl(trx, dialect, undefined, client);

@@ -44,7 +44,13 @@ export interface NativeModule {
   hashLeaves(this: void, entries: readonly string[], out: Buffer): void;
   reduceLevel(this: void, input: Buffer, out: Buffer): void;
   hmacBatch(this: void, key: Buffer, inputs: readonly string[], out: Buffer, outLen: number): void;
-  gcmSealBatch(this: void, key: Buffer, ivs: Buffer, aads: readonly string[], plaintexts: readonly string[]): Buffer[];
+  gcmSealBatch(
+    this: void,
+    key: Buffer,
+    ivs: Buffer,
+    aads: readonly string[],
+    plaintexts: readonly string[],
+  ): Buffer[];
 }
 
 /** The native batch-crypto addon, when it was built at install time (ACCORD_NATIVE_HASH=off to test without). */
@@ -60,7 +66,9 @@ export const native: NativeModule | undefined = (() => {
   }
 })();
 
-export const hasher: Hasher = native ? { kind: 'native', hashLeaves: native.hashLeaves, reduceLevel: native.reduceLevel } : jsHasher;
+export const hasher: Hasher = native
+  ? { kind: 'native', hashLeaves: native.hashLeaves, reduceLevel: native.reduceLevel }
+  : jsHasher;
 
 /** Hash of the empty tree (RFC 9162 §2.1.1). */
 export const EMPTY_ROOT = createHash('sha256').digest();

@@ -149,10 +149,29 @@ export const PERMISSIONS = {
     does: 'reach personal data',
   },
   // Record types, information assets and records (issue 4).
-  'record-types.read': { roles: [], anyone: true, scope: 'records:read', system: true, does: 'see the record types' },
-  'record-types.manage': { roles: ['administrator', 'dpo'], scope: 'records:admin', does: 'define record types' },
-  'assets.read': { roles: [], anyone: true, scope: 'records:read', does: 'see the information asset register' },
-  'assets.manage': { roles: ['administrator', 'iao', 'dpo', 'siro'], scope: 'records:admin', does: 'add and change information assets' },
+  'record-types.read': {
+    roles: [],
+    anyone: true,
+    scope: 'records:read',
+    system: true,
+    does: 'see the record types',
+  },
+  'record-types.manage': {
+    roles: ['administrator', 'dpo'],
+    scope: 'records:admin',
+    does: 'define record types',
+  },
+  'assets.read': {
+    roles: [],
+    anyone: true,
+    scope: 'records:read',
+    does: 'see the information asset register',
+  },
+  'assets.manage': {
+    roles: ['administrator', 'iao', 'dpo', 'siro'],
+    scope: 'records:admin',
+    does: 'add and change information assets',
+  },
   'records.read': {
     roles: ['siro', 'dpo', 'iao', 'caldicott', 'handler'],
     scope: 'records:read',
@@ -167,7 +186,11 @@ export const PERMISSIONS = {
     personalData: true,
     does: 'add and import records about people',
   },
-  'keys.manage': { roles: ['administrator'], scope: 'records:admin', does: 'rotate encryption keys' },
+  'keys.manage': {
+    roles: ['administrator'],
+    scope: 'records:admin',
+    does: 'rotate encryption keys',
+  },
 } as const satisfies Record<string, Permission>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -72,9 +72,21 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('created_at', c.time, (col) => col.notNull())
     .addColumn('updated_at', c.time, (col) => col.notNull())
     .execute();
-  await db.schema.createIndex('record_subject').on('record').columns(['org_id', 'subject_id']).execute();
-  await db.schema.createIndex('record_asset').on('record').columns(['asset_id', 'record_id']).execute();
-  await db.schema.createIndex('record_retention').on('record').columns(['org_id', 'retain_until']).execute();
+  await db.schema
+    .createIndex('record_subject')
+    .on('record')
+    .columns(['org_id', 'subject_id'])
+    .execute();
+  await db.schema
+    .createIndex('record_asset')
+    .on('record')
+    .columns(['asset_id', 'record_id'])
+    .execute();
+  await db.schema
+    .createIndex('record_retention')
+    .on('record')
+    .columns(['org_id', 'retain_until'])
+    .execute();
 
   // Keyed hashes are random, so a clustered table (no separate rowid b-tree on SQLite) halves
   // the work of each insert.
@@ -86,7 +98,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addPrimaryKeyConstraint('record_identifier_pk', ['org_id', 'hash'])
     .modifyEnd(dialect === 'sqlite' ? sql`without rowid` : sql``)
     .execute();
-  await db.schema.createIndex('record_identifier_subject').on('record_identifier').columns(['org_id', 'subject_id']).execute();
+  await db.schema
+    .createIndex('record_identifier_subject')
+    .on('record_identifier')
+    .columns(['org_id', 'subject_id'])
+    .execute();
 
   await db.schema
     .createTable('import_job')
@@ -108,5 +124,9 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('started_at', c.time, (col) => col.notNull())
     .addColumn('finished_at', c.time)
     .execute();
-  await db.schema.createIndex('import_job_org').on('import_job').columns(['org_id', 'started_at']).execute();
+  await db.schema
+    .createIndex('import_job_org')
+    .on('import_job')
+    .columns(['org_id', 'started_at'])
+    .execute();
 }

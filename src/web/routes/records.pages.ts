@@ -196,7 +196,7 @@ export function recordsPages(services: Services): FastifyPluginAsync {
                 fileSha256: hash.digest('hex'),
                 onStart: resolve,
               })
-              .catch((e: unknown) => reject(e))
+              .catch((e: unknown) => reject(e instanceof Error ? e : new Error(String(e))))
               .finally(() => fs.rmSync(tmp, { force: true }));
           });
           return reply.redirect(`/imports/${await started}`, 303);
