@@ -12,9 +12,14 @@ const bundled = path.join(prefix, 'lib/node_modules/npm/node_modules/node-gyp/bi
 const gyp = process.env.npm_config_node_gyp || (fs.existsSync(bundled) ? bundled : undefined);
 const args = ['rebuild'];
 // Build against the installed Node's own headers (no download: the machine may have no network).
-if (!process.env.npm_config_nodedir && fs.existsSync(path.join(prefix, 'include/node/node_api.h'))) args.push(`--nodedir=${prefix}`);
+if (!process.env.npm_config_nodedir && fs.existsSync(path.join(prefix, 'include/node/node_api.h')))
+  args.push(`--nodedir=${prefix}`);
 const [cmd, cmdArgs] = gyp ? [process.execPath, [gyp, ...args]] : ['node-gyp', args];
-const result = spawnSync(cmd, cmdArgs, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+const result = spawnSync(cmd, cmdArgs, {
+  cwd: dir,
+  stdio: ['ignore', 'ignore', 'pipe'],
+  encoding: 'utf8',
+});
 if (result.status === 0) {
   console.log('accord: native batch crypto built');
 } else {
