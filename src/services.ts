@@ -25,6 +25,9 @@ import { RecordTypesService } from './domain/records/record-types.service.ts';
 import { AssetsService } from './domain/records/assets.service.ts';
 import { RecordsService } from './domain/records/records.service.ts';
 import { ImportService } from './domain/records/import.service.ts';
+import { PurposesService } from './domain/agreements/purposes.service.ts';
+import { AgreementsService } from './domain/agreements/agreements.service.ts';
+import { SharingPolicy } from './domain/agreements/sharing-policy.service.ts';
 import { DutiesService } from './domain/roles/duties.service.ts';
 import { RolesService } from './domain/roles/roles.service.ts';
 import { TrainingService } from './domain/training/training.service.ts';
@@ -55,6 +58,9 @@ export interface Services extends DomainContext {
   readonly assets: AssetsService;
   readonly records: RecordsService;
   readonly imports: ImportService;
+  readonly purposes: PurposesService;
+  readonly agreements: AgreementsService;
+  readonly sharing: SharingPolicy;
   /** Secret for HMACs that bind forms to sessions. */
   readonly formSecret: Buffer;
   readonly clock: () => Date;
@@ -149,6 +155,30 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
     });
     orgs.onCreate((db, orgId) => keyring.ensure(db, orgId));
     orgs.onCreate((db, orgId, by) => recordTypes.seed(db, orgId, by));
+    // Agreements: the terms, their approval, and the sharing policy compiled from them.
+    const purposes = new PurposesService(ctx);
+    orgs.onCreate((db, orgId, by) => purposes.seed(db, orgId, by));
+    const sharing = new SharingPolicy(ctx);
+    const agreements = new AgreementsService(ctx, {
+      orgName: async (ex, orgId) => (await orgs.byId(ex, orgId))?.name,
+      currentRoles: (ex, orgId, personId) => roles.currentRoles(ex, orgId, personId),
+      holdersOf: async (ex, orgId, role) => (await roles.holders(ex, orgId, role)).length,
+      fieldsOf: async (ex, orgId, key) => {
+        const t = await recordTypes.latest(ex, orgId, key);
+        return t && recordTypes.toType(t).fields;
+      },
+      purposeKeys: async (ex, orgId) =>
+        new Set(
+          (
+            await ex.db.selectFrom('purpose').select('key').where('org_id', '=', orgId).execute()
+          ).map((p) => p.key),
+        ),
+      assertSeparate: (gate, target, a, b) => duties.assertSeparate(gate, target, a, b),
+      assertDpia: async (gate, ref, highRisk) => {
+        await governance.dpias.assertSignedIfHighRisk(gate, ref, highRisk);
+      },
+      changed: () => sharing.invalidate(),
+    });
     return {
       ...ctx,
       keys,
@@ -169,6 +199,9 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       assets,
       records: new RecordsService(ctx, keyring, recordTypes, assets),
       imports: new ImportService(ctx, keyring, recordTypes, assets),
+      purposes,
+      agreements,
+      sharing,
       formSecret: loadOrCreateSecret(config.dataDir, 'form-secret'),
       migrationsApplied: migrations.applied,
       close: () => store.close(),

@@ -7,6 +7,7 @@ import type { DialectName, Store } from './store.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_people.ts';
 import * as m0003 from './migrations/0003_records.ts';
+import * as m0004 from './migrations/0004_agreements.ts';
 import * as m0007 from './migrations/0007_governance.ts';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
@@ -16,6 +17,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0001_foundation', m0001.up],
   ['0002_people', m0002.up],
   ['0003_records', m0003.up],
+  ['0004_agreements', m0004.up],
   ['0007_governance', m0007.up],
 ];
 

@@ -9,6 +9,7 @@ import type { RolesTables } from '../domain/roles/roles.table.ts';
 import type { TrainingTables } from '../domain/training/training.table.ts';
 import type { KeysTables } from '../domain/keys/keys.table.ts';
 import type { RecordsTables } from '../domain/records/records.table.ts';
+import type { AgreementsTables } from '../domain/agreements/agreements.table.ts';
 import type { GovernanceTables } from '../domain/governance/governance.table.ts';
 
 export interface DB
@@ -21,4 +22,5 @@ export interface DB
     TrainingTables,
     KeysTables,
     RecordsTables,
+    AgreementsTables,
     GovernanceTables {}

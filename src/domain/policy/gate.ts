@@ -93,12 +93,14 @@ export class Gate {
     action: string,
     target: string | null,
     details: Record<string, unknown> = {},
+    purpose: string | null = null,
   ): never {
     throw new AuditedRefusal(error, {
       orgId: this.actor.orgId,
       actor: this.actor.ref,
       action,
       target,
+      purpose,
       outcome: 'refused',
       details: { code: error.code, reason: error.message, ...details },
     });

@@ -191,6 +191,29 @@ export const PERMISSIONS = {
     scope: 'records:admin',
     does: 'rotate encryption keys',
   },
+  // Data-sharing agreements (issue 5).
+  'agreements.read': {
+    roles: [],
+    anyone: true,
+    scope: 'agreements:read',
+    system: true,
+    does: 'see the agreements register',
+  },
+  'agreements.write': {
+    roles: ['dpo', 'siro', 'iao'],
+    scope: 'agreements:write',
+    does: 'draft and propose agreements',
+  },
+  'agreements.approve': {
+    roles: ['dpo', 'siro'],
+    scope: 'agreements:approve',
+    does: 'approve, suspend and terminate agreements',
+  },
+  'purposes.manage': {
+    roles: ['dpo'],
+    scope: 'agreements:write',
+    does: 'edit the purposes vocabulary',
+  },
 } as const satisfies Record<string, Permission>;
 
 export type Action = keyof typeof PERMISSIONS;

@@ -120,6 +120,15 @@ export class RolesService {
     private readonly people: PeopleLookup,
   ) {}
 
+  /** Who holds a role now in an organisation (person ids; no access check: used inside checked work). */
+  async holders(ex: Executor, orgId: string, role: Role): Promise<string[]> {
+    const now = this.ctx.clock().toISOString();
+    const rows = await repo.grants(ex, orgId, { role });
+    return [
+      ...new Set(rows.filter((g) => grantStatus(g, now) === 'current').map((g) => g.person_id)),
+    ];
+  }
+
   /** Roles a person holds now (for building the actor: no access check, no audit). */
   async currentRoles(ex: Executor, orgId: string, personId: string): Promise<Role[]> {
     return (await repo.currentRoles(ex, orgId, personId, this.ctx.clock().toISOString())).filter(

@@ -1,0 +1,25 @@
+// What the agreements module needs from the rest of Accord, given to it by services.ts so it
+// depends on no other module's internals.
+import type { Executor } from '../../store/store.ts';
+import type { Gate } from '../policy/gate.ts';
+import type { Role } from '../policy/roles.ts';
+import type { FieldInfo } from '../records/annotations.ts';
+
+export interface AgreementWorld {
+  orgName(ex: Executor, orgId: string): Promise<string | undefined>;
+  currentRoles(ex: Executor, orgId: string, personId: string): Promise<Role[]>;
+  holdersOf(ex: Executor, orgId: string, role: Role): Promise<number>;
+  /** Fields of an organisation's record type (latest version), or undefined when it has none. */
+  fieldsOf(ex: Executor, orgId: string, recordType: string): Promise<FieldInfo[] | undefined>;
+  purposeKeys(ex: Executor, orgId: string): Promise<Set<string>>;
+  assertSeparate(
+    gate: Gate,
+    target: string,
+    a: { duty: string; personId: string },
+    b: { duty: string; personId: string },
+  ): Promise<void>;
+  /** Refuses (audited) when high-risk sharing has no DPIA signed off by the SIRO. */
+  assertDpia(gate: Gate, dpiaRef: string | null, highRisk: boolean): Promise<void>;
+  /** Called after a change commits (the policy cache in this process drops its index). */
+  changed(): void;
+}
