@@ -42,16 +42,24 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
 
   await db.schema
     .createTable('agreement_party')
-    .addColumn('version_id', 'text', (col) => col.notNull().references('agreement_version.version_id'))
+    .addColumn('version_id', 'text', (col) =>
+      col.notNull().references('agreement_version.version_id'),
+    )
     .addColumn('org_id', 'text', (col) => col.notNull())
     .addPrimaryKeyConstraint('agreement_party_pk', ['version_id', 'org_id'])
     .execute();
-  await db.schema.createIndex('agreement_party_org').on('agreement_party').columns(['org_id']).execute();
+  await db.schema
+    .createIndex('agreement_party_org')
+    .on('agreement_party')
+    .columns(['org_id'])
+    .execute();
 
   await db.schema
     .createTable('agreement_approval')
     .addColumn('approval_id', 'text', (col) => col.primaryKey())
-    .addColumn('version_id', 'text', (col) => col.notNull().references('agreement_version.version_id'))
+    .addColumn('version_id', 'text', (col) =>
+      col.notNull().references('agreement_version.version_id'),
+    )
     .addColumn('org_id', 'text', (col) => col.notNull())
     .addColumn('person_id', 'text', (col) => col.notNull())
     .addColumn('role', 'text', (col) => col.notNull())
