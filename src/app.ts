@@ -81,7 +81,7 @@ export async function buildApp(services: Services): Promise<App> {
   await registerWebSecurity(app, config, services.formSecret);
   await registerAuth(app, services);
   await registerAssets(app);
-  registerPages(app, [
+  registerPages(app, config, [
     (reply) => ({
       demo: config.demo,
       actor: reply.request.actor,

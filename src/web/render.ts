@@ -6,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { dateItems } from './pages.ts';
-import { csrfUserInfo } from './security.ts';
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config.ts';
+import { csrfUserInfo, pageCsp } from './security.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -96,14 +98,19 @@ export function createViews(): nunjucks.Environment {
 }
 
 /** Registers reply.page(); `extra` contributes per-request context (user, navigation). */
-export function registerPages(app: FastifyInstance, extra: PageContextExtra[] = []): void {
+export function registerPages(
+  app: FastifyInstance,
+  config: Config,
+  extra: PageContextExtra[] = [],
+): void {
   const views = createViews();
   app.decorateReply(
     'page',
     function page(this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
       // eslint-disable-next-line @typescript-eslint/no-this-alias -- decorators receive the reply as `this`
       const reply: FastifyReply = this;
-      const nonce = (reply as FastifyReply & { cspNonce?: { script: string } }).cspNonce?.script;
+      const nonce = randomBytes(16).toString('base64');
+      reply.header('content-security-policy', pageCsp(config, nonce));
       const ctx: Record<string, unknown> = {
         cspNonce: nonce,
         csrfToken: reply.generateCsrf({ userInfo: csrfUserInfo(reply.request) }),

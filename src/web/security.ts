@@ -1,9 +1,10 @@
-// Web security: Content-Security-Policy with a fresh nonce per request (helmet), and CSRF
-// protection on every state-changing form. The CSRF secret lives in an HttpOnly, SameSite=Strict
+// Web security: helmet's headers on every response, a Content-Security-Policy with a fresh nonce
+// on every page, and CSRF protection on every state-changing form. The CSRF secret lives in an HttpOnly, SameSite=Strict
 // cookie and each token is bound to the session, so a token from one session is useless in
 // another. The JSON API is exempt: it takes bearer tokens only, never cookies.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -31,31 +32,67 @@ export function csrfExempt(req: FastifyRequest): boolean {
   return req.url.startsWith('/api/') || req.routeOptions.config?.csrf === false;
 }
 
+function cspDirectives(config: Config): Record<string, string[]> {
+  return {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+    objectSrc: ["'none'"],
+    ...(config.secureCookies ? { upgradeInsecureRequests: [] } : {}),
+  };
+}
+
+const kebab = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** The Content-Security-Policy of a page: scripts and styles also need this page's nonce. */
+export function pageCsp(config: Config, nonce: string): string {
+  return Object.entries(cspDirectives(config))
+    .map(([k, v]) => {
+      const values = k === 'scriptSrc' || k === 'styleSrc' ? [...v, `'nonce-${nonce}'`] : v;
+      return [kebab(k), ...values].join(' ');
+    })
+    .join('; ');
+}
+
+/** The headers a helmet middleware sets, captured once from a stand-in response. */
+function staticHeaders(
+  middleware: (req: IncomingMessage, res: ServerResponse, next: (e?: unknown) => void) => void,
+): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const res = {
+    setHeader: (k: string, v: string) => void (headers[k.toLowerCase()] = String(v)),
+    removeHeader: (k: string) => void delete headers[k.toLowerCase()],
+  } as unknown as ServerResponse;
+  middleware({ headers: {} } as IncomingMessage, res, (e) => {
+    if (e) throw e instanceof Error ? e : new Error('helmet refused its options');
+  });
+  return headers;
+}
+
 export async function registerWebSecurity(
   app: FastifyInstance,
   config: Config,
   formSecret: Buffer,
 ): Promise<void> {
-  await app.register(helmet, {
-    enableCSPNonces: true,
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        baseUri: ["'none'"],
-        objectSrc: ["'none'"],
-        ...(config.secureCookies ? { upgradeInsecureRequests: [] } : {}),
-      },
-    },
-    hsts: config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: 'same-origin' },
+  // Every response gets helmet's headers, worked out once (they never change), with a CSP
+  // without a nonce; pages (reply.page) replace the CSP with one carrying a fresh nonce, so API
+  // calls do not pay for random bytes they never use.
+  const headers = staticHeaders(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: cspDirectives(config) },
+      hsts: config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(headers);
+    done();
   });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: config.bodyLimitBytes });
