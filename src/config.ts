@@ -30,6 +30,8 @@ export interface Config {
   readonly lockoutMinutes: number;
   /** API requests allowed per minute per client. */
   readonly apiRateLimit: number;
+  /** Seconds between health checks of the applications portfolio (0: no checks). */
+  readonly healthCheckSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -124,6 +126,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     lockoutAttempts: int(env, 'ACCORD_LOCKOUT_ATTEMPTS', 5, 1, 100),
     lockoutMinutes: int(env, 'ACCORD_LOCKOUT_MINUTES', 15, 1, 24 * 60),
     apiRateLimit: int(env, 'ACCORD_API_RATE_LIMIT', 6000, 10, 10_000_000),
+    healthCheckSeconds: int(env, 'ACCORD_HEALTH_SECONDS', 60, 0, 86_400),
   });
 }
 
@@ -152,5 +155,6 @@ export function describeConfig(config: Config): Record<string, string | number |
     lockoutAttempts: config.lockoutAttempts,
     lockoutMinutes: config.lockoutMinutes,
     apiRateLimit: config.apiRateLimit,
+    healthCheckSeconds: config.healthCheckSeconds,
   };
 }

@@ -91,6 +91,27 @@ export const ERRORS = {
     exit: 4,
     message: 'The DPIA leaves a high risk: consult the ICO before the processing starts.',
   },
+  // Application portfolio and service management
+  WEBHOOK_SIGNATURE_INVALID: {
+    status: 401,
+    exit: 6,
+    message: 'The webhook is not signed with the secret set for this application.',
+  },
+  SCAN_UNREADABLE: {
+    status: 400,
+    exit: 2,
+    message: 'The file is not a SARIF 2.1.0, CycloneDX or OSV scan Accord can read.',
+  },
+  SCAN_UNKNOWN_RULE: {
+    status: 400,
+    exit: 2,
+    message: 'A SARIF result names a rule its tool does not define.',
+  },
+  HEALTH_URL_REFUSED: {
+    status: 400,
+    exit: 2,
+    message: 'Health checks need an http(s) address on a host an administrator has registered.',
+  },
   // Anything unexpected
   INTERNAL: {
     status: 500,

@@ -26,8 +26,11 @@ export async function startServer(
   const services = await openServices(config, { actor: 'node', auditConfig: true });
   // Demo data before the first request, so the start page and sign-in work at once.
   const notes = config.demo && config.env !== 'production' ? await seedDemo(services) : [];
+  // Webhook deliveries answered before a crash, and not yet committed, are committed now.
+  const replayed = await services.portfolio.webhooks.recover();
   const app = await buildApp(services);
   const address = await app.listen({ port: config.port, host: config.host });
+  if (replayed) app.log.warn({ replayed }, 'committed webhook deliveries left in the spool');
   await services.audit.recordNow(services.store, {
     orgId: null,
     actor: 'node',
@@ -53,6 +56,14 @@ export async function startServer(
   }, config.checkpointIntervalMs);
   timer.unref();
 
+  // Health checks of the applications portfolio, every healthCheckSeconds (0: none).
+  const health =
+    config.healthCheckSeconds > 0
+      ? services.portfolio.availability.startScheduler(config.healthCheckSeconds * 1000, (e) =>
+          app.log.error({ err: e }, 'health checks failed'),
+        )
+      : undefined;
+
   let stopping: Promise<void> | undefined;
   const server: RunningServer = {
     app,
@@ -62,7 +73,9 @@ export async function startServer(
     stop(reason = 'requested') {
       stopping ??= (async () => {
         clearInterval(timer);
+        await health?.stop();
         await app.close(); // waits for in-flight requests
+        await services.portfolio.webhooks.flush(); // deliveries answered but not yet committed
         await services.audit.recordNow(services.store, {
           orgId: null,
           actor: 'node',

@@ -31,6 +31,8 @@ import { SharingPolicy } from './domain/agreements/sharing-policy.service.ts';
 import { DutiesService } from './domain/roles/duties.service.ts';
 import { RolesService } from './domain/roles/roles.service.ts';
 import { TrainingService } from './domain/training/training.service.ts';
+import { createPortfolio } from './domain/portfolio/portfolio.services.ts';
+import type { Portfolio } from './domain/portfolio/portfolio.services.ts';
 import { Governance } from './domain/governance/governance.ts';
 import { openStore } from './store/store.ts';
 import type { Store } from './store/store.ts';
@@ -61,6 +63,8 @@ export interface Services extends DomainContext {
   readonly purposes: PurposesService;
   readonly agreements: AgreementsService;
   readonly sharing: SharingPolicy;
+  /** Applications, DORA metrics, vulnerabilities, availability, help desk and roadmap. */
+  readonly portfolio: Portfolio;
   /** Secret for HMACs that bind forms to sessions. */
   readonly formSecret: Buffer;
   readonly clock: () => Date;
@@ -202,6 +206,14 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       purposes,
       agreements,
       sharing,
+      portfolio: createPortfolio(ctx, {
+        people,
+        agents: roles,
+        granting: {
+          grant: (actor, input, db) => roles.grant(actor, input, db),
+          assertSeparate: (gate, target, a, b) => duties.assertSeparate(gate, target, a, b),
+        },
+      }),
       formSecret: loadOrCreateSecret(config.dataDir, 'form-secret'),
       migrationsApplied: migrations.applied,
       close: () => store.close(),

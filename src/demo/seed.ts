@@ -11,6 +11,7 @@ import { hashPassword } from '../domain/identity/passwords.ts';
 import { newTotpSecret } from '../domain/identity/totp.ts';
 import { addDays } from '../domain/training/training.service.ts';
 import { seedGovernanceDemo } from '../domain/governance/demo.ts';
+import { seedPortfolioDemo } from '../domain/portfolio/portfolio.demo.ts';
 
 export const DEMO_FILE = 'demo-credentials.txt';
 
@@ -158,6 +159,7 @@ export async function seedDemo(services: Services): Promise<string[]> {
       }
     });
     await seedGovernanceDemo(services, o.name);
+    await seedPortfolioDemo(services, o.name, o.domain);
   }
   const lines = [
     '',

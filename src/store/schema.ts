@@ -11,6 +11,7 @@ import type { KeysTables } from '../domain/keys/keys.table.ts';
 import type { RecordsTables } from '../domain/records/records.table.ts';
 import type { AgreementsTables } from '../domain/agreements/agreements.table.ts';
 import type { GovernanceTables } from '../domain/governance/governance.table.ts';
+import type { PortfolioTables } from '../domain/portfolio/portfolio.table.ts';
 
 export interface DB
   extends
@@ -23,4 +24,5 @@ export interface DB
     KeysTables,
     RecordsTables,
     AgreementsTables,
-    GovernanceTables {}
+    GovernanceTables,
+    PortfolioTables {}

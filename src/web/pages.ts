@@ -23,6 +23,8 @@ export const NAVIGATION: NavItem[] = [
   { text: 'Training', href: '/training', needs: 'training.read' },
   { text: 'Duties', href: '/duties', needs: 'duties.read' },
   { text: 'Audit log', href: '/audit', needs: 'audit.read' },
+  { text: 'Portfolio', href: '/portfolio', needs: 'portfolio.read' },
+  { text: 'Help desk', href: '/helpdesk', needs: 'tickets.read' },
   { text: 'Governance', href: '/governance', needs: 'governance.read' },
 ];
 

@@ -9,6 +9,7 @@ import type { Action } from '../../src/domain/policy/permissions.ts';
 import type { Services } from '../../src/services.ts';
 import type { OrgFixture, Who } from '../helpers/people.ts';
 import { GOVERNANCE_MATRIX } from './governance-matrix.ts';
+import { PORTFOLIO_MATRIX } from './portfolio-matrix.ts';
 
 export type Caller = Who | 'system';
 
@@ -106,6 +107,8 @@ const today = (): string => new Date().toISOString().slice(0, 10);
 export const MATRIX: Record<string, MatrixEntry> = {
   // Governance registers, ROPA, dashboard and charter (issue 8): test/http/governance-matrix.ts
   ...GOVERNANCE_MATRIX,
+  // Application portfolio and help desk (issue 9): test/http/portfolio-matrix.ts
+  ...PORTFOLIO_MATRIX,
   'GET /api/organisation': {
     permission: 'org.read',
     allowed: EVERYONE,

@@ -214,6 +214,42 @@ export const PERMISSIONS = {
     scope: 'agreements:write',
     does: 'edit the purposes vocabulary',
   },
+  // Application portfolio and service management (issue 9).
+  'portfolio.read': {
+    roles: [],
+    anyone: true,
+    scope: 'portfolio:read',
+    system: true,
+    does: 'see the application portfolio, delivery metrics, vulnerabilities and roadmap',
+  },
+  'portfolio.manage': {
+    roles: ['administrator'],
+    scope: 'portfolio:write',
+    does: 'manage applications, availability notices, the roadmap and service levels',
+  },
+  'portfolio.ingest': {
+    roles: ['administrator'],
+    scope: 'portfolio:ingest',
+    system: true,
+    does: 'send delivery events and vulnerability scans',
+  },
+  'tickets.read': {
+    roles: [],
+    anyone: true,
+    scope: 'tickets:read',
+    does: 'see the help-desk queue',
+  },
+  'tickets.raise': {
+    roles: [],
+    anyone: true,
+    scope: 'tickets:write',
+    does: 'raise help-desk tickets and comment on them',
+  },
+  'tickets.work': {
+    roles: ['administrator'],
+    scope: 'tickets:write',
+    does: 'assign, prioritise, resolve and approve help-desk tickets',
+  },
 } as const satisfies Record<string, Permission>;
 
 export type Action = keyof typeof PERMISSIONS;
