@@ -21,6 +21,7 @@ import { portfolioVulnerabilityRoutes } from './http/api/portfolio-vulnerabiliti
 import { portfolioAvailabilityRoutes } from './http/api/portfolio-availability.routes.ts';
 import { portfolioHelpdeskRoutes } from './http/api/portfolio-helpdesk.routes.ts';
 import { recordsRoutes } from './http/api/records.routes.ts';
+import { agreementsRoutes } from './http/api/agreements.routes.ts';
 import { governanceDpiaRoutes } from './http/api/governance-dpias.routes.ts';
 import { governanceRiskRoutes } from './http/api/governance-risks.routes.ts';
 import { governanceVendorRoutes } from './http/api/governance-vendors.routes.ts';
@@ -113,6 +114,7 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(portfolioAvailabilityRoutes(services), { prefix: '/api' });
   await app.register(portfolioHelpdeskRoutes(services), { prefix: '/api' });
   await app.register(recordsRoutes(services), { prefix: '/api' });
+  await app.register(agreementsRoutes(services), { prefix: '/api' });
   await app.register(governanceDpiaRoutes(services), { prefix: '/api' });
   await app.register(governanceRiskRoutes(services), { prefix: '/api' });
   await app.register(governanceVendorRoutes(services), { prefix: '/api' });

@@ -25,9 +25,8 @@ import { RecordTypesService } from './domain/records/record-types.service.ts';
 import { AssetsService } from './domain/records/assets.service.ts';
 import { RecordsService } from './domain/records/records.service.ts';
 import { ImportService } from './domain/records/import.service.ts';
-import { PurposesService } from './domain/agreements/purposes.service.ts';
-import { AgreementsService } from './domain/agreements/agreements.service.ts';
-import { SharingPolicy } from './domain/agreements/sharing-policy.service.ts';
+import { createAgreements } from './domain/agreements/agreements.wiring.ts';
+import type { AgreementsModule } from './domain/agreements/agreements.wiring.ts';
 import { DutiesService } from './domain/roles/duties.service.ts';
 import { RolesService } from './domain/roles/roles.service.ts';
 import { TrainingService } from './domain/training/training.service.ts';
@@ -60,9 +59,12 @@ export interface Services extends DomainContext {
   readonly assets: AssetsService;
   readonly records: RecordsService;
   readonly imports: ImportService;
-  readonly purposes: PurposesService;
-  readonly agreements: AgreementsService;
-  readonly sharing: SharingPolicy;
+  /** Purposes, agreements, the builder, the sharing policy and "why?" explanations. */
+  readonly purposes: AgreementsModule['purposes'];
+  readonly agreements: AgreementsModule['agreements'];
+  readonly builder: AgreementsModule['builder'];
+  readonly sharing: AgreementsModule['sharing'];
+  readonly why: AgreementsModule['why'];
   /** Applications, DORA metrics, vulnerabilities, availability, help desk and roadmap. */
   readonly portfolio: Portfolio;
   /** Secret for HMACs that bind forms to sessions. */
@@ -160,28 +162,13 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
     orgs.onCreate((db, orgId) => keyring.ensure(db, orgId));
     orgs.onCreate((db, orgId, by) => recordTypes.seed(db, orgId, by));
     // Agreements: the terms, their approval, and the sharing policy compiled from them.
-    const purposes = new PurposesService(ctx);
-    orgs.onCreate((db, orgId, by) => purposes.seed(db, orgId, by));
-    const sharing = new SharingPolicy(ctx);
-    const agreements = new AgreementsService(ctx, {
-      orgName: async (ex, orgId) => (await orgs.byId(ex, orgId))?.name,
-      currentRoles: (ex, orgId, personId) => roles.currentRoles(ex, orgId, personId),
-      holdersOf: async (ex, orgId, role) => (await roles.holders(ex, orgId, role)).length,
-      fieldsOf: async (ex, orgId, key) => {
-        const t = await recordTypes.latest(ex, orgId, key);
-        return t && recordTypes.toType(t).fields;
-      },
-      purposeKeys: async (ex, orgId) =>
-        new Set(
-          (
-            await ex.db.selectFrom('purpose').select('key').where('org_id', '=', orgId).execute()
-          ).map((p) => p.key),
-        ),
-      assertSeparate: (gate, target, a, b) => duties.assertSeparate(gate, target, a, b),
-      assertDpia: async (gate, ref, highRisk) => {
-        await governance.dpias.assertSignedIfHighRisk(gate, ref, highRisk);
-      },
-      changed: () => sharing.invalidate(),
+    const agreementsModule = createAgreements(ctx, {
+      orgs,
+      people,
+      roles,
+      duties,
+      recordTypes,
+      governance,
     });
     return {
       ...ctx,
@@ -203,9 +190,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       assets,
       records: new RecordsService(ctx, keyring, recordTypes, assets),
       imports: new ImportService(ctx, keyring, recordTypes, assets),
-      purposes,
-      agreements,
-      sharing,
+      ...agreementsModule,
       portfolio: createPortfolio(ctx, {
         people,
         agents: roles,

@@ -8,6 +8,7 @@ import type { Actor } from '../../src/domain/policy/actor.ts';
 import type { Action } from '../../src/domain/policy/permissions.ts';
 import type { Services } from '../../src/services.ts';
 import type { OrgFixture, Who } from '../helpers/people.ts';
+import { AGREEMENTS_MATRIX } from './agreements-matrix.ts';
 import { GOVERNANCE_MATRIX } from './governance-matrix.ts';
 import { PORTFOLIO_MATRIX } from './portfolio-matrix.ts';
 
@@ -105,6 +106,8 @@ async function tokenOf(ctx: MatrixContext, org: OrgFixture, who: Caller): Promis
 const today = (): string => new Date().toISOString().slice(0, 10);
 
 export const MATRIX: Record<string, MatrixEntry> = {
+  // Agreements, purposes, decisions (issue 5): test/http/agreements-matrix.ts
+  ...AGREEMENTS_MATRIX,
   // Governance registers, ROPA, dashboard and charter (issue 8): test/http/governance-matrix.ts
   ...GOVERNANCE_MATRIX,
   // Application portfolio and help desk (issue 9): test/http/portfolio-matrix.ts

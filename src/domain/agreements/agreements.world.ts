@@ -20,6 +20,18 @@ export interface AgreementWorld {
   ): Promise<void>;
   /** Refuses (audited) when high-risk sharing has no DPIA signed off by the SIRO. */
   assertDpia(gate: Gate, dpiaRef: string | null, highRisk: boolean): Promise<void>;
+  /** Every organisation on this node (names only: the builder's list of possible parties). */
+  directory(ex: Executor): Promise<{ orgId: string; name: string; kind: string }[]>;
+  recordTypesOf(
+    ex: Executor,
+    orgId: string,
+  ): Promise<{ key: string; title: string; fields: FieldInfo[] }[]>;
+  holdersNamed(
+    ex: Executor,
+    orgId: string,
+    role: Role,
+  ): Promise<{ personId: string; name: string }[]>;
+  dpiaChoices(ex: Executor, orgId: string): Promise<{ id: string; title: string }[]>;
   /** Called after a change commits (the policy cache in this process drops its index). */
   changed(): void;
 }

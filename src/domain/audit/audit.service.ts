@@ -249,8 +249,8 @@ export class AuditLog {
     return repo.tailSize(this.store);
   }
 
-  async entry(seq: number): Promise<AuditEntry | undefined> {
-    const row = await repo.getEntryRow(this.store, seq);
+  async entry(seq: number, ex: Executor = this.store): Promise<AuditEntry | undefined> {
+    const row = await repo.getEntryRow(ex, seq);
     return row && toEntry(row);
   }
 

@@ -209,6 +209,12 @@ export const PERMISSIONS = {
     scope: 'agreements:approve',
     does: 'approve, suspend and terminate agreements',
   },
+  'decisions.explain': {
+    roles: ['dpo', 'siro', 'caldicott', 'auditor'],
+    self: true,
+    scope: 'audit:read',
+    does: 'see why a logged decision was made',
+  },
   'purposes.manage': {
     roles: ['dpo'],
     scope: 'agreements:write',
