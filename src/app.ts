@@ -49,6 +49,9 @@ import { governanceDpiaPages } from './web/routes/governance-dpias.pages.ts';
 import { governanceRiskPages } from './web/routes/governance-risks.pages.ts';
 import { governanceVendorPages } from './web/routes/governance-vendors.pages.ts';
 import { governanceIncidentPages } from './web/routes/governance-incidents.pages.ts';
+import { agreementPages } from './web/routes/agreements.pages.ts';
+import { agreementBuilderPages } from './web/routes/agreements-builder.pages.ts';
+import { decisionPages } from './web/routes/decisions.pages.ts';
 import { navigationFor } from './web/pages.ts';
 
 export type App = FastifyInstance;
@@ -128,6 +131,9 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(rolesPages(services));
   await app.register(trainingPages(services));
   await app.register(auditPages(services));
+  await app.register(agreementBuilderPages(services));
+  await app.register(agreementPages(services));
+  await app.register(decisionPages(services));
   await app.register(portfolioPages(services));
   await app.register(portfolioDeliveryPages(services));
   await app.register(portfolioAvailabilityPages(services));
