@@ -68,7 +68,7 @@ function bases(t: AgreementTerms, body: unknown): AgreementTerms {
 /** Flow checkboxes are named flow|from|to|recordType with the field names as values. */
 function flows(t: AgreementTerms, body: unknown): AgreementTerms {
   const out: AgreementTerms['flows'] = [];
-  for (const key of Object.keys((body ?? {}))) {
+  for (const key of Object.keys(body ?? {})) {
     const [kind, from, to, recordType] = key.split('|');
     if (kind !== 'flow' || !from || !to || !recordType) continue;
     const picked = fields(body, key).filter(Boolean);
