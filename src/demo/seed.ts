@@ -12,6 +12,7 @@ import { newTotpSecret } from '../domain/identity/totp.ts';
 import { addDays } from '../domain/training/training.service.ts';
 import { seedGovernanceDemo } from '../domain/governance/demo.ts';
 import { seedPortfolioDemo } from '../domain/portfolio/portfolio.demo.ts';
+import { seedAgreementsDemo } from '../domain/agreements/agreements.demo.ts';
 
 export const DEMO_FILE = 'demo-credentials.txt';
 
@@ -161,6 +162,7 @@ export async function seedDemo(services: Services): Promise<string[]> {
     await seedGovernanceDemo(services, o.name);
     await seedPortfolioDemo(services, o.name, o.domain);
   }
+  await seedAgreementsDemo(services, ORGS[0]!.name, ORGS[1]!.name);
   const lines = [
     '',
     'Demo organisations are ready: Northshire County Council and Northshire Police.',

@@ -196,3 +196,20 @@ test('the “why?” page explains a refused decision and says what to do next',
   await assertAccessible(page, 'why');
   await page.context().close();
 });
+
+test('the DPO adds a purpose to the vocabulary; a bad key is refused with the reason', async () => {
+  const page = await as(council, 'dpo');
+  await page.goto(`${base}/agreements`);
+  await page.click('a:has-text("Purposes")');
+  await assertAccessible(page, 'purposes');
+  await page.fill('#label', 'Housing allocation');
+  await page.fill('#key', 'Housing Allocation');
+  await next(page, 'Add purpose');
+  assert.match(await text(page, '.govuk-error-summary'), /lower-case letters/);
+  await assertAccessible(page, 'purposes with errors');
+  await page.fill('#key', 'housing-allocation');
+  await next(page, 'Add purpose');
+  assert.match(page.url(), /added=1/);
+  assert.match(await text(page, 'tbody'), /Housing allocation/);
+  await page.context().close();
+});

@@ -108,6 +108,29 @@ export function agreementPages(services: Services): FastifyPluginAsync {
       });
     });
 
+    const purposesPage = async (actor: Actor) => ({
+      pageTitle: 'Purposes',
+      backLink: '/agreements',
+      purposes: await services.purposes.list(actor),
+      canManage: may(actor, 'purposes.manage'),
+    });
+    app.get('/agreements/purposes', read, async (req, reply) =>
+      reply.page('agreements/purposes.njk', { ...(await purposesPage(req.actor!)), values: {} }),
+    );
+    app.post(
+      '/agreements/purposes',
+      { config: { page: 'purposes.manage' as const }, schema: { hide: true } },
+      async (req, reply) =>
+        submitForm(reply, 'agreements/purposes.njk', await purposesPage(req.actor!), async () => {
+          await services.purposes.add(req.actor!, {
+            key: field(req.body, 'key').trim(),
+            label: field(req.body, 'label'),
+            description: field(req.body, 'description'),
+          });
+          return reply.redirect('/agreements/purposes?added=1', 303);
+        }),
+    );
+
     app.get('/agreements/:agreementId', read, async (req, reply) => {
       const a = await load(req);
       return reply.page('agreements/detail.njk', {
