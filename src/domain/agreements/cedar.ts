@@ -10,12 +10,10 @@
 // some version permits it and no standing rule forbids it — as decideShare() allows when some
 // candidate version does.
 import type { Operation } from './model.ts';
-import { OPERATIONS } from './model.ts';
 import type { CompiledVersion } from './compile.ts';
 import type { AgreementTerms } from './model.ts';
-import { PERMISSION } from './decide-share.ts';
-import { PERMISSIONS } from '../policy/permissions.ts';
-import type { Permission } from '../policy/permissions.ts';
+import { standingRules } from './cedar-standing.ts';
+import { act, datetime, note, oneOf, org, str, strings, ukDay } from './cedar-text.ts';
 import { cedarSchema, NS } from './cedar-schema.ts';
 import type { CedarEntity, CedarSchema } from './cedar-schema.ts';
 
@@ -35,79 +33,6 @@ export interface CedarExport {
   entities: CedarEntity[];
   /** The subject's date fields requests carry in context.subject (cedarRequest needs them). */
   subjectDateFields: string[];
-}
-
-/** A Cedar string literal (Cedar escapes: \\ \" \n \r \t \0 \u{…}). */
-export function str(s: string): string {
-  return `"${[...s]
-    .map((ch) => {
-      const c = ch.codePointAt(0)!;
-      if (ch === '\\' || ch === '"') return `\\${ch}`;
-      if (ch === '\n') return '\\n';
-      if (ch === '\r') return '\\r';
-      if (ch === '\t') return '\\t';
-      if (c < 0x20 || c === 0x7f) return `\\u{${c.toString(16)}}`;
-      return ch;
-    })
-    .join('')}"`;
-}
-const strings = (xs: Iterable<string>): string => `[${[...xs].map(str).join(', ')}]`;
-// Strict validation forbids empty set literals: an empty set contains nothing.
-const oneOf = (items: Iterable<string>, e: string): string => {
-  const xs = [...items];
-  return xs.length ? `${strings(xs)}.contains(${e})` : 'false';
-};
-const org = (id: string): string => `${NS}::Organisation::${str(id)}`;
-const act = (op: Operation): string => `${NS}::Action::${str(op)}`;
-const datetime = (ms: number): string => `datetime(${str(new Date(ms).toISOString())})`;
-const ukDay = (ms: number): string =>
-  new Date(ms).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
-/** A comment line safe to put in policy text. */
-const note = (s: string): string => `// ${s.replace(/[\r\n]+/g, ' ')}`;
-
-/** Accord's standing rules for one permission, as forbids on the operations that need it. */
-function standing(name: string, p: Permission, ops: Operation[]): string[] {
-  const scope = `(principal, action in [${ops.map(act).join(', ')}], resource)`;
-  const out: string[] = [];
-  const rule = (id: string, why: string, body: string): void => {
-    out.push(
-      `${note(why)}\n@id(${str(`standing: ${name} ${id}`)})\nforbid ${scope}\nwhen { ${body} };`,
-    );
-  };
-  rule(
-    'scope',
-    `An API token must carry the scope '${p.scope}' (a node acting for itself needs none).`,
-    `principal.kind != "node" && principal has scopes && !principal.scopes.contains(${str(p.scope)})`,
-  );
-  if (!p.system) rule('system', `Partner systems cannot ${p.does}.`, `principal.kind == "system"`);
-  if (!p.anyone)
-    rule(
-      'role',
-      p.roles.length
-        ? `Only these roles may ${p.does}: ${p.roles.join(', ')}.`
-        : `Nobody may ${p.does}.`,
-      p.roles.length
-        ? `principal.kind == "person" && !principal.roles.containsAny(${strings(p.roles)})`
-        : `principal.kind == "person"`,
-    );
-  if (p.personalData) {
-    rule(
-      'second-factor',
-      'People signed in (not using a token) need their second factor for personal data.',
-      `principal.kind == "person" && !(principal has scopes) && !principal.mfa`,
-    );
-    rule(
-      'training',
-      'People need current mandatory data protection training for personal data.',
-      `principal.kind == "person" && !principal.trainingCurrent`,
-    );
-  }
-  return out;
 }
 
 /** The clauses every permit of a version shares: parties, time in force, purposes, conditions. */
@@ -266,17 +191,10 @@ export function exportCedar(versions: ExportedVersion[]): CedarExport {
         `  v${v.version}: retention ${t.retentionAtRecipient || 'not set'}, onward sharing ${t.onwardSharing ? 'allowed' : 'not allowed'}, DPIA ${t.dpiaRef ?? 'none'}, lawful bases ${t.parties.map((p) => `${p.orgName} ${p.lawfulBasis}${p.specialCondition ? ` + ${p.specialCondition}` : ''}`).join('; ')}.`,
     ),
   ];
-  const standingRules = [...new Set(OPERATIONS.map((op) => PERMISSION[op]))].flatMap((perm) =>
-    standing(
-      perm,
-      PERMISSIONS[perm],
-      OPERATIONS.filter((op) => PERMISSION[op] === perm),
-    ),
-  );
   const policy = [
     header.map((l) => (l ? note(l) : '//')).join('\n'),
     note("Accord's standing rules (permissions.ts): who may reach personal data at all."),
-    ...standingRules,
+    ...standingRules(),
     ...versions.flatMap((x) => versionPolicies(x, str, orgName)),
   ].join('\n\n');
   return {
