@@ -33,7 +33,8 @@ export interface ShareDecision {
   fields: string[];
 }
 
-const PERMISSION: Record<Operation, 'records.read' | 'records.write'> = {
+/** The permission each operation needs of the actor in their own organisation (exported to Cedar too). */
+export const PERMISSION: Record<Operation, 'records.read' | 'records.write'> = {
   transfer: 'records.write',
   lookup: 'records.read',
   check: 'records.read',
@@ -57,6 +58,8 @@ const quoteList = (xs: string[]): string =>
 function ageAt(dob: unknown, now: number): number | null {
   if (typeof dob !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(dob)) return null;
   const d = new Date(`${dob}T00:00:00Z`);
+  // Not a day (2020-13-01, 2021-02-30): unknown, so the condition cannot be shown to hold.
+  if (Number.isNaN(d.getTime()) || !d.toISOString().startsWith(dob)) return null;
   const n = new Date(now);
   let age = n.getUTCFullYear() - d.getUTCFullYear();
   if (
