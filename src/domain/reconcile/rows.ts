@@ -1,7 +1,6 @@
 // From a record's payload (or an uploaded row) to the compact row the linkage engine compares.
 // Field names are those of the starter library's member type; uploaded CSV headers are mapped to
 // them once, so "Surname", "last_name" and "familyName" all work.
-import { parse } from 'csv-parse/sync';
 import { AccordError } from '../../errors.ts';
 import { normalise } from '../records/identifiers.ts';
 import { IDENTIFIER_HASH_BYTES, hashIdentifiers } from '../records/sealing.ts';
@@ -121,12 +120,7 @@ export const MAX_UPLOAD_ROWS = 1_000_000;
 export function parseFeed(csv: string): { line: number; payload: Record<string, unknown> }[] {
   let records: string[][];
   try {
-    records = parse(csv, {
-      relax_column_count: true,
-      skip_empty_lines: true,
-      bom: true,
-      trim: true,
-    });
+    records = parseCsv(csv);
   } catch (e) {
     throw new AccordError('VALIDATION_FAILED', 'The CSV could not be read.', [
       { field: 'csv', message: `The CSV could not be read: ${(e as Error).message}` },
@@ -154,4 +148,59 @@ export function parseFeed(csv: string): { line: number; payload: Record<string, 
     });
     return { line: n + 2, payload };
   });
+}
+
+/**
+ * RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF, a leading byte-order mark), values
+ * trimmed, empty lines skipped. Written here because a payments feed can hold half a million rows
+ * and the general-purpose parser took seconds where this takes a fraction of one.
+ */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  const n = text.length;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let row: string[] = [];
+  const lineAt = (at: number) => text.slice(0, at).split('\n').length;
+  while (i < n) {
+    let field: string;
+    if (text.charCodeAt(i) === 34) {
+      let from = i + 1;
+      field = '';
+      for (;;) {
+        const q = text.indexOf('"', from);
+        if (q < 0) throw new Error(`a quoted value on line ${lineAt(i)} is never closed`);
+        field += text.slice(from, q);
+        if (text.charCodeAt(q + 1) === 34) {
+          field += '"';
+          from = q + 2;
+          continue;
+        }
+        i = q + 1;
+        break;
+      }
+      const c = text.charCodeAt(i);
+      if (i < n && c !== 44 && c !== 10 && c !== 13)
+        throw new Error(`unexpected text after a closing quote on line ${lineAt(i)}`);
+    } else {
+      let j = i;
+      while (j < n) {
+        const c = text.charCodeAt(j);
+        if (c === 44 || c === 10 || c === 13) break;
+        j++;
+      }
+      field = text.slice(i, j);
+      i = j;
+    }
+    row.push(field.trim());
+    if (text.charCodeAt(i) === 44) {
+      i++;
+      if (i === n) row.push('');
+      continue;
+    }
+    if (text.charCodeAt(i) === 13) i++;
+    if (text.charCodeAt(i) === 10) i++;
+    if (row.length > 1 || row[0] !== '') rows.push(row);
+    row = [];
+  }
+  return rows;
 }

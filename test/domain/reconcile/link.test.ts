@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dobScore, jaroWinkler, soundex } from '../../../src/domain/reconcile/compare.ts';
 import { DEFAULT_PARAMS, link } from '../../../src/domain/reconcile/link.ts';
-import { toPersonRow } from '../../../src/domain/reconcile/rows.ts';
+import { parseCsv, parseFeed, toPersonRow } from '../../../src/domain/reconcile/rows.ts';
 import { generate, plantedKey } from '../../helpers/reconcile-data.ts';
 
 test('Jaro-Winkler gives the published values', () => {
@@ -45,4 +45,14 @@ test('finds every planted variance and no false ones', () => {
   assert.equal(r.variances.length, data.planted.size);
   assert.ok(r.counts.comparisons / b.length <= 50);
   assert.ok(r.counts.matchedByLinkage > 0 && r.counts.matchedByIdentifier > 0);
+});
+
+test('CSV: quotes, doubled quotes, CRLF, empty lines, and an unclosed quote refused', () => {
+  assert.deepEqual(parseCsv('\ufeffa,b\r\n"x, y","say ""hi"""\n\n1,\n'), [
+    ['a', 'b'],
+    ['x, y', 'say "hi"'],
+    ['1', ''],
+  ]);
+  assert.throws(() => parseCsv('a,b\n"open,1\n'), /line 2/);
+  assert.throws(() => parseFeed('colour,size\nred,9'), /no columns to match on/);
 });
