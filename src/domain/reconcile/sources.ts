@@ -54,11 +54,12 @@ export async function readAsset(
   assetId: string,
   side: Side,
 ): Promise<PersonRow[]> {
+  // By asset alone (the caller has checked the asset is the organisation's): the asset's index
+  // serves it, where the organisation's would scan every record the organisation holds.
   const versions = await tx.db
     .selectFrom('record')
     .select('key_version')
     .distinct()
-    .where('org_id', '=', orgId)
     .where('asset_id', '=', assetId)
     .execute();
   const dataKeys = await keysFor(
@@ -113,13 +114,15 @@ export async function openRecords(
   const out = new Map<string, Record<string, unknown>>();
   const dataKeys = new Map<number, Buffer>();
   for (let i = 0; i < recordIds.length; i += 500) {
+    // By primary key alone: with org_id in the query SQLite may pick the organisation's index
+    // and scan every record of the organisation for each batch. The organisation is checked here.
     const rows = await tx.db
       .selectFrom('record')
-      .select(['record_id', 'version', 'key_version', 'payload'])
-      .where('org_id', '=', orgId)
+      .select(['org_id', 'record_id', 'version', 'key_version', 'payload'])
       .where('record_id', 'in', recordIds.slice(i, i + 500))
       .execute();
     for (const r of rows) {
+      if (r.org_id !== orgId) continue;
       if (!dataKeys.has(r.key_version))
         dataKeys.set(r.key_version, await keys.dataKeyVersion(tx, orgId, r.key_version));
       out.set(r.record_id, openPayload(dataKeys.get(r.key_version)!, orgId, r));
