@@ -115,7 +115,14 @@ export function generate(n: number, every = 100, seed = 7): GeneratedData {
       planted.add(plantedKey('status-mismatch', 'current-but-not-paying', no, null));
     } else if (slot === 2) {
       pay(m);
-      const line = pay({ ...m, ...personAt() }, { membershipNumber: '' });
+      // Somebody who is not a member: born after every member, so no member can be them (at
+      // half a million members, a random stranger otherwise shares a birthday, district and
+      // similar name with someone often enough to be a genuine possible match).
+      const stranger = personAt();
+      const line = pay(
+        { ...m, ...stranger },
+        { membershipNumber: '', dateOfBirth: `2007${stranger.dateOfBirth.slice(4)}` },
+      );
       planted.add(plantedKey('only-in-b', 'not-on-list', null, line));
     } else if (slot === 3) {
       const moved = personAt();
