@@ -5,8 +5,15 @@ import { auditBenchmark } from './audit.bench.ts';
 import { ingestBenchmark } from './ingest.bench.ts';
 import { policyBenchmark } from './policy.bench.ts';
 import { portfolioBenchmark } from './portfolio.bench.ts';
+import { reconcileBenchmark } from './reconcile.bench.ts';
 
-const ALL: Benchmark[] = [auditBenchmark, ingestBenchmark, policyBenchmark, portfolioBenchmark];
+const ALL: Benchmark[] = [
+  auditBenchmark,
+  ingestBenchmark,
+  policyBenchmark,
+  portfolioBenchmark,
+  reconcileBenchmark,
+];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((w) => !ALL.some((b) => b.name === w));

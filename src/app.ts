@@ -22,6 +22,7 @@ import { portfolioAvailabilityRoutes } from './http/api/portfolio-availability.r
 import { portfolioHelpdeskRoutes } from './http/api/portfolio-helpdesk.routes.ts';
 import { recordsRoutes } from './http/api/records.routes.ts';
 import { agreementsRoutes } from './http/api/agreements.routes.ts';
+import { reconcileRoutes } from './http/api/reconcile.routes.ts';
 import { governanceDpiaRoutes } from './http/api/governance-dpias.routes.ts';
 import { governanceRiskRoutes } from './http/api/governance-risks.routes.ts';
 import { governanceVendorRoutes } from './http/api/governance-vendors.routes.ts';
@@ -44,6 +45,7 @@ import { portfolioAvailabilityPages } from './web/routes/portfolio-availability.
 import { portfolioHelpdeskPages } from './web/routes/portfolio-helpdesk.pages.ts';
 import { assetPages } from './web/routes/assets.pages.ts';
 import { recordsPages } from './web/routes/records.pages.ts';
+import { reconcilePages } from './web/routes/reconcile.pages.ts';
 import { governancePages } from './web/routes/governance.pages.ts';
 import { governanceDpiaPages } from './web/routes/governance-dpias.pages.ts';
 import { governanceRiskPages } from './web/routes/governance-risks.pages.ts';
@@ -118,6 +120,7 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(portfolioHelpdeskRoutes(services), { prefix: '/api' });
   await app.register(recordsRoutes(services), { prefix: '/api' });
   await app.register(agreementsRoutes(services), { prefix: '/api' });
+  await app.register(reconcileRoutes(services), { prefix: '/api' });
   await app.register(governanceDpiaRoutes(services), { prefix: '/api' });
   await app.register(governanceRiskRoutes(services), { prefix: '/api' });
   await app.register(governanceVendorRoutes(services), { prefix: '/api' });
@@ -140,6 +143,7 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(portfolioHelpdeskPages(services));
   await app.register(assetPages(services));
   await app.register(recordsPages(services));
+  await app.register(reconcilePages(services));
   await app.register(governancePages(services));
   await app.register(governanceDpiaPages(services));
   await app.register(governanceRiskPages(services));

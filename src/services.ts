@@ -33,6 +33,8 @@ import { TrainingService } from './domain/training/training.service.ts';
 import { createPortfolio } from './domain/portfolio/portfolio.services.ts';
 import type { Portfolio } from './domain/portfolio/portfolio.services.ts';
 import { Governance } from './domain/governance/governance.ts';
+import { createReconcile } from './domain/reconcile/reconcile.wiring.ts';
+import type { ReconcileModule } from './domain/reconcile/reconcile.wiring.ts';
 import { openStore } from './store/store.ts';
 import type { Store } from './store/store.ts';
 
@@ -67,6 +69,8 @@ export interface Services extends DomainContext {
   readonly why: AgreementsModule['why'];
   /** Applications, DORA metrics, vulnerabilities, availability, help desk and roadmap. */
   readonly portfolio: Portfolio;
+  /** Reconciliation runs, variances, overrides and accuracy flags. */
+  readonly reconcile: ReconcileModule;
   /** Secret for HMACs that bind forms to sessions. */
   readonly formSecret: Buffer;
   readonly clock: () => Date;
@@ -199,6 +203,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
           assertSeparate: (gate, target, a, b) => duties.assertSeparate(gate, target, a, b),
         },
       }),
+      reconcile: createReconcile(ctx, { keyring, assets, duties }),
       formSecret: loadOrCreateSecret(config.dataDir, 'form-secret'),
       migrationsApplied: migrations.applied,
       close: () => store.close(),

@@ -256,6 +256,37 @@ export const PERMISSIONS = {
     scope: 'tickets:write',
     does: 'assign, prioritise, resolve and approve help-desk tickets',
   },
+  // Reconciliation of two sources, overrides of variances, accuracy flags (issue 7, point 6).
+  'reconcile.read': {
+    roles: ['siro', 'dpo', 'iao', 'handler'],
+    scope: 'reconcile:read',
+    personalData: true,
+    does: 'see reconciliation runs and their variances',
+  },
+  'reconcile.run': {
+    roles: ['dpo', 'iao', 'handler'],
+    scope: 'reconcile:write',
+    personalData: true,
+    does: 'reconcile two sources about the same people',
+  },
+  'reconcile.override': {
+    roles: ['dpo', 'iao', 'handler'],
+    scope: 'reconcile:write',
+    personalData: true,
+    does: 'override a variance with a justification and evidence',
+  },
+  'reconcile.approve': {
+    roles: ['dpo', 'siro', 'iao'],
+    scope: 'reconcile:approve',
+    personalData: true,
+    does: 'approve or reject overrides that change eligibility',
+  },
+  'records.flag': {
+    roles: ['dpo', 'iao', 'handler'],
+    scope: 'records:write',
+    personalData: true,
+    does: 'mark records as disputed or verified',
+  },
 } as const satisfies Record<string, Permission>;
 
 export type Action = keyof typeof PERMISSIONS;
