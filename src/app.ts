@@ -27,6 +27,7 @@ import { governanceRiskRoutes } from './http/api/governance-risks.routes.ts';
 import { governanceVendorRoutes } from './http/api/governance-vendors.routes.ts';
 import { governanceIncidentRoutes } from './http/api/governance-incidents.routes.ts';
 import { governanceRoutes, governanceSchedule } from './http/api/governance.routes.ts';
+import { exchangeRoutes, exchangeSchedule } from './http/api/exchange.routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerAssets } from './web/assets.ts';
 import { registerPages } from './web/render.ts';
@@ -121,6 +122,8 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(governanceIncidentRoutes(services), { prefix: '/api' });
   await app.register(governanceRoutes(services), { prefix: '/api' });
   await app.register(governanceSchedule(services));
+  await app.register(exchangeRoutes(services), { prefix: '/api' });
+  await app.register(exchangeSchedule(services));
   await app.register(startPages(services));
   await app.register(signInPages(services));
   await app.register(accountPages(services));

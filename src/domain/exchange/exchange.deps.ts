@@ -2,6 +2,7 @@
 // change in both organisations' audit logs, and turning a refused share decision into its error.
 import { AccordError } from '../../errors.ts';
 import type { Executor, Tx } from '../../store/store.ts';
+import { PolicyIndex } from '../agreements/compile.ts';
 import type { ShareDecision } from '../agreements/decide-share.ts';
 import type { SharingPolicy } from '../agreements/sharing-policy.service.ts';
 import type { DomainContext } from '../context.ts';
@@ -91,4 +92,9 @@ export function decisionDetails(d: ShareDecision): Record<string, unknown> {
     fields: d.fields,
     reason: d.reason,
   };
+}
+
+/** The policy index narrowed to one agreement: a transfer is decided under the agreement chosen. */
+export function onlyAgreement(index: PolicyIndex, agreementId: string): PolicyIndex {
+  return new PolicyIndex(index.versions.filter((v) => v.agreementId === agreementId));
 }

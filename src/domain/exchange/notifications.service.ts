@@ -102,7 +102,9 @@ export class NotificationsService {
   }
 
   /** Sets (or, with null, removes) the organisation's webhook address. */
-  async setWebhook(actor: Actor, url: string | null): Promise<{ url: string | null }> {
+  async setWebhook(actor: Actor, given: string | null): Promise<{ url: string | null }> {
+    // An empty address (a cleared form field) removes the webhook.
+    const url = given?.trim() || null;
     return withAccess(this.ctx, actor, async (gate) => {
       gate.require('exchange.settings', { orgId: actor.orgId, ref: 'exchange:webhook' });
       if (url !== null && !/^https?:\/\/[^\s/]+/.test(url))

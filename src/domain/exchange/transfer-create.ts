@@ -12,7 +12,7 @@ import type { Gate } from '../policy/gate.ts';
 import { purposeProblems } from '../records/records.service.ts';
 import { CHUNK_RECORDS, chunkDigest, encryptChunk, recordDigest, wholeDigest } from './envelope.ts';
 import type { Manifest } from './envelope.ts';
-import { auditBoth, decisionDetails, shareError } from './exchange.deps.ts';
+import { auditBoth, decisionDetails, onlyAgreement, shareError } from './exchange.deps.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferTable } from './exchange.table.ts';
 import { project } from './record-source.ts';
@@ -71,7 +71,7 @@ export async function createTransfer(
         ]);
     }
     // The decision is the recipient's: may it receive these records from us, for this purpose?
-    const decision = decideShare(await d.sharing.index(tx), {
+    const decision = decideShare(onlyAgreement(await d.sharing.index(tx), input.agreementId), {
       actor: { ...actor, orgId: input.recipientOrgId },
       operation: 'transfer',
       providerOrgId: actor.orgId,
@@ -84,17 +84,6 @@ export async function createTransfer(
     if (!decision.allow)
       gate.refuse(shareError(decision), 'share.transfer', target, details, input.purpose);
     const agreement = decision.agreement!;
-    if (agreement.agreementId !== input.agreementId)
-      gate.refuse(
-        new AccordError(
-          'FORBIDDEN',
-          `You cannot do that: these records may flow under agreement ${agreement.reference}, not the one chosen`,
-        ),
-        'share.transfer',
-        target,
-        details,
-        input.purpose,
-      );
     gate.record('share.transfer', target, details, 'allow', input.purpose);
 
     const id = uuid7();

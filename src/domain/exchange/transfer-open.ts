@@ -14,7 +14,13 @@ import { checkPayload } from '../records/validate-record.ts';
 import type { NewRecord } from '../records/record-writer.ts';
 import { chunkDigest, decryptChunk, recordDigest, verifyJws, wholeDigest } from './envelope.ts';
 import type { Manifest } from './envelope.ts';
-import { auditBoth, auditBothNow, decisionDetails, shareError } from './exchange.deps.ts';
+import {
+  auditBoth,
+  auditBothNow,
+  decisionDetails,
+  onlyAgreement,
+  shareError,
+} from './exchange.deps.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferTable } from './exchange.table.ts';
 import { advance, illegal } from './transfer-states.ts';
@@ -79,7 +85,7 @@ export async function openTransfer(
       // The agreement must still allow it now (it may have ended or been suspended since sending).
       const index = await d.sharing.index(tx);
       const fields = JSON.parse(t.fields) as string[];
-      const decision = decideShare(index, {
+      const decision = decideShare(onlyAgreement(index, t.agreement_id), {
         actor,
         operation: 'transfer',
         providerOrgId: t.org_id,
