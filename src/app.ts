@@ -50,6 +50,7 @@ import { governanceDpiaPages } from './web/routes/governance-dpias.pages.ts';
 import { governanceRiskPages } from './web/routes/governance-risks.pages.ts';
 import { governanceVendorPages } from './web/routes/governance-vendors.pages.ts';
 import { governanceIncidentPages } from './web/routes/governance-incidents.pages.ts';
+import { exchangePages } from './web/routes/exchange.pages.ts';
 import { navigationFor } from './web/pages.ts';
 
 export type App = FastifyInstance;
@@ -142,5 +143,6 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(governanceRiskPages(services));
   await app.register(governanceVendorPages(services));
   await app.register(governanceIncidentPages(services));
+  await app.register(exchangePages(services));
   return app;
 }

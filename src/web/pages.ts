@@ -18,6 +18,7 @@ export const NAVIGATION: NavItem[] = [
   { text: 'Home', href: '/home' },
   { text: 'Records', href: '/records/lookup', needs: 'records.read' },
   { text: 'Assets', href: '/assets', needs: 'assets.read' },
+  { text: 'Exchange', href: '/exchange/inbox', needs: 'exchange.read' },
   { text: 'Roles', href: '/roles', needs: 'roles.read' },
   { text: 'People', href: '/people', needs: 'people.read' },
   { text: 'Training', href: '/training', needs: 'training.read' },
