@@ -2,10 +2,11 @@
 // figures with their same-run baselines, and ends with one line of JSON holding every figure.
 import type { Benchmark, Figures } from './lib.ts';
 import { auditBenchmark } from './audit.bench.ts';
+import { exchangeBenchmark } from './exchange.bench.ts';
 import { ingestBenchmark } from './ingest.bench.ts';
 import { portfolioBenchmark } from './portfolio.bench.ts';
 
-const ALL: Benchmark[] = [auditBenchmark, ingestBenchmark, portfolioBenchmark];
+const ALL: Benchmark[] = [auditBenchmark, ingestBenchmark, portfolioBenchmark, exchangeBenchmark];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((w) => !ALL.some((b) => b.name === w));
