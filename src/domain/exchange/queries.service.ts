@@ -95,19 +95,20 @@ export class QueriesService {
       assertNoProblems(await this.problems(gate, q), 'The look-up is not complete.');
       const used = await this.usedToday(gate.tx, actor.orgId, 'lookup');
       const recordType = q.recordType ?? 'person';
+      // The subject's records are found first (nothing leaves unless allowed): a condition such
+      // as an age limit is decided on them.
+      const hit = await this.d.source.subject(gate.tx, q.providerOrgId, q.identifiers);
+      const found = hit ? await this.recordsOf(gate, q.providerOrgId, recordType, hit) : [];
       const decision = await this.d.sharing.require(gate, {
         operation: 'lookup',
         providerOrgId: q.providerOrgId,
         recordType,
         purpose: q.purpose,
         fields: q.fields,
+        subject: found[0],
         usedToday: (a) => used.get(a) ?? 0,
       });
-      const hit = await this.d.source.subject(gate.tx, q.providerOrgId, q.identifiers);
-      const records: Record<string, unknown>[] = [];
-      if (hit)
-        for await (const page of this.d.source.pages(gate.tx, q.providerOrgId, recordType, hit))
-          for (const r of page) records.push(project(r.payload, decision.fields));
+      const records = found.map((r) => project(r, decision.fields));
       const queryId = await this.answered(
         gate,
         q,
@@ -148,23 +149,25 @@ export class QueriesService {
         .map((v) => v.checks.get(q.checkKey))
         .find((c) => c && c.from === q.providerOrgId);
       const used = await this.usedToday(gate.tx, actor.orgId, 'check');
+      const hit = await this.d.source.subject(gate.tx, q.providerOrgId, q.identifiers);
+      const found =
+        hit && defined ? await this.recordsOf(gate, q.providerOrgId, defined.recordType, hit) : [];
       const decision = await this.d.sharing.require(gate, {
         operation: 'check',
         providerOrgId: q.providerOrgId,
         recordType: defined?.recordType ?? '',
         purpose: q.purpose,
         checkKey: q.checkKey,
+        subject: found[0],
         usedToday: (a) => used.get(a) ?? 0,
       });
       const version = index.versions.find((v) => v.versionId === decision.agreement!.versionId)!;
       const c = version.checks.get(q.checkKey)!;
-      const hit = await this.d.source.subject(gate.tx, q.providerOrgId, q.identifiers);
-      let answer: CheckAnswer['answer'] = 'no-match';
-      if (hit) {
-        answer = 'no';
-        for await (const page of this.d.source.pages(gate.tx, q.providerOrgId, c.recordType, hit))
-          if (page.some((r) => c.yesWhen.has(String(r.payload[c.field])))) answer = 'yes';
-      }
+      const answer: CheckAnswer['answer'] = !hit
+        ? 'no-match'
+        : found.some((r) => c.yesWhen.has(String(r[c.field])))
+          ? 'yes'
+          : 'no';
       const queryId = await this.answered(
         gate,
         q,
@@ -201,6 +204,19 @@ export class QueriesService {
         keyId: this.d.keys.keyId,
       };
     });
+  }
+
+  /** A matched subject's active records of one type, held here until the decision allows them. */
+  private async recordsOf(
+    gate: Gate,
+    orgId: string,
+    recordType: string,
+    hit: { subjectId: string },
+  ): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    for await (const page of this.d.source.pages(gate.tx, orgId, recordType, hit))
+      for (const r of page) out.push(r.payload);
+    return out;
   }
 
   /** The question as the agreement words it. */

@@ -27,6 +27,7 @@ forEachDialect('exchange: look-ups and checks', (dialect) => {
   let council: OrgFixture;
   let police: OrgFixture;
   let fire: OrgFixture;
+  let youth: OrgFixture;
 
   before(async () => {
     t = await createTestServices(dialect, {}, clock);
@@ -36,7 +37,11 @@ forEachDialect('exchange: look-ups and checks', (dialect) => {
     fire = await setupOrg(s, 'Northshire Fire', { tokens: false });
     await exchangeAgreement(s, council, police);
     await exchangeAgreement(s, council, fire, { budgets: { lookupsPerDay: 2, checksPerDay: 2 } });
-    await peopleAsset(s, council, 40, 'Residents');
+    youth = await setupOrg(s, 'Northshire Youth Service', { tokens: false });
+    await exchangeAgreement(s, council, youth, {
+      conditions: [{ kind: 'subject-under-age', age: 60, dateOfBirthField: 'dateOfBirth' }],
+    });
+    await peopleAsset(s, council, 45, 'Residents');
   });
   after(async () => t.close());
 
@@ -109,6 +114,21 @@ forEachDialect('exchange: look-ups and checks', (dialect) => {
     const [entry] = await s.audit.list({ orgId: police.orgId, action: 'share.check' });
     assert.equal(entry?.outcome, 'refused');
     assert.equal(entry?.details.clause, 'check');
+  });
+
+  test('an age condition is decided on the matched person: under 60 answered, over 60 refused', async () => {
+    const look = async (i: number) =>
+      s.exchange.queries.lookup(await youth.actor('handler'), {
+        providerOrgId: council.orgId,
+        purpose: 'safeguarding',
+        identifiers: ids(i),
+      });
+    // person(40) was born in 1990; person(3) in 1953.
+    assert.equal((await look(40)).match, true);
+    await assert.rejects(
+      look(3),
+      (e: AccordError) => e.code === 'FORBIDDEN' && /under 60/.test(e.message),
+    );
   });
 
   test('the budget: the third look-up of the day under a two-a-day agreement is refused', async () => {
