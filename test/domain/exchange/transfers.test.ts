@@ -121,6 +121,29 @@ forEachDialect('exchange: transfers', (dialect) => {
     );
   });
 
+  test('one person picked by identifiers: only their records travel', async () => {
+    const x = await s.exchange.transfers.create(await council.actor('handler'), {
+      recipientOrgId: police.orgId,
+      agreementId: dsa.id,
+      purpose: 'safeguarding',
+      recordType: 'person',
+      selection: { kind: 'subject', identifiers: { nhsNumber: String(person(11).nhsNumber) } },
+    });
+    assert.equal(x.recordCount, 1);
+    assert.equal(x.selection, 'one person, by identifiers');
+    await assert.rejects(
+      s.exchange.transfers.create(await council.actor('handler'), {
+        recipientOrgId: police.orgId,
+        agreementId: dsa.id,
+        purpose: 'safeguarding',
+        recordType: 'person',
+        selection: { kind: 'subject', identifiers: { nhsNumber: '9434765870' } },
+      }),
+      (e: AccordError) => e.code === 'NOT_FOUND' || e.code === 'VALIDATION_FAILED',
+    );
+    await s.exchange.transfers.recall(await council.actor('handler'), x.id);
+  });
+
   test('a tampered payload or manifest is refused, nothing imported, audited on both sides', async () => {
     const small = await peopleAsset(s, council, 3, undefined, 5000);
     for (const tamper of ['chunk', 'manifest'] as const) {
