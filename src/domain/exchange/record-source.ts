@@ -83,8 +83,14 @@ export class RecordSource {
       const rows = await q.execute();
       if (rows.length === 0) return;
       const page: OpenedRecord[] = [];
+      const keys = new Map<number, Buffer>();
       for (const r of rows) {
-        const key = await this.keyring.dataKeyVersion(ex, orgId, r.key_version);
+        let key = keys.get(r.key_version);
+        if (!key)
+          keys.set(
+            r.key_version,
+            (key = await this.keyring.dataKeyVersion(ex, orgId, r.key_version)),
+          );
         page.push({
           recordId: r.record_id,
           subjectId: r.subject_id,
