@@ -2,6 +2,7 @@
 // figures with their same-run baselines, and ends with one line of JSON holding every figure.
 import type { Benchmark, Figures } from './lib.ts';
 import { auditBenchmark } from './audit.bench.ts';
+import { exchangeBenchmark } from './exchange.bench.ts';
 import { ingestBenchmark } from './ingest.bench.ts';
 import { policyBenchmark } from './policy.bench.ts';
 import { portfolioBenchmark } from './portfolio.bench.ts';
@@ -11,6 +12,7 @@ const ALL: Benchmark[] = [
   auditBenchmark,
   ingestBenchmark,
   policyBenchmark,
+  exchangeBenchmark,
   portfolioBenchmark,
   reconcileBenchmark,
 ];

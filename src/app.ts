@@ -28,6 +28,7 @@ import { governanceRiskRoutes } from './http/api/governance-risks.routes.ts';
 import { governanceVendorRoutes } from './http/api/governance-vendors.routes.ts';
 import { governanceIncidentRoutes } from './http/api/governance-incidents.routes.ts';
 import { governanceRoutes, governanceSchedule } from './http/api/governance.routes.ts';
+import { exchangeRoutes, exchangeSchedule } from './http/api/exchange.routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerAssets } from './web/assets.ts';
 import { registerPages } from './web/render.ts';
@@ -54,6 +55,7 @@ import { governanceIncidentPages } from './web/routes/governance-incidents.pages
 import { agreementPages } from './web/routes/agreements.pages.ts';
 import { agreementBuilderPages } from './web/routes/agreements-builder.pages.ts';
 import { decisionPages } from './web/routes/decisions.pages.ts';
+import { exchangePages } from './web/routes/exchange.pages.ts';
 import { navigationFor } from './web/pages.ts';
 
 export type App = FastifyInstance;
@@ -127,6 +129,8 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(governanceIncidentRoutes(services), { prefix: '/api' });
   await app.register(governanceRoutes(services), { prefix: '/api' });
   await app.register(governanceSchedule(services));
+  await app.register(exchangeRoutes(services), { prefix: '/api' });
+  await app.register(exchangeSchedule(services));
   await app.register(startPages(services));
   await app.register(signInPages(services));
   await app.register(accountPages(services));
@@ -149,5 +153,6 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(governanceRiskPages(services));
   await app.register(governanceVendorPages(services));
   await app.register(governanceIncidentPages(services));
+  await app.register(exchangePages(services));
   return app;
 }

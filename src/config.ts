@@ -32,6 +32,10 @@ export interface Config {
   readonly apiRateLimit: number;
   /** Seconds between health checks of the applications portfolio (0: no checks). */
   readonly healthCheckSeconds: number;
+  /** A delivered transfer not acknowledged within this many days expires (the sender is told). */
+  readonly transferExpiryDays: number;
+  /** The most records one transfer may carry (larger ones are refused). */
+  readonly transferMaxRecords: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -127,6 +131,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     lockoutMinutes: int(env, 'ACCORD_LOCKOUT_MINUTES', 15, 1, 24 * 60),
     apiRateLimit: int(env, 'ACCORD_API_RATE_LIMIT', 6000, 10, 10_000_000),
     healthCheckSeconds: int(env, 'ACCORD_HEALTH_SECONDS', 60, 0, 86_400),
+    transferExpiryDays: int(env, 'ACCORD_TRANSFER_EXPIRY_DAYS', 14, 1, 3650),
+    transferMaxRecords: int(env, 'ACCORD_TRANSFER_MAX_RECORDS', 1_000_000, 1, 100_000_000),
   });
 }
 
@@ -156,5 +162,7 @@ export function describeConfig(config: Config): Record<string, string | number |
     lockoutMinutes: config.lockoutMinutes,
     apiRateLimit: config.apiRateLimit,
     healthCheckSeconds: config.healthCheckSeconds,
+    transferExpiryDays: config.transferExpiryDays,
+    transferMaxRecords: config.transferMaxRecords,
   };
 }

@@ -112,6 +112,22 @@ export const ERRORS = {
     exit: 2,
     message: 'Health checks need an http(s) address on a host an administrator has registered.',
   },
+  // Exchange
+  TRANSFER_STATE: {
+    status: 409,
+    exit: 4,
+    message: 'The transfer is not in a state that allows that.',
+  },
+  TRANSFER_TAMPERED: {
+    status: 422,
+    exit: 4,
+    message: 'The transfer failed verification: its signature, manifest or payload does not match.',
+  },
+  TRANSFER_TOO_LARGE: {
+    status: 413,
+    exit: 2,
+    message: 'The transfer is larger than this node allows.',
+  },
   // Anything unexpected
   INTERNAL: {
     status: 500,

@@ -27,6 +27,8 @@ import { RecordsService } from './domain/records/records.service.ts';
 import { ImportService } from './domain/records/import.service.ts';
 import { createAgreements } from './domain/agreements/agreements.wiring.ts';
 import type { AgreementsModule } from './domain/agreements/agreements.wiring.ts';
+import { createExchange } from './domain/exchange/exchange.wiring.ts';
+import type { ExchangeModule } from './domain/exchange/exchange.wiring.ts';
 import { DutiesService } from './domain/roles/duties.service.ts';
 import { RolesService } from './domain/roles/roles.service.ts';
 import { TrainingService } from './domain/training/training.service.ts';
@@ -67,6 +69,8 @@ export interface Services extends DomainContext {
   readonly builder: AgreementsModule['builder'];
   readonly sharing: AgreementsModule['sharing'];
   readonly why: AgreementsModule['why'];
+  /** Transfers, look-ups and checks between organisations, and their notifications. */
+  readonly exchange: ExchangeModule;
   /** Applications, DORA metrics, vulnerabilities, availability, help desk and roadmap. */
   readonly portfolio: Portfolio;
   /** Reconciliation runs, variances, overrides and accuracy flags. */
@@ -174,6 +178,14 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       recordTypes,
       governance,
     });
+    const exchange = createExchange(ctx, {
+      keys,
+      keyring,
+      sharing: agreementsModule.sharing,
+      orgs,
+      assets,
+      recordTypes,
+    });
     return {
       ...ctx,
       keys,
@@ -195,6 +207,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       records: new RecordsService(ctx, keyring, recordTypes, assets),
       imports: new ImportService(ctx, keyring, recordTypes, assets),
       ...agreementsModule,
+      exchange,
       portfolio: createPortfolio(ctx, {
         people,
         agents: roles,

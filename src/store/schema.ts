@@ -12,6 +12,7 @@ import type { RecordsTables } from '../domain/records/records.table.ts';
 import type { AgreementsTables } from '../domain/agreements/agreements.table.ts';
 import type { GovernanceTables } from '../domain/governance/governance.table.ts';
 import type { PortfolioTables } from '../domain/portfolio/portfolio.table.ts';
+import type { ExchangeTables } from '../domain/exchange/exchange.table.ts';
 import type { ReconcileTables } from '../domain/reconcile/reconcile.table.ts';
 
 export interface DB
@@ -27,4 +28,5 @@ export interface DB
     AgreementsTables,
     GovernanceTables,
     PortfolioTables,
+    ExchangeTables,
     ReconcileTables {}

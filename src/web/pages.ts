@@ -19,6 +19,7 @@ export const NAVIGATION: NavItem[] = [
   { text: 'Records', href: '/records/lookup', needs: 'records.read' },
   { text: 'Assets', href: '/assets', needs: 'assets.read' },
   { text: 'Agreements', href: '/agreements', needs: 'agreements.read' },
+  { text: 'Exchange', href: '/exchange/inbox', needs: 'exchange.read' },
   { text: 'Reconciliation', href: '/reconciliations', needs: 'reconcile.read' },
   { text: 'Roles', href: '/roles', needs: 'roles.read' },
   { text: 'People', href: '/people', needs: 'people.read' },

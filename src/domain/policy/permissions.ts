@@ -220,6 +220,39 @@ export const PERMISSIONS = {
     scope: 'agreements:write',
     does: 'edit the purposes vocabulary',
   },
+  // Exchange: transfers, look-ups and checks between organisations (issue 6).
+  'exchange.read': {
+    roles: ['siro', 'dpo', 'iao', 'caldicott', 'handler', 'auditor'],
+    scope: 'exchange:read',
+    system: true,
+    does: 'see the transfer inbox, outbox and notifications',
+  },
+  'exchange.send': {
+    roles: ['iao', 'handler'],
+    scope: 'exchange:send',
+    system: true,
+    personalData: true,
+    does: 'prepare, send and recall transfers',
+  },
+  'exchange.receive': {
+    roles: ['iao', 'handler'],
+    scope: 'exchange:receive',
+    system: true,
+    personalData: true,
+    does: 'open, acknowledge and reject transfers',
+  },
+  'exchange.query': {
+    roles: ['siro', 'dpo', 'iao', 'caldicott', 'handler'],
+    scope: 'exchange:query',
+    system: true,
+    personalData: true,
+    does: 'run look-ups and yes/no checks with partner organisations',
+  },
+  'exchange.settings': {
+    roles: ['administrator'],
+    scope: 'exchange:admin',
+    does: 'set the organisation’s exchange webhook',
+  },
   // Application portfolio and service management (issue 9).
   'portfolio.read': {
     roles: [],

@@ -1,0 +1,99 @@
+// JOSE envelopes for exchange. Manifests and check answers are signed by the node (compact JWS,
+// EdDSA with the node's Ed25519 key); chunks of records are encrypted to the recipient
+// organisation (compact JWE, ECDH-ES+A256KW with A256GCM). A manifest carries the record count,
+// and for each chunk the SHA-256 over the SHA-256 of each projected record in it; the whole
+// transfer's digest is the SHA-256 over the chunk digests, so any changed, missing, extra or
+// reordered record fails verification.
+import { createHash } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { CompactEncrypt, compactDecrypt, compactVerify } from 'jose';
+import { AccordError } from '../../errors.ts';
+import { canonical } from '../agreements/model.ts';
+import type { NodeKeys } from '../node/node-keys.ts';
+
+export const CHUNK_RECORDS = 1000;
+
+export interface Manifest {
+  transferId: string;
+  senderOrgId: string;
+  recipientOrgId: string;
+  agreement: { agreementId: string; versionId: string; reference: string; version: number };
+  purpose: string;
+  recordType: string;
+  fields: string[];
+  recordCount: number;
+  chunks: { index: number; count: number; digest: string }[];
+  /** SHA-256 over the chunk digests, in order. */
+  digest: string;
+  createdAt: string;
+}
+
+const b64 = (s: string | Buffer): string => Buffer.from(s).toString('base64url');
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+/** The SHA-256 of one projected record (canonical JSON, so key order does not matter). */
+export const recordDigest = (record: Record<string, unknown>): string => sha256(canonical(record));
+
+/** A chunk's digest: SHA-256 over its records' digests, in order. */
+export const chunkDigest = (recordDigests: readonly string[]): string =>
+  sha256(recordDigests.join(''));
+
+export const wholeDigest = (chunkDigests: readonly string[]): string =>
+  sha256(chunkDigests.join(''));
+
+/** Signs a payload as a compact JWS with the node's Ed25519 key. */
+export function signJws(keys: NodeKeys, payload: unknown, typ: string): string {
+  const header = b64(JSON.stringify({ alg: 'EdDSA', kid: keys.keyId, typ }));
+  const body = b64(JSON.stringify(payload));
+  const signature = keys.sign(`${header}.${body}`);
+  return `${header}.${body}.${b64(signature)}`;
+}
+
+/** Verifies a compact JWS against a node public key and returns its payload, or throws TRANSFER_TAMPERED. */
+export async function verifyJws<T>(publicKey: KeyObject, jws: string): Promise<T> {
+  try {
+    const { payload } = await compactVerify(jws, publicKey, { algorithms: ['EdDSA'] });
+    return JSON.parse(Buffer.from(payload).toString('utf8')) as T;
+  } catch {
+    throw new AccordError('TRANSFER_TAMPERED', 'The manifest signature does not verify.');
+  }
+}
+
+export async function encryptChunk(
+  recipientKey: KeyObject,
+  transferId: string,
+  index: number,
+  records: readonly Record<string, unknown>[],
+): Promise<string> {
+  return new CompactEncrypt(Buffer.from(JSON.stringify(records), 'utf8'))
+    .setProtectedHeader({
+      alg: 'ECDH-ES+A256KW',
+      enc: 'A256GCM',
+      cty: `transfer/${transferId}/${index}`,
+    })
+    .encrypt(recipientKey);
+}
+
+export async function decryptChunk(
+  privateKey: KeyObject,
+  transferId: string,
+  index: number,
+  jwe: string,
+): Promise<Record<string, unknown>[]> {
+  try {
+    const { plaintext, protectedHeader } = await compactDecrypt(jwe, privateKey, {
+      keyManagementAlgorithms: ['ECDH-ES+A256KW'],
+      contentEncryptionAlgorithms: ['A256GCM'],
+    });
+    // The header binds the chunk to its place: a chunk copied from elsewhere does not open here.
+    if (protectedHeader.cty !== `transfer/${transferId}/${index}`) throw new Error('misplaced');
+    const records = JSON.parse(Buffer.from(plaintext).toString('utf8')) as unknown;
+    if (!Array.isArray(records)) throw new Error('not a list');
+    return records as Record<string, unknown>[];
+  } catch {
+    throw new AccordError(
+      'TRANSFER_TAMPERED',
+      `Chunk ${index + 1} of the transfer does not decrypt: it was altered or not made for you.`,
+    );
+  }
+}

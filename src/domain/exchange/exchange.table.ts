@@ -1,0 +1,115 @@
+// Exchange: sealed transfers between organisations, their chunks, queries (look-ups and yes/no
+// checks), each organisation's exchange key pair, notifications and webhooks.
+
+/** An organisation's key pair for receiving transfers (JWE, ECDH-ES with X25519). */
+export interface ExchangeKeyTable {
+  org_id: string;
+  /** The public key as a JWK (JSON). */
+  public_jwk: string;
+  /** The private JWK sealed with AES-256-GCM under the organisation's data key; never in clear. */
+  sealed_private: Buffer;
+  data_key_version: number;
+  created_at: string;
+}
+
+export interface TransferTable {
+  transfer_id: string;
+  /** The sending organisation. */
+  org_id: string;
+  recipient_org_id: string;
+  agreement_id: string;
+  version_id: string;
+  agreement_ref: string;
+  purpose: string;
+  record_type: string;
+  /** The agreed fields each record was projected onto (JSON array). */
+  fields: string;
+  /** What the sender picked, in words (no personal data). */
+  selection: string;
+  /** draft | ready | delivered | opened | acknowledged | rejected | recalled | expired */
+  state: string;
+  record_count: number;
+  chunk_count: number;
+  byte_count: number;
+  /** The manifest as built (JSON); the signed copy in manifest_jws is the one trusted on opening. */
+  manifest: string;
+  manifest_jws: string | null;
+  recipient_asset_id: string | null;
+  reason: string | null;
+  created_by: string;
+  created_at: string;
+  ready_at: string | null;
+  delivered_at: string | null;
+  expires_at: string | null;
+  opened_at: string | null;
+  opened_by: string | null;
+  closed_at: string | null;
+  updated_at: string;
+}
+
+/** Up to CHUNK_RECORDS projected records, encrypted to the recipient (compact JWE). */
+export interface TransferChunkTable {
+  transfer_id: string;
+  chunk_index: number;
+  org_id: string;
+  record_count: number;
+  jwe: string;
+}
+
+/** One look-up or check, kept for budgets and fishing detection (no record content). */
+export interface ExchangeQueryTable {
+  query_id: string;
+  /** The asking organisation. */
+  org_id: string;
+  provider_org_id: string;
+  agreement_id: string;
+  /** lookup | check */
+  kind: string;
+  asked_by: string;
+  /** The provider's subject id when someone matched; null for no match. */
+  subject_id: string | null;
+  /** match | no-match | yes | no */
+  outcome: string;
+  purpose: string;
+  asked_at: string;
+}
+
+export interface ExchangeNotificationTable {
+  notification_id: string;
+  org_id: string;
+  /** arrived | recalled | rejected | expired | acknowledged | fishing */
+  kind: string;
+  transfer_id: string | null;
+  message: string;
+  created_at: string;
+}
+
+export interface ExchangeWebhookTable {
+  org_id: string;
+  url: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+/** A webhook call waiting to be made (best effort, with retry and back-off). */
+export interface ExchangeWebhookDeliveryTable {
+  delivery_id: string;
+  org_id: string;
+  url: string;
+  body: string;
+  attempts: number;
+  next_attempt_at: string;
+  delivered_at: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+export interface ExchangeTables {
+  exchange_key: ExchangeKeyTable;
+  transfer: TransferTable;
+  transfer_chunk: TransferChunkTable;
+  exchange_query: ExchangeQueryTable;
+  exchange_notification: ExchangeNotificationTable;
+  exchange_webhook: ExchangeWebhookTable;
+  exchange_webhook_delivery: ExchangeWebhookDeliveryTable;
+}

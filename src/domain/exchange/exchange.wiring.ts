@@ -1,0 +1,52 @@
+// The exchange module's services, built once on the domain context with what they need from the
+// other modules (services.ts calls this): the node's signing key, the organisation keyring, the
+// sharing policy, assets and record types.
+import type { SharingPolicy } from '../agreements/sharing-policy.service.ts';
+import type { DomainContext } from '../context.ts';
+import type { KeyService } from '../keys/key.service.ts';
+import type { NodeKeys } from '../node/node-keys.ts';
+import type { OrgService } from '../org/org.service.ts';
+import type { AssetsService } from '../records/assets.service.ts';
+import type { RecordTypesService } from '../records/record-types.service.ts';
+import { ExchangeKeys } from './exchange-keys.ts';
+import type { ExchangeDeps } from './exchange.deps.ts';
+import { NotificationsService } from './notifications.service.ts';
+import { QueriesService } from './queries.service.ts';
+import { RecordSource } from './record-source.ts';
+import { TransfersService } from './transfers.service.ts';
+
+export interface ExchangeModule {
+  transfers: TransfersService;
+  queries: QueriesService;
+  notifications: NotificationsService;
+}
+
+export interface ExchangeWiring {
+  keys: NodeKeys;
+  keyring: KeyService;
+  sharing: SharingPolicy;
+  assets: AssetsService;
+  recordTypes: RecordTypesService;
+  orgs: OrgService;
+}
+
+export function createExchange(ctx: DomainContext, w: ExchangeWiring): ExchangeModule {
+  const notifications = new NotificationsService(ctx);
+  const deps: ExchangeDeps = {
+    ctx,
+    keys: w.keys,
+    keyring: w.keyring,
+    exchangeKeys: new ExchangeKeys(w.keyring, ctx.clock),
+    source: new RecordSource(w.keyring),
+    sharing: w.sharing,
+    assets: w.assets,
+    recordTypes: w.recordTypes,
+    notifications,
+    orgName: async (ex, orgId) => (await w.orgs.byId(ex, orgId))?.name,
+  };
+  return {
+    transfers: new TransfersService(deps),
+    queries: new QueriesService(deps),
+    notifications,
+  };
+}

@@ -1,0 +1,282 @@
+// Queries (pull): a look-up returns the agreed fields of the person matching the identifiers
+// given; a check answers a yes/no question defined in the agreement (yes, no or no-match),
+// signed by the node, disclosing no record. Each is decided (budgets included), audited in both
+// organisations' logs and kept (without content) for budgets and for spotting fishing: many
+// misses, or many different people, asked about by one person in a short time.
+import { assertNoProblems } from '../../errors.ts';
+import type { Problem } from '../../errors.ts';
+import type { Tx } from '../../store/store.ts';
+import type { ShareDecision } from '../agreements/decide-share.ts';
+import { uuid7 } from '../ids.ts';
+import type { Actor } from '../policy/actor.ts';
+import { withAccess } from '../policy/gate.ts';
+import type { Gate } from '../policy/gate.ts';
+import { lookupIdentifiers } from '../records/identifiers.ts';
+import { purposeProblems } from '../records/records.service.ts';
+import { signJws } from './envelope.ts';
+import type { ExchangeDeps } from './exchange.deps.ts';
+import { watchForFishing } from './fishing.ts';
+import { project } from './record-source.ts';
+
+export { FISHING } from './fishing.ts';
+
+export interface QueryInput {
+  providerOrgId: string;
+  purpose: string;
+  identifiers: Record<string, string>;
+}
+export interface LookupInput extends QueryInput {
+  /** Defaults to person. */
+  recordType?: string;
+  /** Defaults to every field the agreement shares. */
+  fields?: string[];
+}
+export interface CheckInput extends QueryInput {
+  checkKey: string;
+}
+
+interface AgreementRef {
+  reference: string;
+  version: number;
+}
+export interface LookupAnswer {
+  queryId: string;
+  match: boolean;
+  basis: string | null;
+  fields: string[];
+  records: Record<string, unknown>[];
+  agreement: AgreementRef;
+}
+export interface CheckAnswer {
+  queryId: string;
+  checkKey: string;
+  question: string;
+  answer: 'yes' | 'no' | 'no-match';
+  agreement: AgreementRef;
+  /** The answer signed by this node (compact JWS, EdDSA). */
+  signature: string;
+  keyId: string;
+}
+
+export class QueriesService {
+  constructor(private readonly d: ExchangeDeps) {}
+
+  private async problems(gate: Gate, q: QueryInput): Promise<Problem[]> {
+    const p = [...purposeProblems(q.purpose), ...lookupIdentifiers(q.identifiers ?? {}).problems];
+    if (
+      !q.providerOrgId ||
+      q.providerOrgId === gate.actor.orgId ||
+      !(await this.d.orgName(gate.tx, q.providerOrgId))
+    )
+      p.push({ field: 'providerOrgId', message: 'Choose the organisation to ask' });
+    return p;
+  }
+
+  /** Look-ups or checks the actor's organisation made today (UTC), per agreement. */
+  private async usedToday(tx: Tx, orgId: string, kind: string): Promise<Map<string, number>> {
+    const rows = await tx.db
+      .selectFrom('exchange_query')
+      .select(['agreement_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('org_id', '=', orgId)
+      .where('kind', '=', kind)
+      .where('asked_at', '>=', `${this.d.ctx.clock().toISOString().slice(0, 10)}T00:00:00.000Z`)
+      .groupBy('agreement_id')
+      .execute();
+    return new Map(rows.map((r) => [r.agreement_id, Number(r.n)]));
+  }
+
+  async lookup(actor: Actor, q: LookupInput): Promise<LookupAnswer> {
+    return withAccess(this.d.ctx, actor, async (gate) => {
+      gate.require(
+        'exchange.query',
+        { orgId: actor.orgId, ref: 'exchange:lookup' },
+        { purpose: q.purpose },
+      );
+      assertNoProblems(await this.problems(gate, q), 'The look-up is not complete.');
+      const used = await this.usedToday(gate.tx, actor.orgId, 'lookup');
+      const recordType = q.recordType ?? 'person';
+      // The subject's records are found first (nothing leaves unless allowed): a condition such
+      // as an age limit is decided on them.
+      const hit = await this.d.source.subject(gate.tx, q.providerOrgId, q.identifiers);
+      const found = hit ? await this.recordsOf(gate, q.providerOrgId, recordType, hit) : [];
+      const decision = await this.d.sharing.require(gate, {
+        operation: 'lookup',
+        providerOrgId: q.providerOrgId,
+        recordType,
+        purpose: q.purpose,
+        fields: q.fields,
+        subject: found[0],
+        usedToday: (a) => used.get(a) ?? 0,
+      });
+      const records = found.map((r) => project(r, decision.fields));
+      const queryId = await this.answered(
+        gate,
+        q,
+        decision,
+        'lookup',
+        hit?.subjectId ?? null,
+        hit ? 'match' : 'no-match',
+        { records: records.length, basis: hit?.basis ?? null },
+      );
+      return {
+        queryId,
+        match: hit !== null,
+        basis: hit?.basis ?? null,
+        fields: decision.fields,
+        records,
+        agreement: {
+          reference: decision.agreement!.reference,
+          version: decision.agreement!.version,
+        },
+      };
+    });
+  }
+
+  async check(actor: Actor, q: CheckInput): Promise<CheckAnswer> {
+    return withAccess(this.d.ctx, actor, async (gate) => {
+      gate.require(
+        'exchange.query',
+        { orgId: actor.orgId, ref: 'exchange:check' },
+        { purpose: q.purpose },
+      );
+      const problems = await this.problems(gate, q);
+      if (!q.checkKey) problems.push({ field: 'checkKey', message: 'Choose the question to ask' });
+      assertNoProblems(problems, 'The check is not complete.');
+      const index = await this.d.sharing.index(gate.tx);
+      // The question's record type comes from the agreement; an unknown question is refused by the decision.
+      const defined = index
+        .between(q.providerOrgId, actor.orgId)
+        .map((v) => v.checks.get(q.checkKey))
+        .find((c) => c && c.from === q.providerOrgId);
+      const used = await this.usedToday(gate.tx, actor.orgId, 'check');
+      const hit = await this.d.source.subject(gate.tx, q.providerOrgId, q.identifiers);
+      const found =
+        hit && defined ? await this.recordsOf(gate, q.providerOrgId, defined.recordType, hit) : [];
+      const decision = await this.d.sharing.require(gate, {
+        operation: 'check',
+        providerOrgId: q.providerOrgId,
+        recordType: defined?.recordType ?? '',
+        purpose: q.purpose,
+        checkKey: q.checkKey,
+        subject: found[0],
+        usedToday: (a) => used.get(a) ?? 0,
+      });
+      const version = index.versions.find((v) => v.versionId === decision.agreement!.versionId)!;
+      const c = version.checks.get(q.checkKey)!;
+      const answer: CheckAnswer['answer'] = !hit
+        ? 'no-match'
+        : found.some((r) => c.yesWhen.has(String(r[c.field])))
+          ? 'yes'
+          : 'no';
+      const queryId = await this.answered(
+        gate,
+        q,
+        decision,
+        'check',
+        hit?.subjectId ?? null,
+        answer,
+        { check: q.checkKey, answer },
+      );
+      const agreement = { reference: version.reference, version: version.version };
+      const question = (await this.questionText(gate, decision, q.checkKey)) ?? q.checkKey;
+      const signature = signJws(
+        this.d.keys,
+        {
+          queryId,
+          check: q.checkKey,
+          question,
+          answer,
+          provider: q.providerOrgId,
+          asker: actor.orgId,
+          agreement,
+          purpose: q.purpose,
+          at: this.d.ctx.clock().toISOString(),
+        },
+        'accord-check+jws',
+      );
+      return {
+        queryId,
+        checkKey: q.checkKey,
+        question,
+        answer,
+        agreement,
+        signature,
+        keyId: this.d.keys.keyId,
+      };
+    });
+  }
+
+  /** A matched subject's active records of one type, held here until the decision allows them. */
+  private async recordsOf(
+    gate: Gate,
+    orgId: string,
+    recordType: string,
+    hit: { subjectId: string },
+  ): Promise<Record<string, unknown>[]> {
+    const out: Record<string, unknown>[] = [];
+    for await (const page of this.d.source.pages(gate.tx, orgId, recordType, hit))
+      for (const r of page) out.push(r.payload);
+    return out;
+  }
+
+  /** The question as the agreement words it. */
+  private async questionText(
+    gate: Gate,
+    d: ShareDecision,
+    key: string,
+  ): Promise<string | undefined> {
+    const row = await gate.tx.db
+      .selectFrom('agreement_version')
+      .select('body')
+      .where('version_id', '=', d.agreement!.versionId)
+      .executeTakeFirst();
+    const terms = row
+      ? (JSON.parse(row.body) as { checks?: { key: string; question: string }[] })
+      : undefined;
+    return terms?.checks?.find((c) => c.key === key)?.question;
+  }
+
+  /** Keeps the query, audits it on both sides and watches for fishing. */
+  private async answered(
+    gate: Gate,
+    q: QueryInput,
+    d: ShareDecision,
+    kind: 'lookup' | 'check',
+    subjectId: string | null,
+    outcome: string,
+    details: Record<string, unknown>,
+  ): Promise<string> {
+    const tx = gate.tx;
+    const actor = gate.actor;
+    const queryId = uuid7();
+    const at = this.d.ctx.clock().toISOString();
+    await tx.db
+      .insertInto('exchange_query')
+      .values({
+        query_id: queryId,
+        org_id: actor.orgId,
+        provider_org_id: q.providerOrgId,
+        agreement_id: d.agreement!.agreementId,
+        kind,
+        asked_by: actor.ref,
+        subject_id: subjectId,
+        outcome,
+        purpose: q.purpose,
+        asked_at: at,
+      })
+      .execute();
+    const common = { queryId, agreement: d.agreement, fields: d.fields, outcome, ...details };
+    gate.record(`exchange.${kind}`, `org:${q.providerOrgId}`, common, 'ok', q.purpose);
+    this.d.ctx.audit.record(tx, {
+      orgId: q.providerOrgId,
+      actor: actor.ref,
+      action: `exchange.${kind}.answered`,
+      target: subjectId ? `subject:${subjectId}` : `org:${actor.orgId}`,
+      purpose: q.purpose,
+      outcome: 'ok',
+      details: { asker: actor.orgId, ...common },
+    });
+    await watchForFishing(this.d, gate, q.providerOrgId, subjectId, outcome === 'no-match', at);
+    return queryId;
+  }
+}

@@ -1,0 +1,139 @@
+// Reads an organisation's own records for exchange: finds a subject through the identifier index,
+// and opens records page by page (so a large transfer never holds every row at once). Only the
+// exchange services call this, after the decision point has allowed the operation; they record
+// one audit entry for the operation rather than one per record.
+import { AccordError, assertNoProblems } from '../../errors.ts';
+import type { Executor } from '../../store/store.ts';
+import type { KeyService } from '../keys/key.service.ts';
+import { SCHEMES, hashInput, lookupIdentifiers } from '../records/identifiers.ts';
+import type { Scheme } from '../records/identifiers.ts';
+import { IDENTIFIER_HASH_BYTES, hashIdentifiers, open } from '../records/sealing.ts';
+
+export const PAGE = 1000;
+
+/** What to send: the records of one subject, or the records in one asset (optionally filtered). */
+export type Selection =
+  | { kind: 'subject'; identifiers: Record<string, string> }
+  | { kind: 'asset'; assetId: string; where?: Record<string, string | number | boolean> };
+
+export interface OpenedRecord {
+  recordId: string;
+  subjectId: string;
+  payload: Record<string, unknown>;
+}
+
+export class RecordSource {
+  constructor(private readonly keyring: KeyService) {}
+
+  /** The subject in `orgId` matching the identifiers given, strongest identifier first. */
+  async subject(
+    ex: Executor,
+    orgId: string,
+    identifiers: Record<string, string | undefined>,
+  ): Promise<{ subjectId: string; basis: Scheme } | null> {
+    const { ids, problems } = lookupIdentifiers(identifiers);
+    assertNoProblems(problems, 'The identifiers are not valid.');
+    const sorted = [...ids].sort((a, b) => SCHEMES.indexOf(a.scheme) - SCHEMES.indexOf(b.scheme));
+    const hashes = hashIdentifiers(await this.keyring.indexKey(ex, orgId), sorted.map(hashInput));
+    for (let i = 0; i < sorted.length; i++) {
+      const hit = await ex.db
+        .selectFrom('record_identifier')
+        .select('subject_id')
+        .where('org_id', '=', orgId)
+        .where(
+          'hash',
+          '=',
+          hashes.subarray(i * IDENTIFIER_HASH_BYTES, (i + 1) * IDENTIFIER_HASH_BYTES),
+        )
+        .executeTakeFirst();
+      if (hit) return { subjectId: hit.subject_id, basis: sorted[i]!.scheme };
+    }
+    return null;
+  }
+
+  /** Active records of one type, of a subject or in an asset, opened a page at a time. */
+  async *pages(
+    ex: Executor,
+    orgId: string,
+    typeKey: string,
+    by: { subjectId: string } | { assetId: string },
+  ): AsyncGenerator<OpenedRecord[]> {
+    let after = '';
+    for (;;) {
+      let q = ex.db
+        .selectFrom('record')
+        .innerJoin('record_type', 'record_type.type_id', 'record.type_id')
+        .select([
+          'record.record_id',
+          'record.subject_id',
+          'record.version',
+          'record.payload',
+          'record.key_version',
+        ])
+        .where('record.org_id', '=', orgId)
+        .where('record.status', '=', 'active')
+        .where('record_type.key', '=', typeKey)
+        .where('record.record_id', '>', after)
+        .orderBy('record.record_id')
+        .limit(PAGE);
+      q =
+        'subjectId' in by
+          ? q.where('record.subject_id', '=', by.subjectId)
+          : q.where('record.asset_id', '=', by.assetId);
+      const rows = await q.execute();
+      if (rows.length === 0) return;
+      const page: OpenedRecord[] = [];
+      const keys = new Map<number, Buffer>();
+      for (const r of rows) {
+        let key = keys.get(r.key_version);
+        if (!key)
+          keys.set(
+            r.key_version,
+            (key = await this.keyring.dataKeyVersion(ex, orgId, r.key_version)),
+          );
+        page.push({
+          recordId: r.record_id,
+          subjectId: r.subject_id,
+          payload: JSON.parse(
+            open(key, r.payload, `${orgId}|${r.record_id}|${r.version}`),
+          ) as Record<string, unknown>,
+        });
+      }
+      yield page;
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!.record_id;
+    }
+  }
+
+  /** The records a selection picks, page by page. */
+  async *select(
+    ex: Executor,
+    orgId: string,
+    typeKey: string,
+    selection: Selection,
+  ): AsyncGenerator<OpenedRecord[]> {
+    if (selection.kind === 'subject') {
+      const s = await this.subject(ex, orgId, selection.identifiers);
+      if (!s) throw new AccordError('NOT_FOUND', 'Nobody matches those identifiers.');
+      yield* this.pages(ex, orgId, typeKey, { subjectId: s.subjectId });
+      return;
+    }
+    const where = Object.entries(selection.where ?? {});
+    for await (const page of this.pages(ex, orgId, typeKey, { assetId: selection.assetId })) {
+      const kept = where.length
+        ? page.filter((r) => where.every(([k, v]) => r.payload[k] === v))
+        : page;
+      if (kept.length) yield kept;
+    }
+  }
+}
+
+/** A record with only the agreed fields. */
+export function project(
+  payload: Record<string, unknown>,
+  fields: readonly string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of fields) if (payload[f] !== undefined) out[f] = payload[f];
+  return out;
+}

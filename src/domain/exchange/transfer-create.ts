@@ -1,0 +1,216 @@
+// Making a transfer: the sender picks records, an agreement and a purpose; the decision point
+// (the recipient's side of the agreement) says which fields may flow; each record is projected
+// onto them and encrypted to the recipient in chunks of CHUNK_RECORDS, streaming, with the
+// manifest describing every chunk. A refusal leaves nothing but its audit entry.
+import { AccordError, assertNoProblems } from '../../errors.ts';
+import type { Problem } from '../../errors.ts';
+import { decideShare } from '../agreements/decide-share.ts';
+import { uuid7 } from '../ids.ts';
+import type { Actor } from '../policy/actor.ts';
+import { withAccess } from '../policy/gate.ts';
+import type { Gate } from '../policy/gate.ts';
+import { purposeProblems } from '../records/records.service.ts';
+import { CHUNK_RECORDS, chunkDigest, encryptChunk, recordDigest, wholeDigest } from './envelope.ts';
+import type { Manifest } from './envelope.ts';
+import { auditBoth, decisionDetails, onlyAgreement, shareError } from './exchange.deps.ts';
+import type { ExchangeDeps } from './exchange.deps.ts';
+import type { TransferTable } from './exchange.table.ts';
+import { project } from './record-source.ts';
+import type { Selection } from './record-source.ts';
+import type { Transfer, TransferViews } from './transfers.view.ts';
+
+export interface TransferInput {
+  recipientOrgId: string;
+  agreementId: string;
+  purpose: string;
+  recordType: string;
+  selection: Selection;
+}
+
+function inputProblems(i: TransferInput): Problem[] {
+  const p = purposeProblems(i.purpose);
+  if (!i.recipientOrgId) p.push({ field: 'recipientOrgId', message: 'Choose the recipient' });
+  if (!i.agreementId) p.push({ field: 'agreementId', message: 'Choose the agreement' });
+  if (!i.recordType) p.push({ field: 'recordType', message: 'Choose the record type' });
+  if (i.selection?.kind === 'asset' && !i.selection.assetId)
+    p.push({ field: 'selection', message: 'Choose the asset to send records from' });
+  if (i.selection?.kind !== 'asset' && i.selection?.kind !== 'subject')
+    p.push({ field: 'selection', message: 'Choose a person or an asset to send records from' });
+  return p;
+}
+
+/** Picks, projects and seals the records into a draft; refused with nothing stored but the audit entry. */
+export async function createTransfer(
+  d: ExchangeDeps,
+  views: TransferViews,
+  actor: Actor,
+  input: TransferInput,
+): Promise<Transfer> {
+  return withAccess(d.ctx, actor, async (gate) => {
+    gate.require(
+      'exchange.send',
+      { orgId: actor.orgId, ref: 'transfer:new' },
+      { purpose: input.purpose },
+    );
+    assertNoProblems(inputProblems(input), 'The transfer is not complete.');
+    const tx = gate.tx;
+    if (input.recipientOrgId === actor.orgId || !(await d.orgName(tx, input.recipientOrgId)))
+      assertNoProblems([
+        { field: 'recipientOrgId', message: 'Choose another organisation to send to' },
+      ]);
+    const sel = input.selection;
+    if (sel.kind === 'asset') {
+      const asset = await d.assets.row(tx, sel.assetId);
+      if (!asset || asset.org_id !== actor.orgId) throw new AccordError('NOT_FOUND');
+      if (asset.type_key !== input.recordType)
+        assertNoProblems([
+          {
+            field: 'selection',
+            message: `The asset holds ${asset.type_key} records, not ${input.recordType}`,
+          },
+        ]);
+    }
+    // The decision is the recipient's: may it receive these records from us, for this purpose?
+    const decision = decideShare(onlyAgreement(await d.sharing.index(tx), input.agreementId), {
+      actor: { ...actor, orgId: input.recipientOrgId },
+      operation: 'transfer',
+      providerOrgId: actor.orgId,
+      recordType: input.recordType,
+      purpose: input.purpose,
+      now: d.ctx.clock().getTime(),
+    });
+    const target = `${input.recordType}@org:${input.recipientOrgId}`;
+    const details = { recipient: input.recipientOrgId, ...decisionDetails(decision) };
+    if (!decision.allow)
+      gate.refuse(shareError(decision), 'share.transfer', target, details, input.purpose);
+    const agreement = decision.agreement!;
+    gate.record('share.transfer', target, details, 'allow', input.purpose);
+
+    const id = uuid7();
+    const at = d.ctx.clock().toISOString();
+    const row: TransferTable = {
+      transfer_id: id,
+      org_id: actor.orgId,
+      recipient_org_id: input.recipientOrgId,
+      agreement_id: agreement.agreementId,
+      version_id: agreement.versionId,
+      agreement_ref: agreement.reference,
+      purpose: input.purpose,
+      record_type: input.recordType,
+      fields: JSON.stringify(decision.fields),
+      selection:
+        sel.kind === 'asset'
+          ? `asset:${sel.assetId}${sel.where ? ' (filtered)' : ''}`
+          : 'one person, by identifiers',
+      state: 'draft',
+      record_count: 0,
+      chunk_count: 0,
+      byte_count: 0,
+      manifest: '{}',
+      manifest_jws: null,
+      recipient_asset_id: null,
+      reason: null,
+      created_by: actor.ref,
+      created_at: at,
+      ready_at: null,
+      delivered_at: null,
+      expires_at: null,
+      opened_at: null,
+      opened_by: null,
+      closed_at: null,
+      updated_at: at,
+    };
+    await tx.db.insertInto('transfer').values(row).execute();
+    const manifest = await seal(d, gate, row, decision.fields, sel, agreement);
+    row.record_count = manifest.recordCount;
+    row.chunk_count = manifest.chunks.length;
+    row.manifest = JSON.stringify(manifest);
+    await tx.db
+      .updateTable('transfer')
+      .set({
+        record_count: row.record_count,
+        chunk_count: row.chunk_count,
+        byte_count: row.byte_count,
+        manifest: row.manifest,
+      })
+      .where('transfer_id', '=', id)
+      .execute();
+    auditBoth(d, tx, row, actor.ref, 'exchange.transfer.drafted', {
+      records: row.record_count,
+      fields: decision.fields,
+      agreement,
+    });
+    return views.toView(tx, row, actor.orgId);
+  });
+}
+
+/** Streams the selection into encrypted chunks; returns the manifest (unsigned until ready). */
+async function seal(
+  d: ExchangeDeps,
+  gate: Gate,
+  row: TransferTable,
+  fields: string[],
+  sel: Selection,
+  agreement: Manifest['agreement'],
+): Promise<Manifest> {
+  const tx = gate.tx;
+  const recipientKey = await d.exchangeKeys.publicKey(tx, row.recipient_org_id);
+  const max = d.ctx.config.transferMaxRecords;
+  const chunks: Manifest['chunks'] = [];
+  let pending: Record<string, unknown>[] = [];
+  let count = 0;
+  const flush = async (): Promise<void> => {
+    if (!pending.length) return;
+    const index = chunks.length;
+    const jwe = await encryptChunk(recipientKey, row.transfer_id, index, pending);
+    await tx.db
+      .insertInto('transfer_chunk')
+      .values({
+        transfer_id: row.transfer_id,
+        chunk_index: index,
+        org_id: row.org_id,
+        record_count: pending.length,
+        jwe,
+      })
+      .execute();
+    chunks.push({ index, count: pending.length, digest: chunkDigest(pending.map(recordDigest)) });
+    row.byte_count += jwe.length;
+    pending = [];
+  };
+  for await (const page of d.source.select(tx, row.org_id, row.record_type, sel)) {
+    count += page.length;
+    if (count > max)
+      gate.refuse(
+        new AccordError(
+          'TRANSFER_TOO_LARGE',
+          `A transfer may carry at most ${max.toLocaleString('en-GB')} records; this one has more. Split it by a narrower query.`,
+        ),
+        'exchange.transfer.refused',
+        `transfer:${row.transfer_id}`,
+        { recipient: row.recipient_org_id, limit: max },
+        row.purpose,
+      );
+    for (const r of page) {
+      pending.push(project(r.payload, fields));
+      if (pending.length === CHUNK_RECORDS) await flush();
+    }
+  }
+  await flush();
+  if (count === 0)
+    assertNoProblems([
+      { field: 'selection', message: 'No records match: there is nothing to send' },
+    ]);
+  return {
+    transferId: row.transfer_id,
+    senderOrgId: row.org_id,
+    recipientOrgId: row.recipient_org_id,
+    agreement,
+    purpose: row.purpose,
+    recordType: row.record_type,
+    fields,
+    recordCount: count,
+    chunks,
+    digest: wholeDigest(chunks.map((c) => c.digest)),
+    createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,203 @@
+// Opening a transfer: the recipient claims it (one conditional update, so a racing recall and
+// open cannot both win), the agreement is decided again, the node's signature on the manifest is
+// verified, then the chunks are decrypted one at a time, each checked against the manifest and
+// imported into the recipient's asset under the agreement's retention — all in one transaction,
+// so a failure anywhere leaves nothing imported and the transfer still delivered.
+import { AccordError, assertNoProblems } from '../../errors.ts';
+import type { Problem } from '../../errors.ts';
+import { decideShare } from '../agreements/decide-share.ts';
+import type { Actor } from '../policy/actor.ts';
+import { withAccess } from '../policy/gate.ts';
+import { RecordWriter } from '../records/record-writer.ts';
+import { addPeriod } from '../records/retention-date.ts';
+import { checkPayload } from '../records/validate-record.ts';
+import type { NewRecord } from '../records/record-writer.ts';
+import { chunkDigest, decryptChunk, recordDigest, verifyJws, wholeDigest } from './envelope.ts';
+import type { Manifest } from './envelope.ts';
+import {
+  auditBoth,
+  auditBothNow,
+  decisionDetails,
+  onlyAgreement,
+  shareError,
+} from './exchange.deps.ts';
+import type { ExchangeDeps } from './exchange.deps.ts';
+import type { TransferTable } from './exchange.table.ts';
+import { advance, illegal } from './transfer-states.ts';
+import { TransferViews } from './transfers.view.ts';
+import type { Transfer } from './transfers.view.ts';
+
+const tampered = (why: string): AccordError => new AccordError('TRANSFER_TAMPERED', why);
+
+export async function openTransfer(
+  d: ExchangeDeps,
+  views: TransferViews,
+  actor: Actor,
+  id: string,
+  assetId: string,
+): Promise<Transfer> {
+  let seen: TransferTable | undefined;
+  try {
+    return await withAccess(d.ctx, actor, async (gate) => {
+      const tx = gate.tx;
+      const probe = await tx.db
+        .selectFrom('transfer')
+        .select(['recipient_org_id', 'purpose'])
+        .where('transfer_id', '=', id)
+        .executeTakeFirst();
+      gate.require(
+        'exchange.receive',
+        { orgId: probe?.recipient_org_id ?? '', ref: `transfer:${id}` },
+        { purpose: probe?.purpose ?? null },
+      );
+      const t = await TransferViews.visible(tx, id, actor.orgId);
+      if (t.recipient_org_id !== actor.orgId) throw new AccordError('NOT_FOUND');
+      seen = t;
+      const asset = assetId ? await d.assets.row(tx, assetId) : undefined;
+      if (!asset || asset.org_id !== actor.orgId)
+        assertNoProblems([
+          { field: 'assetId', message: 'Choose one of your assets to open it into' },
+        ]);
+      if (asset!.type_key !== t.record_type)
+        assertNoProblems([
+          {
+            field: 'assetId',
+            message: `Choose an asset holding ${t.record_type} records (that one holds ${asset!.type_key})`,
+          },
+        ]);
+      const now = d.ctx.clock();
+      if (
+        !(await advance(
+          tx,
+          id,
+          'open',
+          { opened_at: now.toISOString(), opened_by: actor.ref, recipient_asset_id: assetId },
+          now.toISOString(),
+        ))
+      ) {
+        const { state } = await tx.db
+          .selectFrom('transfer')
+          .select('state')
+          .where('transfer_id', '=', id)
+          .executeTakeFirstOrThrow();
+        gate.refuse(illegal('open', state), 'exchange.transfer.open', `transfer:${id}`, { state });
+      }
+      // The agreement must still allow it now (it may have ended or been suspended since sending).
+      const index = await d.sharing.index(tx);
+      const fields = JSON.parse(t.fields) as string[];
+      const decision = decideShare(onlyAgreement(index, t.agreement_id), {
+        actor,
+        operation: 'transfer',
+        providerOrgId: t.org_id,
+        recordType: t.record_type,
+        purpose: t.purpose,
+        fields,
+        now: now.getTime(),
+      });
+      const target = `${t.record_type}@org:${t.org_id}`;
+      if (!decision.allow)
+        gate.refuse(
+          shareError(decision),
+          'share.transfer',
+          target,
+          decisionDetails(decision),
+          t.purpose,
+        );
+      gate.record('share.transfer', target, decisionDetails(decision), 'allow', t.purpose);
+
+      if (!t.manifest_jws) throw tampered('The transfer has no signed manifest.');
+      const m = await verifyJws<Manifest>(d.keys.publicKey, t.manifest_jws);
+      if (
+        m.transferId !== id ||
+        m.recipientOrgId !== actor.orgId ||
+        m.senderOrgId !== t.org_id ||
+        m.recordType !== t.record_type ||
+        m.chunks.length !== t.chunk_count ||
+        m.recordCount !== t.record_count ||
+        m.chunks.reduce((s, c) => s + c.count, 0) !== m.recordCount
+      )
+        throw tampered('The signed manifest does not describe this transfer.');
+      const version = index.versions.find((v) => v.versionId === m.agreement.versionId);
+      const typeRow = await d.recordTypes.latest(tx, actor.orgId, t.record_type);
+      const privateKey = await d.exchangeKeys.privateKey(tx, actor.orgId);
+      if (!typeRow || !privateKey)
+        throw tampered('The transfer was not made for this organisation.');
+      const type = d.recordTypes.toType(typeRow);
+      const validate = d.recordTypes.validator(typeRow);
+      const retainUntil = version
+        ? addPeriod(now.toISOString().slice(0, 10), version.retentionAtRecipient)
+        : null;
+      const writer = new RecordWriter(
+        tx,
+        d.keyring,
+        {
+          orgId: actor.orgId,
+          assetId,
+          typeId: typeRow.type_id,
+          source: `transfer:${id}`,
+          by: actor.ref,
+        },
+        d.ctx.clock,
+      );
+      const agreed = new Set(m.fields);
+      const stored = await tx.db
+        .selectFrom('transfer_chunk')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('transfer_id', '=', id)
+        .executeTakeFirstOrThrow();
+      if (Number(stored.n) !== m.chunks.length)
+        throw tampered('The transfer has more or fewer chunks than its manifest.');
+      let line = 0;
+      for (const c of m.chunks) {
+        const chunk = await tx.db
+          .selectFrom('transfer_chunk')
+          .select('jwe')
+          .where('transfer_id', '=', id)
+          .where('chunk_index', '=', c.index)
+          .executeTakeFirst();
+        if (!chunk) throw tampered(`Chunk ${c.index + 1} of the transfer is missing.`);
+        const records = await decryptChunk(privateKey, id, c.index, chunk.jwe);
+        if (records.length !== c.count || chunkDigest(records.map(recordDigest)) !== c.digest)
+          throw tampered(`Chunk ${c.index + 1} does not match the signed manifest.`);
+        const batch: NewRecord[] = [];
+        const problems: Problem[] = [];
+        for (const payload of records) {
+          line++;
+          if (Object.keys(payload).some((k) => !agreed.has(k)))
+            throw tampered(`Record ${line} carries fields the agreement does not share.`);
+          const checked = checkPayload(type, validate, payload);
+          for (const p of checked.problems) problems.push({ ...p, line });
+          batch.push({ payload, ids: checked.ids, retainUntil });
+        }
+        assertNoProblems(
+          problems,
+          `Records in the transfer do not fit your ${t.record_type} type.`,
+        );
+        await writer.write(batch);
+      }
+      if (wholeDigest(m.chunks.map((c) => c.digest)) !== m.digest)
+        throw tampered('The transfer digest does not match the signed manifest.');
+      // Imported: the sealed copy is no longer needed.
+      await tx.db.deleteFrom('transfer_chunk').where('transfer_id', '=', id).execute();
+      auditBoth(d, tx, t, actor.ref, 'exchange.transfer.opened', {
+        records: m.recordCount,
+        asset: assetId,
+        digest: m.digest,
+        retainUntil,
+      });
+      const row = await tx.db
+        .selectFrom('transfer')
+        .selectAll()
+        .where('transfer_id', '=', id)
+        .executeTakeFirstOrThrow();
+      return views.toView(tx, row, actor.orgId);
+    });
+  } catch (e) {
+    if (e instanceof AccordError && e.code === 'TRANSFER_TAMPERED' && seen)
+      await auditBothNow(d, seen, actor.ref, 'exchange.transfer.verification-failed', {
+        code: e.code,
+        reason: e.message,
+      });
+    throw e;
+  }
+}
