@@ -33,6 +33,8 @@ import { TrainingService } from './domain/training/training.service.ts';
 import { createPortfolio } from './domain/portfolio/portfolio.services.ts';
 import type { Portfolio } from './domain/portfolio/portfolio.services.ts';
 import { Governance } from './domain/governance/governance.ts';
+import { createRights } from './domain/rights/rights.wiring.ts';
+import type { RightsModule } from './domain/rights/rights.wiring.ts';
 import { openStore } from './store/store.ts';
 import type { Store } from './store/store.ts';
 
@@ -67,6 +69,8 @@ export interface Services extends DomainContext {
   readonly why: AgreementsModule['why'];
   /** Applications, DORA metrics, vulnerabilities, availability, help desk and roadmap. */
   readonly portfolio: Portfolio;
+  /** Subject rights requests, SAR bundles, erasure, restriction, rectification, retention. */
+  readonly rights: RightsModule;
   /** Secret for HMACs that bind forms to sessions. */
   readonly formSecret: Buffer;
   readonly clock: () => Date;
@@ -170,6 +174,15 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       recordTypes,
       governance,
     });
+    const records = new RecordsService(ctx, keyring, recordTypes, assets);
+    const rights = createRights(ctx, {
+      keys: keyring,
+      recordTypes,
+      records,
+      people,
+      orgs,
+      governance,
+    });
     return {
       ...ctx,
       keys,
@@ -188,7 +201,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       keyring,
       recordTypes,
       assets,
-      records: new RecordsService(ctx, keyring, recordTypes, assets),
+      records,
       imports: new ImportService(ctx, keyring, recordTypes, assets),
       ...agreementsModule,
       portfolio: createPortfolio(ctx, {
@@ -199,6 +212,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
           assertSeparate: (gate, target, a, b) => duties.assertSeparate(gate, target, a, b),
         },
       }),
+      rights,
       formSecret: loadOrCreateSecret(config.dataDir, 'form-secret'),
       migrationsApplied: migrations.applied,
       close: () => store.close(),

@@ -10,6 +10,7 @@ import * as m0003 from './migrations/0003_records.ts';
 import * as m0004 from './migrations/0004_agreements.ts';
 import * as m0007 from './migrations/0007_governance.ts';
 import * as m0008 from './migrations/0008_portfolio.ts';
+import * as m0010 from './migrations/0010_rights.ts';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -21,6 +22,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0004_agreements', m0004.up],
   ['0007_governance', m0007.up],
   ['0008_portfolio', m0008.up],
+  ['0010_rights', m0010.up],
 ];
 
 class StaticProvider implements MigrationProvider {

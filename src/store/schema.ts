@@ -12,6 +12,7 @@ import type { RecordsTables } from '../domain/records/records.table.ts';
 import type { AgreementsTables } from '../domain/agreements/agreements.table.ts';
 import type { GovernanceTables } from '../domain/governance/governance.table.ts';
 import type { PortfolioTables } from '../domain/portfolio/portfolio.table.ts';
+import type { RightsTables } from '../domain/rights/rights.table.ts';
 
 export interface DB
   extends
@@ -25,4 +26,5 @@ export interface DB
     RecordsTables,
     AgreementsTables,
     GovernanceTables,
-    PortfolioTables {}
+    PortfolioTables,
+    RightsTables {}
