@@ -4,6 +4,7 @@
 // how many, which rule, when), so records never go without the evidence that they went.
 import { createHash, createHmac } from 'node:crypto';
 import type { Executor, Tx } from '../../store/store.ts';
+import type { AuditEntry } from '../audit/audit.types.ts';
 import type { DomainContext } from '../context.ts';
 import { uuid7 } from '../ids.ts';
 import type { KeyService } from '../keys/key.service.ts';
@@ -15,42 +16,15 @@ import type { RecordTypesService } from '../records/record-types.service.ts';
 import type { RecordsService } from '../records/records.service.ts';
 import type { InformationAssetTable } from '../records/records.table.ts';
 import { sealBatch } from '../records/sealing.ts';
-import type { HeldSet, HoldsService } from './holds.service.ts';
+import type { HoldsService } from './holds.service.ts';
+import { LISTED, certificate, merge } from './retention.report.ts';
+import type { AssetSweep, SweepProgress, SweepReport } from './retention.report.ts';
+
+export type { AssetSweep, SweepProgress, SweepReport };
 import { destroyRecords, forgetOrphans, pseudonymisePayload } from './record-ops.ts';
 import { londonDate } from './statutory-clock.ts';
 
 const BATCH = 2000;
-const LISTED = 50;
-
-export interface AssetSweep {
-  assetId: string;
-  assetName: string;
-  period: string;
-  from: string;
-  action: 'delete' | 'pseudonymise';
-  due: number;
-  held: number;
-  /** Deleted or pseudonymised (0 on a dry run). */
-  processed: number;
-}
-
-export interface SweepReport {
-  dryRun: boolean;
-  today: string;
-  assets: AssetSweep[];
-  due: number;
-  held: number;
-  processed: number;
-  /** Some of the records due, for the dry-run listing. */
-  sample: {
-    recordId: string;
-    assetName: string;
-    retainUntil: string;
-    heldBecause: string | null;
-  }[];
-}
-
-export type SweepProgress = (done: number, total: number) => void;
 
 interface DueRow {
   record_id: string;
@@ -103,6 +77,17 @@ export class RetentionService {
     const out = new Map<string, SweepReport>();
     for (const o of orgs) out.set(o.org_id, await this.run(nodeActor(o.org_id), { dryRun }));
     return out;
+  }
+
+  /** The destruction certificates of past sweeps, newest first, from the audit log. */
+  async certificates(actor: Actor): Promise<AuditEntry[]> {
+    return withAccess(this.ctx, actor, async (gate) => {
+      gate.require('retention.read', { orgId: actor.orgId, ref: 'retention' });
+      return this.ctx.audit.list(
+        { orgId: actor.orgId, action: 'retention.certificate', limit: 100 },
+        gate.tx,
+      );
+    });
   }
 
   private today(): string {
@@ -273,38 +258,3 @@ export class RetentionService {
     );
   }
 }
-
-function certificate(
-  s: AssetSweep,
-  today: string,
-  digest: string,
-  now: Date,
-): Record<string, unknown> {
-  return {
-    asset: s.assetId,
-    assetName: s.assetName,
-    rule: { period: s.period, from: s.from, action: s.action },
-    action: s.action === 'delete' ? 'deleted' : 'pseudonymised',
-    count: s.processed,
-    keptUnderHold: s.held,
-    dueOnOrBefore: today,
-    at: now.toISOString(),
-    /** SHA-256 over the record ids, one a line in id order: proves which, without listing them. */
-    recordIdsSha256: digest,
-  };
-}
-
-function merge(reports: SweepReport[], today: string, dryRun = false): SweepReport {
-  const assets = reports.flatMap((r) => r.assets);
-  return {
-    dryRun: reports[0]?.dryRun ?? dryRun,
-    today,
-    assets,
-    due: assets.reduce((n, a) => n + a.due, 0),
-    held: assets.reduce((n, a) => n + a.held, 0),
-    processed: assets.reduce((n, a) => n + a.processed, 0),
-    sample: reports.flatMap((r) => r.sample).slice(0, LISTED),
-  };
-}
-
-export type { HeldSet };
