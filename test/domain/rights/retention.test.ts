@@ -10,7 +10,7 @@ import { setupOrg } from '../../helpers/people.ts';
 import type { OrgFixture } from '../../helpers/people.ts';
 import { person } from '../../helpers/records.ts';
 import { nodeActor } from '../../../src/domain/policy/actor.ts';
-import { AccordError } from '../../../src/errors.ts';
+import type { AccordError } from '../../../src/errors.ts';
 import type { Services } from '../../../src/services.ts';
 
 forEachDialect('retention sweep', (dialect) => {
@@ -51,7 +51,7 @@ forEachDialect('retention sweep', (dialect) => {
   test('a record under legal hold survives a sweep that deletes the rest, with a certificate', async () => {
     const old = await asset('Old cases', 'delete');
     const handler = await org.actor('handler');
-    const made = [];
+    const made: { recordId: string }[] = [];
     for (let i = 0; i < 5; i++)
       made.push(
         await s.records.create(
@@ -108,7 +108,7 @@ forEachDialect('retention sweep', (dialect) => {
 
     const [cert] = await s.rights.retention.certificates(dpo);
     assert.equal(cert?.target, `asset:${old.id}`);
-    const d = cert!.details as {
+    const d = cert.details as {
       count: number;
       keptUnderHold: number;
       rule: { period: string };
@@ -133,7 +133,7 @@ forEachDialect('retention sweep', (dialect) => {
   test('pseudonymising keeps the record without the person in it', async () => {
     const stats = await asset('Statistics', 'pseudonymise');
     const handler = await org.actor('handler');
-    const p = { ...person(120), lastContact: '2019-03-01' };
+    const p: Record<string, unknown> = { ...person(120), lastContact: '2019-03-01' };
     const w = await s.records.create(handler, stats.id, p, 'statistics');
     const report = await s.rights.retention.run(nodeActor(org.orgId));
     assert.equal(report.processed, 1);
