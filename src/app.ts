@@ -22,6 +22,7 @@ import { portfolioAvailabilityRoutes } from './http/api/portfolio-availability.r
 import { portfolioHelpdeskRoutes } from './http/api/portfolio-helpdesk.routes.ts';
 import { recordsRoutes } from './http/api/records.routes.ts';
 import { agreementsRoutes } from './http/api/agreements.routes.ts';
+import { rightsRoutes } from './http/api/rights.routes.ts';
 import { governanceDpiaRoutes } from './http/api/governance-dpias.routes.ts';
 import { governanceRiskRoutes } from './http/api/governance-risks.routes.ts';
 import { governanceVendorRoutes } from './http/api/governance-vendors.routes.ts';
@@ -115,6 +116,7 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(portfolioHelpdeskRoutes(services), { prefix: '/api' });
   await app.register(recordsRoutes(services), { prefix: '/api' });
   await app.register(agreementsRoutes(services), { prefix: '/api' });
+  await app.register(rightsRoutes(services), { prefix: '/api' });
   await app.register(governanceDpiaRoutes(services), { prefix: '/api' });
   await app.register(governanceRiskRoutes(services), { prefix: '/api' });
   await app.register(governanceVendorRoutes(services), { prefix: '/api' });

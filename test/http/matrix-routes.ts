@@ -11,6 +11,7 @@ import type { OrgFixture, Who } from '../helpers/people.ts';
 import { AGREEMENTS_MATRIX } from './agreements-matrix.ts';
 import { GOVERNANCE_MATRIX } from './governance-matrix.ts';
 import { PORTFOLIO_MATRIX } from './portfolio-matrix.ts';
+import { RIGHTS_MATRIX } from './rights-matrix.ts';
 
 export type Caller = Who | 'system';
 
@@ -112,6 +113,8 @@ export const MATRIX: Record<string, MatrixEntry> = {
   ...GOVERNANCE_MATRIX,
   // Application portfolio and help desk (issue 9): test/http/portfolio-matrix.ts
   ...PORTFOLIO_MATRIX,
+  // Subject rights and retention (issue 7): test/http/rights-matrix.ts
+  ...RIGHTS_MATRIX,
   'GET /api/organisation': {
     permission: 'org.read',
     allowed: EVERYONE,
