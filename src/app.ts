@@ -45,6 +45,8 @@ import { portfolioAvailabilityPages } from './web/routes/portfolio-availability.
 import { portfolioHelpdeskPages } from './web/routes/portfolio-helpdesk.pages.ts';
 import { assetPages } from './web/routes/assets.pages.ts';
 import { recordsPages } from './web/routes/records.pages.ts';
+import { rightsPages } from './web/routes/rights.pages.ts';
+import { retentionPages } from './web/routes/retention.pages.ts';
 import { governancePages } from './web/routes/governance.pages.ts';
 import { governanceDpiaPages } from './web/routes/governance-dpias.pages.ts';
 import { governanceRiskPages } from './web/routes/governance-risks.pages.ts';
@@ -136,6 +138,8 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(portfolioHelpdeskPages(services));
   await app.register(assetPages(services));
   await app.register(recordsPages(services));
+  await app.register(rightsPages(services));
+  await app.register(retentionPages(services));
   await app.register(governancePages(services));
   await app.register(governanceDpiaPages(services));
   await app.register(governanceRiskPages(services));
