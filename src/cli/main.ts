@@ -9,6 +9,7 @@ import { orgCommand, personCommand } from './commands/org.ts';
 import { demoCodeCommand } from './commands/demo-code.ts';
 import { keysCommand } from './commands/keys.ts';
 import { importCommand } from './commands/import.ts';
+import { retentionCommand } from './commands/retention.ts';
 
 export const EXIT_CODES = `Exit codes:
   0   success
@@ -37,6 +38,7 @@ export function program(): Command {
   p.addCommand(demoCodeCommand());
   p.addCommand(keysCommand());
   p.addCommand(importCommand());
+  p.addCommand(retentionCommand());
   // addCommand() does not pass settings down: make every command throw instead of exiting.
   const inherit = (c: Command): void => {
     c.exitOverride().showHelpAfterError();
