@@ -4,8 +4,9 @@ import type { Benchmark, Figures } from './lib.ts';
 import { auditBenchmark } from './audit.bench.ts';
 import { ingestBenchmark } from './ingest.bench.ts';
 import { portfolioBenchmark } from './portfolio.bench.ts';
+import { rightsBenchmark } from './rights.bench.ts';
 
-const ALL: Benchmark[] = [auditBenchmark, ingestBenchmark, portfolioBenchmark];
+const ALL: Benchmark[] = [auditBenchmark, ingestBenchmark, portfolioBenchmark, rightsBenchmark];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const unknown = wanted.filter((w) => !ALL.some((b) => b.name === w));

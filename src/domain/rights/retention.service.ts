@@ -116,6 +116,14 @@ export class RetentionService {
   }
 
   private async dueRows(tx: Tx, asset: InformationAssetTable, after: string): Promise<DueRow[]> {
+    if (tx.sqlite)
+      // Walk the asset's index in id order; the unary + keeps SQLite from choosing the
+      // retention-date index instead, which would rescan and sort every due row for each batch.
+      return tx.sqlite
+        .prepare(
+          "select record_id, subject_id, asset_id, retain_until from record where asset_id = ? and record_id > ? and +org_id = ? and status = 'active' and +retain_until <= ? order by record_id limit ?",
+        )
+        .all(asset.asset_id, after, asset.org_id, this.today(), BATCH) as DueRow[];
     return tx.db
       .selectFrom('record')
       .select(['record_id', 'subject_id', 'asset_id', 'retain_until'])
