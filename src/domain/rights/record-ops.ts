@@ -18,6 +18,8 @@ const CHUNK = 500;
 interface SqliteDeletes {
   versions: Database.Statement;
   records: Database.Statement;
+  /** Which of a chunk of subjects still have a record. */
+  remaining: Database.Statement;
   orphans: Database.Statement;
 }
 const prepared = new WeakMap<Database.Database, SqliteDeletes>();
@@ -31,8 +33,13 @@ function sqliteDeletes(raw: Database.Database): SqliteDeletes {
       records: raw.prepare(
         `delete from record where +org_id = ? and record_id in (${marks(CHUNK)})`,
       ),
+      remaining: raw
+        .prepare(
+          `select distinct subject_id from record where org_id = ? and subject_id in (${marks(CHUNK)})`,
+        )
+        .pluck(),
       orphans: raw.prepare(
-        `delete from record_identifier where +org_id = ? and subject_id in (${marks(CHUNK)}) and not exists (select 1 from record where record.org_id = record_identifier.org_id and record.subject_id = record_identifier.subject_id)`,
+        `delete from record_identifier where +org_id = ? and subject_id in (${marks(CHUNK)})`,
       ),
     };
     prepared.set(raw, s);
@@ -84,8 +91,13 @@ export async function destroyRecords(
       n += st.records.run(orgId, ...ids).changes;
     }
     const unique = [...new Set(subjectIds)];
-    for (let i = 0; i < unique.length; i += CHUNK)
-      st.orphans.run(orgId, ...padded(unique.slice(i, i + CHUNK)));
+    // One probe per subject for what remains, then the identifiers of those left with nothing.
+    for (let i = 0; i < unique.length; i += CHUNK) {
+      const chunk = unique.slice(i, i + CHUNK);
+      const kept = new Set(st.remaining.all(orgId, ...padded(chunk)) as string[]);
+      const gone = chunk.filter((x) => !kept.has(x));
+      if (gone.length) st.orphans.run(orgId, ...padded(gone));
+    }
     return n;
   }
   for (let i = 0; i < recordIds.length; i += CHUNK) {
