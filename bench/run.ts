@@ -7,6 +7,7 @@ import { ingestBenchmark } from './ingest.bench.ts';
 import { policyBenchmark } from './policy.bench.ts';
 import { portfolioBenchmark } from './portfolio.bench.ts';
 import { reconcileBenchmark } from './reconcile.bench.ts';
+import { rightsBenchmark } from './rights.bench.ts';
 
 const ALL: Benchmark[] = [
   auditBenchmark,
@@ -15,6 +16,7 @@ const ALL: Benchmark[] = [
   exchangeBenchmark,
   portfolioBenchmark,
   reconcileBenchmark,
+  rightsBenchmark,
 ];
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -23,6 +23,7 @@ import { portfolioHelpdeskRoutes } from './http/api/portfolio-helpdesk.routes.ts
 import { recordsRoutes } from './http/api/records.routes.ts';
 import { agreementsRoutes } from './http/api/agreements.routes.ts';
 import { reconcileRoutes } from './http/api/reconcile.routes.ts';
+import { rightsRoutes } from './http/api/rights.routes.ts';
 import { governanceDpiaRoutes } from './http/api/governance-dpias.routes.ts';
 import { governanceRiskRoutes } from './http/api/governance-risks.routes.ts';
 import { governanceVendorRoutes } from './http/api/governance-vendors.routes.ts';
@@ -47,6 +48,8 @@ import { portfolioHelpdeskPages } from './web/routes/portfolio-helpdesk.pages.ts
 import { assetPages } from './web/routes/assets.pages.ts';
 import { recordsPages } from './web/routes/records.pages.ts';
 import { reconcilePages } from './web/routes/reconcile.pages.ts';
+import { rightsPages } from './web/routes/rights.pages.ts';
+import { retentionPages } from './web/routes/retention.pages.ts';
 import { governancePages } from './web/routes/governance.pages.ts';
 import { governanceDpiaPages } from './web/routes/governance-dpias.pages.ts';
 import { governanceRiskPages } from './web/routes/governance-risks.pages.ts';
@@ -123,6 +126,7 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(recordsRoutes(services), { prefix: '/api' });
   await app.register(agreementsRoutes(services), { prefix: '/api' });
   await app.register(reconcileRoutes(services), { prefix: '/api' });
+  await app.register(rightsRoutes(services), { prefix: '/api' });
   await app.register(governanceDpiaRoutes(services), { prefix: '/api' });
   await app.register(governanceRiskRoutes(services), { prefix: '/api' });
   await app.register(governanceVendorRoutes(services), { prefix: '/api' });
@@ -148,6 +152,8 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(assetPages(services));
   await app.register(recordsPages(services));
   await app.register(reconcilePages(services));
+  await app.register(rightsPages(services));
+  await app.register(retentionPages(services));
   await app.register(governancePages(services));
   await app.register(governanceDpiaPages(services));
   await app.register(governanceRiskPages(services));

@@ -37,6 +37,8 @@ import type { Portfolio } from './domain/portfolio/portfolio.services.ts';
 import { Governance } from './domain/governance/governance.ts';
 import { createReconcile } from './domain/reconcile/reconcile.wiring.ts';
 import type { ReconcileModule } from './domain/reconcile/reconcile.wiring.ts';
+import { createRights } from './domain/rights/rights.wiring.ts';
+import type { RightsModule } from './domain/rights/rights.wiring.ts';
 import { openStore } from './store/store.ts';
 import type { Store } from './store/store.ts';
 
@@ -75,6 +77,8 @@ export interface Services extends DomainContext {
   readonly portfolio: Portfolio;
   /** Reconciliation runs, variances, overrides and accuracy flags. */
   readonly reconcile: ReconcileModule;
+  /** Subject rights requests, SAR bundles, erasure, restriction, rectification, retention. */
+  readonly rights: RightsModule;
   /** Secret for HMACs that bind forms to sessions. */
   readonly formSecret: Buffer;
   readonly clock: () => Date;
@@ -178,6 +182,15 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       recordTypes,
       governance,
     });
+    const records = new RecordsService(ctx, keyring, recordTypes, assets);
+    const rights = createRights(ctx, {
+      keys: keyring,
+      recordTypes,
+      records,
+      people,
+      orgs,
+      governance,
+    });
     const exchange = createExchange(ctx, {
       keys,
       keyring,
@@ -204,7 +217,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       keyring,
       recordTypes,
       assets,
-      records: new RecordsService(ctx, keyring, recordTypes, assets),
+      records,
       imports: new ImportService(ctx, keyring, recordTypes, assets),
       ...agreementsModule,
       exchange,
@@ -217,6 +230,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
         },
       }),
       reconcile: createReconcile(ctx, { keyring, assets, duties }),
+      rights,
       formSecret: loadOrCreateSecret(config.dataDir, 'form-secret'),
       migrationsApplied: migrations.applied,
       close: () => store.close(),

@@ -10,6 +10,7 @@ import { demoCodeCommand } from './commands/demo-code.ts';
 import { keysCommand } from './commands/keys.ts';
 import { importCommand } from './commands/import.ts';
 import { agreementsCommand } from './commands/agreements.ts';
+import { retentionCommand } from './commands/retention.ts';
 
 export const EXIT_CODES = `Exit codes:
   0   success
@@ -39,6 +40,7 @@ export function program(): Command {
   p.addCommand(keysCommand());
   p.addCommand(importCommand());
   p.addCommand(agreementsCommand());
+  p.addCommand(retentionCommand());
   // addCommand() does not pass settings down: make every command throw instead of exiting.
   const inherit = (c: Command): void => {
     c.exitOverride().showHelpAfterError();

@@ -11,6 +11,7 @@ import * as m0004 from './migrations/0004_agreements.ts';
 import * as m0007 from './migrations/0007_governance.ts';
 import * as m0008 from './migrations/0008_portfolio.ts';
 import * as m0009 from './migrations/0009_exchange.ts';
+import * as m0010 from './migrations/0010_rights.ts';
 import * as m0011 from './migrations/0011_reconcile.ts';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
@@ -24,6 +25,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0007_governance', m0007.up],
   ['0008_portfolio', m0008.up],
   ['0009_exchange', m0009.up],
+  ['0010_rights', m0010.up],
   ['0011_reconcile', m0011.up],
 ];
 

@@ -14,6 +14,7 @@ import type { GovernanceTables } from '../domain/governance/governance.table.ts'
 import type { PortfolioTables } from '../domain/portfolio/portfolio.table.ts';
 import type { ExchangeTables } from '../domain/exchange/exchange.table.ts';
 import type { ReconcileTables } from '../domain/reconcile/reconcile.table.ts';
+import type { RightsTables } from '../domain/rights/rights.table.ts';
 
 export interface DB
   extends
@@ -29,4 +30,5 @@ export interface DB
     GovernanceTables,
     PortfolioTables,
     ExchangeTables,
+    RightsTables,
     ReconcileTables {}

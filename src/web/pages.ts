@@ -29,6 +29,7 @@ export const NAVIGATION: NavItem[] = [
   { text: 'Portfolio', href: '/portfolio', needs: 'portfolio.read' },
   { text: 'Help desk', href: '/helpdesk', needs: 'tickets.read' },
   { text: 'Governance', href: '/governance', needs: 'governance.read' },
+  { text: 'Rights requests', href: '/rights', needs: 'rights.read' },
 ];
 
 /**

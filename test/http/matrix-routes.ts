@@ -13,6 +13,7 @@ import { EXCHANGE_MATRIX } from './exchange-matrix.ts';
 import { GOVERNANCE_MATRIX } from './governance-matrix.ts';
 import { PORTFOLIO_MATRIX } from './portfolio-matrix.ts';
 import { RECONCILE_MATRIX } from './reconcile-matrix.ts';
+import { RIGHTS_MATRIX } from './rights-matrix.ts';
 
 export type Caller = Who | 'system';
 
@@ -116,6 +117,8 @@ export const MATRIX: Record<string, MatrixEntry> = {
   // Application portfolio and help desk (issue 9): test/http/portfolio-matrix.ts
   ...PORTFOLIO_MATRIX,
   ...RECONCILE_MATRIX,
+  // Subject rights and retention (issue 7): test/http/rights-matrix.ts
+  ...RIGHTS_MATRIX,
   'GET /api/organisation': {
     permission: 'org.read',
     allowed: EVERYONE,

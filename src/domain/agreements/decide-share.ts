@@ -20,6 +20,11 @@ export interface ShareRequest {
   subject?: Record<string, unknown>;
   /** Look-ups or checks the recipient organisation has made today under each agreement. */
   usedToday?: (agreementId: string) => number;
+  /**
+   * The record's processing is restricted (UK GDPR Art. 18: `record.restricted_at` is set): it is
+   * kept but never transferred, looked up or checked, whatever the agreements say.
+   */
+  restricted?: boolean;
 }
 
 export interface ShareDecision {
@@ -186,6 +191,16 @@ export function decideShare(index: PolicyIndex, r: ShareRequest): ShareDecision 
       fields: [],
     };
   }
+  if (r.restricted)
+    return {
+      allow: false,
+      outcome: 'forbidden',
+      reason:
+        'denied: processing of this record is restricted at the data subject’s request (UK GDPR Art. 18)',
+      agreement: null,
+      clause: 'restriction',
+      fields: [],
+    };
   const candidates = index.between(r.providerOrgId, r.actor.orgId);
   if (candidates.length === 0)
     return {

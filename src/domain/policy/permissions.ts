@@ -253,6 +253,34 @@ export const PERMISSIONS = {
     scope: 'exchange:admin',
     does: 'set the organisation’s exchange webhook',
   },
+  // Data subjects' rights and retention (issue 7).
+  'rights.read': {
+    roles: ['dpo', 'siro', 'caldicott', 'auditor'],
+    scope: 'rights:read',
+    personalData: true,
+    does: 'see subject rights requests',
+  },
+  'rights.manage': {
+    roles: ['dpo'],
+    scope: 'rights:write',
+    personalData: true,
+    does: 'handle subject rights requests: bundles, corrections, erasure and restriction',
+  },
+  'retention.read': {
+    roles: ['dpo', 'siro', 'iao', 'auditor'],
+    scope: 'retention:read',
+    does: 'see what retention will delete and the legal holds',
+  },
+  'retention.run': {
+    roles: ['dpo', 'siro'],
+    scope: 'retention:write',
+    does: 'run the retention sweep',
+  },
+  'holds.manage': {
+    roles: ['dpo', 'siro'],
+    scope: 'retention:write',
+    does: 'set and lift legal holds',
+  },
   // Application portfolio and service management (issue 9).
   'portfolio.read': {
     roles: [],

@@ -116,7 +116,8 @@ export class RecordsService {
     });
   }
 
-  private async decrypt(ex: Executor, row: RecordTable): Promise<Record<string, unknown>> {
+  /** Opens a sealed payload; callers have made and recorded the access decision. */
+  async decrypt(ex: Executor, row: RecordTable): Promise<Record<string, unknown>> {
     const key = await this.keys.dataKeyVersion(ex, row.org_id, row.key_version);
     return JSON.parse(
       open(key, row.payload, `${row.org_id}|${row.record_id}|${row.version}`),
@@ -221,6 +222,8 @@ export class RecordsService {
           .where('org_id', '=', actor.orgId)
           .where('subject_id', '=', hit.subject_id)
           .where('status', '=', 'active')
+          // Restricted records (Art. 18) are kept but not served to look-ups.
+          .where('restricted_at', 'is', null)
           .orderBy('created_at')
           .execute();
         const records = await this.reveal(gate, rows, purpose, { via: 'lookup', basis: scheme });

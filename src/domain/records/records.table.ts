@@ -59,6 +59,12 @@ export interface RecordTable {
   created_by: string;
   created_at: string;
   updated_at: string;
+  /**
+   * Set while processing is restricted (UK GDPR Art. 18; migration 0010): the record is kept but
+   * excluded from transfers, look-ups and checks. Optional so writers need not name it.
+   */
+  restricted_at?: string | null;
+  restriction_reason?: string | null;
 }
 
 /** The identifier index: keyed hashes only, each pointing at the subject it identifies. */
