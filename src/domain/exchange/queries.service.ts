@@ -106,6 +106,7 @@ export class QueriesService {
         purpose: q.purpose,
         fields: q.fields,
         subject: found[0],
+        restricted: found.restricted === true,
         usedToday: (a) => used.get(a) ?? 0,
       });
       const records = found.map((r) => project(r, decision.fields));
@@ -159,6 +160,7 @@ export class QueriesService {
         purpose: q.purpose,
         checkKey: q.checkKey,
         subject: found[0],
+        restricted: 'restricted' in found && found.restricted === true,
         usedToday: (a) => used.get(a) ?? 0,
       });
       const version = index.versions.find((v) => v.versionId === decision.agreement!.versionId)!;
@@ -212,10 +214,14 @@ export class QueriesService {
     orgId: string,
     recordType: string,
     hit: { subjectId: string },
-  ): Promise<Record<string, unknown>[]> {
-    const out: Record<string, unknown>[] = [];
+  ): Promise<Record<string, unknown>[] & { restricted?: boolean }> {
+    const out: Record<string, unknown>[] & { restricted?: boolean } = [];
     for await (const page of this.d.source.pages(gate.tx, orgId, recordType, hit))
-      for (const r of page) out.push(r.payload);
+      for (const r of page) {
+        // A restricted record (Art. 18) is never disclosed; the decision refuses and says why.
+        if (r.restricted) out.restricted = true;
+        else out.push(r.payload);
+      }
     return out;
   }
 

@@ -20,6 +20,8 @@ export interface OpenedRecord {
   recordId: string;
   subjectId: string;
   payload: Record<string, unknown>;
+  /** Processing restricted at the subject's request (UK GDPR Art. 18): kept, never shared. */
+  restricted: boolean;
 }
 
 export class RecordSource {
@@ -69,6 +71,7 @@ export class RecordSource {
           'record.version',
           'record.payload',
           'record.key_version',
+          'record.restricted_at',
         ])
         .where('record.org_id', '=', orgId)
         .where('record.status', '=', 'active')
@@ -97,6 +100,7 @@ export class RecordSource {
           payload: JSON.parse(
             open(key, r.payload, `${orgId}|${r.record_id}|${r.version}`),
           ) as Record<string, unknown>,
+          restricted: r.restricted_at != null,
         });
       }
       yield page;
@@ -115,14 +119,16 @@ export class RecordSource {
     if (selection.kind === 'subject') {
       const s = await this.subject(ex, orgId, selection.identifiers);
       if (!s) throw new AccordError('NOT_FOUND', 'Nobody matches those identifiers.');
-      yield* this.pages(ex, orgId, typeKey, { subjectId: s.subjectId });
+      for await (const page of this.pages(ex, orgId, typeKey, { subjectId: s.subjectId })) {
+        const kept = page.filter((r) => !r.restricted);
+        if (kept.length) yield kept;
+      }
       return;
     }
     const where = Object.entries(selection.where ?? {});
     for await (const page of this.pages(ex, orgId, typeKey, { assetId: selection.assetId })) {
-      const kept = where.length
-        ? page.filter((r) => where.every(([k, v]) => r.payload[k] === v))
-        : page;
+      // Restricted records stay where they are (Art. 18): left out of every transfer.
+      const kept = page.filter((r) => !r.restricted && where.every(([k, v]) => r.payload[k] === v));
       if (kept.length) yield kept;
     }
   }

@@ -17,6 +17,7 @@ import { person } from '../../helpers/records.ts';
 import type { Services } from '../../../src/services.ts';
 import { AccordError } from '../../../src/errors.ts';
 import { FISHING } from '../../../src/domain/exchange/queries.service.ts';
+import { setRestriction } from '../../../src/domain/rights/record-ops.ts';
 
 const ids = (i: number): Record<string, string> => ({ nhsNumber: String(person(i).nhsNumber) });
 
@@ -198,6 +199,48 @@ forEachDialect('exchange: look-ups and checks', (dialect) => {
       assert.equal(calls[0]?.orgId, council.orgId);
     } finally {
       server.close();
+    }
+  });
+  test('restricted records (Art. 18) are kept but refused to look-ups and checks, saying why', async () => {
+    const recordIds = (
+      await s.store.db
+        .selectFrom('record')
+        .select('record_id')
+        .where('org_id', '=', council.orgId)
+        .execute()
+    ).map((r) => r.record_id);
+    await s.store.transaction((tx) =>
+      setRestriction(tx, council.orgId, recordIds, {
+        at: clock().toISOString(),
+        reason: 'contested',
+      }),
+    );
+    try {
+      for (const ask of [
+        async () =>
+          s.exchange.queries.lookup(await police.actor('handler'), {
+            providerOrgId: council.orgId,
+            purpose: 'safeguarding',
+            identifiers: ids(7),
+          }),
+        async () =>
+          s.exchange.queries.check(await police.actor('handler'), {
+            providerOrgId: council.orgId,
+            purpose: 'safeguarding',
+            checkKey: CHECK_KEY,
+            identifiers: ids(7),
+          }),
+      ]) {
+        await assert.rejects(ask(), (e: unknown) => {
+          assert.ok(e instanceof AccordError);
+          assert.match(e.message, /restricted/);
+          return true;
+        });
+      }
+      const [entry] = await s.audit.list({ orgId: police.orgId, action: 'share.check' });
+      assert.equal(entry?.details.clause, 'restriction');
+    } finally {
+      await s.store.transaction((tx) => setRestriction(tx, council.orgId, recordIds, null));
     }
   });
 });
