@@ -130,9 +130,11 @@ export class ReconcileService {
       };
       const t0 = performance.now();
       const list = await this.loadAsset(gate, input.listAssetId!, 'list', runId);
+      const tList = performance.now();
       const feed: LoadedSource = input.feedAssetId
         ? await this.loadAsset(gate, input.feedAssetId, 'feed', runId)
         : this.loadUpload(input.csv!, input.fileName?.trim() || 'upload.csv');
+      const tFeed = performance.now();
       const indexKey = await this.keys.indexKey(gate.tx, actor.orgId);
       hashKeys(indexKey, list.rows);
       hashKeys(indexKey, feed.rows);
@@ -196,6 +198,9 @@ export class ReconcileService {
         variances: rows.length,
         byKind,
         readMs: Math.round(t1 - t0),
+        readListMs: Math.round(tList - t0),
+        readFeedMs: Math.round(tFeed - tList),
+        hashMs: Math.round(t1 - tFeed),
         linkMs: Math.round(t2 - t1),
         storeMs: 0,
       };
