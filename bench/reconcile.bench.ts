@@ -124,6 +124,9 @@ export const reconcileBenchmark: Benchmark = {
       });
       report('reconcile_cpu_s', (cpu.user + cpu.system) / 1e6, 's');
       report('reconcile_read_open_ms', run.counts.readMs, 'ms');
+      report('  of which the list (read, open, parse)', run.counts.readListMs, 'ms');
+      report('  of which the feed (CSV)', run.counts.readFeedMs, 'ms');
+      report('  of which hashing numbers', run.counts.hashMs, 'ms');
       report('reconcile_link_ms', run.counts.linkMs, 'ms');
       report('reconcile_store_ms', run.counts.storeMs, 'ms');
       report('reconcile_comparisons_per_record', comparisons, 'comparisons', {

@@ -150,11 +150,15 @@ export interface Weights {
  */
 export const DEFAULT_WEIGHTS: Weights = { family: 0.3, given: 0.25, dob: 0.35, postcode: 0.1 };
 
-/** Below this a name disagrees outright: two unrelated names still share some letters. */
+/**
+ * Below this a name disagrees outright: two unrelated names still share some letters. Above it
+ * agreement is graded from 0 to 1, so a different surname that merely shares a stem (Pryceorton,
+ * Pryceermore: 0.85) counts for little and a slip of the pen (Ashton, Ashotn: 0.97) for nearly all.
+ */
 const NAME_AGREES = 0.8;
 const nameAgreement = (x: string, y: string): number => {
   const s = jaroWinkler(x, y);
-  return s >= NAME_AGREES ? s : 0;
+  return s >= NAME_AGREES ? (s - NAME_AGREES) / (1 - NAME_AGREES) : 0;
 };
 
 /** A weighted score in [0, 1]. */

@@ -13,8 +13,6 @@ export interface PersonRow extends LinkFields {
   idKey: string;
   /** Loosely normalised address ('' when absent). */
   address: string;
-  /** The status as written (membership status, payment status), for the variance list. */
-  status: string;
   /** List side: a current member. Feed side: a payment made. null: the source does not say. */
   active: boolean | null;
 }

@@ -70,8 +70,8 @@ function problemsOf(input: RunInput): Problem[] {
 interface LoadedSource {
   info: SourceInfo;
   rows: PersonRow[];
-  /** Uploaded rows by line, to show them in variances (stored records are re-opened instead). */
-  uploaded?: Map<string, Record<string, unknown>>;
+  /** Uploaded rows in order, to show them in variances (stored records are re-opened instead). */
+  uploaded?: Record<string, unknown>[];
 }
 
 export class ReconcileService {
@@ -102,11 +102,8 @@ export class ReconcileService {
 
   private loadUpload(csv: string, fileName: string): LoadedSource {
     const parsed = parseFeed(csv);
-    const uploaded = new Map<string, Record<string, unknown>>();
-    const rows = parsed.map(({ line, payload }) => {
-      uploaded.set(`line:${line}`, payload);
-      return toPersonRow(`line:${line}`, payload, 'feed');
-    });
+    const uploaded = parsed.map((r) => r.payload);
+    const rows = parsed.map(({ line, payload }) => toPersonRow(`line:${line}`, payload, 'feed'));
     return { info: { kind: 'upload', fileName, rows: rows.length }, rows, uploaded };
   }
 
@@ -130,9 +127,11 @@ export class ReconcileService {
       };
       const t0 = performance.now();
       const list = await this.loadAsset(gate, input.listAssetId!, 'list', runId);
+      const tList = performance.now();
       const feed: LoadedSource = input.feedAssetId
         ? await this.loadAsset(gate, input.feedAssetId, 'feed', runId)
         : this.loadUpload(input.csv!, input.fileName?.trim() || 'upload.csv');
+      const tFeed = performance.now();
       const indexKey = await this.keys.indexKey(gate.tx, actor.orgId);
       hashKeys(indexKey, list.rows);
       hashKeys(indexKey, feed.rows);
@@ -152,14 +151,18 @@ export class ReconcileService {
         actor.orgId,
         [...refs].filter((r) => r.startsWith('record:')).map((r) => r.slice('record:'.length)),
       );
-      const payloadOf = (ref: string) =>
-        feed.uploaded?.get(ref) ?? opened.get(ref.slice('record:'.length)) ?? {};
       const at = startedAt.toISOString();
+      const stored = (ref: string) => opened.get(ref.slice('record:'.length)) ?? {};
       const details: VarianceDetail[] = result.variances.map((v) => ({
-        a:
-          v.a >= 0 ? sideDetail(list.rows[v.a]!.ref, payloadOf(list.rows[v.a]!.ref), 'list') : null,
+        a: v.a >= 0 ? sideDetail(list.rows[v.a]!.ref, stored(list.rows[v.a]!.ref), 'list') : null,
         b:
-          v.b >= 0 ? sideDetail(feed.rows[v.b]!.ref, payloadOf(feed.rows[v.b]!.ref), 'feed') : null,
+          v.b >= 0
+            ? sideDetail(
+                feed.rows[v.b]!.ref,
+                feed.uploaded?.[v.b] ?? stored(feed.rows[v.b]!.ref),
+                'feed',
+              )
+            : null,
       }));
       const ids = result.variances.map(() => uuid7());
       const dataKey = await this.keys.dataKey(gate.tx, actor.orgId);
@@ -196,6 +199,9 @@ export class ReconcileService {
         variances: rows.length,
         byKind,
         readMs: Math.round(t1 - t0),
+        readListMs: Math.round(tList - t0),
+        readFeedMs: Math.round(tFeed - tList),
+        hashMs: Math.round(t1 - tFeed),
         linkMs: Math.round(t2 - t1),
         storeMs: 0,
       };

@@ -18,6 +18,10 @@ export interface RunCounts extends LinkCounts {
   byKind: Record<string, number>;
   /** Milliseconds reading and opening records, linking, and storing the variance list. */
   readMs: number;
+  /** Of which: the list, the feed, and hashing membership numbers under the index key. */
+  readListMs: number;
+  readFeedMs: number;
+  hashMs: number;
   linkMs: number;
   storeMs: number;
 }

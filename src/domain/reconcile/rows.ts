@@ -56,7 +56,6 @@ export function toPersonRow(ref: string, p: Record<string, unknown>, side: Side)
     dob: str(p.dateOfBirth).trim(),
     postcode: postcodeKey(p.postcode),
     address: addressKey(p.address),
-    status,
     active: activeOf(status, side, p.amount),
   };
 }
