@@ -9,6 +9,7 @@ import type { RecordTypesService } from '../records/record-types.service.ts';
 import type { DutiesService } from '../roles/duties.service.ts';
 import type { RolesService } from '../roles/roles.service.ts';
 import { AgreementBuilder } from './agreements.builder.ts';
+import { registerAgreementsInGovernance } from './agreements.governance.ts';
 import { AgreementsService } from './agreements.service.ts';
 import type { AgreementWorld } from './agreements.world.ts';
 import { PurposesService } from './purposes.service.ts';
@@ -36,6 +37,7 @@ export function createAgreements(ctx: DomainContext, d: AgreementDeps): Agreemen
   const purposes = new PurposesService(ctx);
   d.orgs.onCreate((db, orgId, by) => purposes.seed(db, orgId, by));
   const sharing = new SharingPolicy(ctx);
+  registerAgreementsInGovernance(d.governance, ctx.clock);
   const typesOf = async (ex: Parameters<AgreementWorld['recordTypesOf']>[0], orgId: string) => {
     const rows = await ex.db
       .selectFrom('record_type')

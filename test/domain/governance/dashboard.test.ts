@@ -14,6 +14,7 @@ import { ICO_ITEMS, LGA_ITEMS } from '../../../src/domain/governance/dashboard.s
 import type { Dashboard } from '../../../src/domain/governance/dashboard.service.ts';
 import type { Services } from '../../../src/services.ts';
 import { day, dpiaAwaitingSignOff, processor } from './fixtures.ts';
+import { approved, personTerms } from '../../helpers/agreements.ts';
 
 const DAY = 86_400_000;
 const value = (d: Dashboard, id: string) => d.indicators.find((i) => i.id === id)!;
@@ -155,31 +156,34 @@ forEachDialect('compliance dashboard, ROPA and charter', (dialect) => {
     assert.equal(await s.governance.dashboard.snapshotDue(), 0);
   });
 
-  test('the ROPA holds an entry from a source registered in the test, and the processors, as CSV too', async () => {
-    s.governance.ropa.register({
-      id: 'agreements',
-      label: 'Data-sharing agreements',
-      entries: async (_ex, orgId) => [
-        {
-          id: 'agr-1',
-          name: 'Safeguarding referrals to Northshire Police',
-          href: '/agreements/agr-1',
-          role: 'Controller (joint)',
-          purposes: ['Protecting vulnerable adults'],
-          lawfulBasis: ['Art. 6(1)(e)', 'Art. 9(2)(g); DPA 2018 Sch. 1 para 18'],
-          dataSubjects: ['Vulnerable adults'],
-          dataCategories: ['Names', 'Health data'],
-          recipients: [orgId === org.orgId ? 'Northshire Police' : '?'],
-          transfers: [],
-          retention: '6 years after the referral closes',
-          security: 'Sealed transfers through Accord',
-        },
-      ],
-    });
+  test('the ROPA holds an agreement created in the test, and the processors, as CSV too; an agreement past review shows on the dashboard', async () => {
+    const partner = await setupOrg(s, 'Dashboard Police', { tokens: false });
+    const dsa = await approved(
+      s,
+      org,
+      partner,
+      personTerms(s, org, partner, {
+        title: 'Safeguarding referrals to Dashboard Police',
+        reviewDate: day(s, -1),
+        startDate: day(s, -2),
+      }),
+    );
     const doc = await s.governance.ropa.document(await org.actor('auditor'));
     assert.equal(doc.controller.name, 'Dashboard Council');
     const agreements = doc.sections.find((x) => x.source === 'agreements')!;
-    assert.equal(agreements.entries[0]!.name, 'Safeguarding referrals to Northshire Police');
+    assert.equal(
+      agreements.entries[0]!.name,
+      `${dsa.reference}: Safeguarding referrals to Dashboard Police`,
+    );
+    assert.deepEqual(agreements.entries[0]!.recipients, ['Dashboard Police']);
+    assert.deepEqual(agreements.entries[0]!.purposes, ['Safeguarding']);
+    assert.deepEqual(agreements.entries[0]!.lawfulBasis, ['Public task — Art. 6(1)(e)']);
+    const past = value(
+      await s.governance.dashboard.compute(await org.actor('auditor')),
+      'agreements-past-review',
+    );
+    assert.equal(past.value, 1);
+    assert.equal(past.records[0]!.href, `/agreements/${dsa.id}`);
     const processors = doc.sections.find((x) => x.source === 'processors')!;
     assert.equal(processors.entries[0]!.name, 'Hosts the membership database (Hosting Ltd)');
     assert.deepEqual(processors.entries[0]!.recipients, [
@@ -189,8 +193,11 @@ forEachDialect('compliance dashboard, ROPA and charter', (dialect) => {
     const csv = await s.governance.ropa.csv(await org.actor('auditor'));
     const lines = csv.trimEnd().split('\r\n');
     assert.match(lines[0]!, /^Source,Processing activity,Our role,Purposes/);
-    assert.ok(lines.some((l) => l.startsWith('Data-sharing agreements,Safeguarding referrals')));
-    assert.ok(csv.includes(',Art. 6(1)(e); Art. 9(2)(g); DPA 2018 Sch. 1 para 18,'));
+    assert.ok(
+      lines.some((l) =>
+        l.startsWith(`Data-sharing agreements,${dsa.reference}: Safeguarding referrals`),
+      ),
+    );
   });
 
   test('the charter is generated from the registers, holds no personal data, and refuses a person’s email', async () => {
@@ -229,9 +236,10 @@ forEachDialect('compliance dashboard, ROPA and charter', (dialect) => {
     assert.ok(!JSON.stringify(c).includes('Quiet Shredding'));
     assert.ok(c.keeps.some((k) => k.what === 'Confidential waste'));
     assert.ok(c.sharesWith.some((x) => x.name === 'A processor working for us under contract'));
-    assert.ok(c.holds.includes('Health data'));
-    assert.ok(c.sharesWith.some((x) => x.name === 'Northshire Police'));
-    assert.ok(c.keeps.some((k) => k.howLong === '6 years after the referral closes'));
+    // The agreement made in the ROPA test, as the public reads it.
+    assert.ok(c.holds.includes('date of birth'));
+    assert.ok(c.sharesWith.some((x) => x.name === 'Dashboard Police'));
+    assert.ok(c.keeps.some((k) => k.howLong === '2 years at the recipient'));
     const text = JSON.stringify(c);
     for (const who of Object.values(org.people)) {
       assert.ok(!text.includes(who.email), `charter mentions ${who.email}`);
