@@ -35,6 +35,7 @@ import { TrainingService } from './domain/training/training.service.ts';
 import { createPortfolio } from './domain/portfolio/portfolio.services.ts';
 import type { Portfolio } from './domain/portfolio/portfolio.services.ts';
 import { Governance } from './domain/governance/governance.ts';
+import { registerAssetsInGovernance } from './domain/records/assets.governance.ts';
 import { createReconcile } from './domain/reconcile/reconcile.wiring.ts';
 import type { ReconcileModule } from './domain/reconcile/reconcile.wiring.ts';
 import { createRights } from './domain/rights/rights.wiring.ts';
@@ -158,6 +159,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
     people.useRoles(roles);
     const training = new TrainingService(ctx, people);
     const governance = new Governance(ctx, { people, roles, training, orgs, duties });
+    registerAssetsInGovernance(governance);
     orgs.onCreate((db, orgId, by) => duties.seed(db, orgId, by));
     orgs.onCreate((db, orgId, by) => training.seed(db, orgId, by));
     const signIn = new SignInService(ctx, roles);

@@ -5,22 +5,13 @@ import type { Executor } from '../../store/store.ts';
 import type { Governance } from '../governance/governance.ts';
 import { ICO_ITEMS } from '../governance/dashboard.service.ts';
 import { basisLabel } from '../records/lawful-bases.ts';
+import { periodWords } from '../records/retention-date.ts';
 import * as repo from './agreements.repository.ts';
 import { loadAgreement } from './agreements.view.ts';
 import type { Agreement } from './agreements.view.ts';
 
 /** "dateOfBirth" → "date of birth", for registers people read. */
 const words = (field: string): string => field.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-
-/** "P2Y6M" → "2 years 6 months". */
-function periodWords(iso: string): string {
-  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(iso);
-  if (!m) return iso;
-  return (['year', 'month', 'day'] as const)
-    .map((unit, i) => (m[i + 1] ? `${m[i + 1]} ${unit}${m[i + 1] === '1' ? '' : 's'}` : ''))
-    .filter(Boolean)
-    .join(' ');
-}
 
 async function inForce(ex: Executor, orgId: string, now: Date): Promise<Agreement[]> {
   const out: Agreement[] = [];

@@ -29,3 +29,13 @@ export function retainUntil(
   const v = payload[fromField];
   return typeof v === 'string' ? addPeriod(v, period) : null;
 }
+
+/** "P2Y6M" → "2 years 6 months", for registers people read. */
+export function periodWords(iso: string): string {
+  const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(iso);
+  if (!m) return iso;
+  return (['year', 'month', 'day'] as const)
+    .map((unit, i) => (m[i + 1] ? `${m[i + 1]} ${unit}${m[i + 1] === '1' ? '' : 's'}` : ''))
+    .filter(Boolean)
+    .join(' ');
+}

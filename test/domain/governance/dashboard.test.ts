@@ -15,6 +15,7 @@ import type { Dashboard } from '../../../src/domain/governance/dashboard.service
 import type { Services } from '../../../src/services.ts';
 import { day, dpiaAwaitingSignOff, processor } from './fixtures.ts';
 import { approved, personTerms } from '../../helpers/agreements.ts';
+import { personAsset } from '../../helpers/records.ts';
 
 const DAY = 86_400_000;
 const value = (d: Dashboard, id: string) => d.indicators.find((i) => i.id === id)!;
@@ -178,6 +179,16 @@ forEachDialect('compliance dashboard, ROPA and charter', (dialect) => {
     assert.deepEqual(agreements.entries[0]!.recipients, ['Dashboard Police']);
     assert.deepEqual(agreements.entries[0]!.purposes, ['Safeguarding']);
     assert.deepEqual(agreements.entries[0]!.lawfulBasis, ['Public task — Art. 6(1)(e)']);
+    const asset = await personAsset(s, org, 'Residents index');
+    const assets = (await s.governance.ropa.document(await org.actor('auditor'))).sections.find(
+      (x) => x.source === 'assets',
+    )!;
+    assert.equal(assets.entries[0]!.name, 'Residents index');
+    assert.equal(assets.entries[0]!.href, `/assets/${asset.id}`);
+    assert.equal(assets.entries[0]!.retention, '6 years from lastContact, then delete');
+    const board = await s.governance.dashboard.compute(await org.actor('auditor'));
+    assert.equal(value(board, 'assets-owned-classified').value, 1);
+    assert.equal(value(board, 'retention-sweeps-run').status, 'attention');
     const past = value(
       await s.governance.dashboard.compute(await org.actor('auditor')),
       'agreements-past-review',
