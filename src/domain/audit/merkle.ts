@@ -64,8 +64,16 @@ export function decompose(a: number, b: number): NodeId[] {
   const out: NodeId[] = [];
   let start = a;
   while (start < b) {
-    let level = 0;
-    while (start % 2 ** (level + 1) === 0 && start + 2 ** (level + 1) <= b) level++;
+    // The biggest aligned subtree at `start`: as many levels as start has trailing zero bits,
+    // and no more than fit before b. Bit arithmetic below 2^31, plain arithmetic beyond.
+    let level: number;
+    if (b < 2 ** 31) {
+      const fit = 31 - Math.clz32(b - start);
+      level = start === 0 ? fit : Math.min(31 - Math.clz32(start & -start), fit);
+    } else {
+      level = 0;
+      while (start % 2 ** (level + 1) === 0 && start + 2 ** (level + 1) <= b) level++;
+    }
     out.push({ level, index: start / 2 ** level });
     start += 2 ** level;
   }
@@ -96,13 +104,6 @@ export function rangeHashes(
   h: Hasher = hasher,
 ): Buffer[] {
   return ranges.map(([a, b]) => foldRight(decompose(a, b).map(get), h));
-}
-
-/** Every node needed to hash the given ranges, de-duplicated. */
-export function nodesFor(ranges: Range[]): NodeId[] {
-  const seen = new Map<string, NodeId>();
-  for (const [a, b] of ranges) for (const n of decompose(a, b)) seen.set(nodeKey(n), n);
-  return [...seen.values()];
 }
 
 function hashPair(left: Buffer, right: Buffer, h: Hasher): Buffer {

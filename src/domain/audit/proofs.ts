@@ -10,10 +10,9 @@ import type { ConsistencyProof, InclusionProof } from './audit.types.ts';
 import { HASH_SIZE, hasher } from './hasher.ts';
 import {
   consistencyRanges,
+  decompose,
+  foldRight,
   inclusionRanges,
-  nodeKey,
-  nodesFor,
-  rangeHashes,
   verifyInclusion,
 } from './merkle.ts';
 import type { NodeId, Range } from './merkle.ts';
@@ -37,18 +36,15 @@ async function tile(store: Store, level: number, index: number): Promise<Buffer>
   return hashes;
 }
 
-async function fetchNodes(
-  store: Store,
-  state: TreeState,
-  nodes: NodeId[],
-): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
+/** The hashes of the given nodes, in order: from the in-memory edge or from stored tiles. */
+async function fetchNodes(store: Store, state: TreeState, nodes: NodeId[]): Promise<Buffer[]> {
+  const out: Buffer[] = [];
   for (const n of nodes) {
     const where = state.locate(n);
-    if ('partial' in where) out.set(nodeKey(n), where.partial);
+    if ('partial' in where) out.push(where.partial);
     else {
       const t = await tile(store, where.tile.level, where.tile.index);
-      out.set(nodeKey(n), t.subarray(where.offset, where.offset + HASH_SIZE));
+      out.push(t.subarray(where.offset, where.offset + HASH_SIZE));
     }
   }
   return out;
@@ -58,8 +54,10 @@ async function hashRanges(log: AuditLog, ranges: Range[], treeSize: number): Pro
   // Nodes complete in a tree of treeSize are complete in any larger one, so the edge this
   // process already holds will do unless it is older than the checkpoint.
   const state = log.edge && log.edge.size >= treeSize ? log.edge : await log.current(log.store);
-  const nodes = await fetchNodes(log.store, state, nodesFor(ranges));
-  return rangeHashes(ranges, (n) => nodes.get(nodeKey(n)) as Buffer, log.hasher);
+  const parts = ranges.map(([a, b]) => decompose(a, b));
+  const hashes = await fetchNodes(log.store, state, parts.flat());
+  let next = 0;
+  return parts.map((p) => foldRight(hashes.slice(next, (next += p.length)), log.hasher));
 }
 
 /**

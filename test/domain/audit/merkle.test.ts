@@ -91,6 +91,26 @@ test('decompose splits a range into aligned complete subtrees', () => {
   assert.deepEqual(decompose(0, 11).map(nodeKey), ['3/0', '1/4', '0/10']);
   assert.deepEqual(decompose(8, 12).map(nodeKey), ['2/2']);
   assert.deepEqual(foldRight([]), EMPTY_ROOT);
+  // The bit-arithmetic path agrees with the definition, also across 2^31 where it steps aside.
+  const slow = (a: number, b: number): string[] => {
+    const out: string[] = [];
+    for (let s = a; s < b;) {
+      let l = 0;
+      while (s % 2 ** (l + 1) === 0 && s + 2 ** (l + 1) <= b) l++;
+      out.push(`${l}/${s / 2 ** l}`);
+      s += 2 ** l;
+    }
+    return out;
+  };
+  let seed = 7;
+  const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  for (const base of [0, 2 ** 20, 2 ** 31 - 5000, 2 ** 33]) {
+    for (let i = 0; i < 2000; i++) {
+      const a = base + rand(5000);
+      const b = a + 1 + rand(70_000);
+      assert.deepEqual(decompose(a, b).map(nodeKey), slow(a, b), `[${a}, ${b})`);
+    }
+  }
 });
 
 test('the tiled tree state has the RFC root at every size, whatever the batch sizes', () => {
