@@ -1,6 +1,6 @@
 // Signing in through the real pages, for browser journeys: password, then the code from a
 // second-factor secret the test knows.
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { currentCode, newTotpSecret } from '../../src/domain/identity/totp.ts';
 import { hashPassword } from '../../src/domain/identity/passwords.ts';
 import type { Services } from '../../src/services.ts';
@@ -45,4 +45,18 @@ export async function signIn(
     await page.click('button:has-text("Continue")');
   }
   await page.waitForURL(/\/home/);
+}
+
+/** A page in its own browser context, signed in as the person with fresh credentials. */
+export async function signedInPage(
+  browser: Browser,
+  services: Services,
+  base: string,
+  person: { personId: string; email: string },
+  clock?: () => Date,
+): Promise<Page> {
+  const { secret } = await giveCredentials(services, person.personId);
+  const page = await (await browser.newContext()).newPage();
+  await signIn(page, base, person.email, secret, clock);
+  return page;
 }

@@ -10,7 +10,7 @@ import type { TestApp } from '../helpers/app.ts';
 import { assertAccessible, launchBrowser } from '../helpers/browser.ts';
 import { setupOrg } from '../helpers/people.ts';
 import type { OrgFixture, Who } from '../helpers/people.ts';
-import { giveCredentials, signIn } from '../helpers/web.ts';
+import { signedInPage } from '../helpers/web.ts';
 import { withAccess } from '../../src/domain/policy/gate.ts';
 
 let t: TestApp;
@@ -31,12 +31,8 @@ after(async () => {
   await t?.close();
 });
 
-async function as(org: OrgFixture, who: Who): Promise<Page> {
-  const { secret } = await giveCredentials(t.services, org.people[who].personId);
-  const page = await (await browser.newContext()).newPage();
-  await signIn(page, base, org.people[who].email, secret);
-  return page;
-}
+const as = (org: OrgFixture, who: Who): Promise<Page> =>
+  signedInPage(browser, t.services, base, org.people[who]);
 
 const text = async (page: Page, selector: string): Promise<string> =>
   (await page.locator(selector).first().textContent()) ?? '';

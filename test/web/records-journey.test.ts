@@ -11,7 +11,7 @@ import type { TestApp } from '../helpers/app.ts';
 import { assertAccessible, launchBrowser } from '../helpers/browser.ts';
 import { setupOrg } from '../helpers/people.ts';
 import type { OrgFixture } from '../helpers/people.ts';
-import { giveCredentials, signIn } from '../helpers/web.ts';
+import { signedInPage } from '../helpers/web.ts';
 import { tempDir } from '../helpers/db.ts';
 import { testClock } from '../helpers/clock.ts';
 import { person } from '../helpers/records.ts';
@@ -34,11 +34,8 @@ after(async () => {
 });
 
 async function as(who: 'iao' | 'handler'): Promise<Page> {
-  clock.advance(31_000);
-  const { secret } = await giveCredentials(t.services, org.people[who].personId);
-  const page = await browser.newPage();
-  await signIn(page, base, org.people[who].email, secret, clock);
-  return page;
+  clock.advance(31_000); // a new time step, so the second-factor code is not a replay
+  return signedInPage(browser, t.services, base, org.people[who], clock);
 }
 
 test('register an asset, import with a bad row then a good file, and find a person', async () => {

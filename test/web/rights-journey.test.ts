@@ -10,7 +10,7 @@ import type { TestApp } from '../helpers/app.ts';
 import { assertAccessible, launchBrowser } from '../helpers/browser.ts';
 import { setupOrg } from '../helpers/people.ts';
 import type { OrgFixture } from '../helpers/people.ts';
-import { giveCredentials, signIn } from '../helpers/web.ts';
+import { signedInPage } from '../helpers/web.ts';
 import { testClock } from '../helpers/clock.ts';
 import { person, personAsset } from '../helpers/records.ts';
 
@@ -32,11 +32,8 @@ after(async () => {
 });
 
 async function as(who: 'dpo'): Promise<Page> {
-  clock.advance(31_000);
-  const { secret } = await giveCredentials(t.services, org.people[who].personId);
-  const page = await browser.newPage();
-  await signIn(page, base, org.people[who].email, secret, clock);
-  return page;
+  clock.advance(31_000); // a new time step, so the second-factor code is not a replay
+  return signedInPage(browser, t.services, base, org.people[who], clock);
 }
 
 test('log a request, pause and resume it, produce the bundle, hold and dry-run retention', async () => {

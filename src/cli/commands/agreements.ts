@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { AccordError } from '../../errors.ts';
 import { nodeActor } from '../../domain/policy/actor.ts';
 import { withAccess } from '../../domain/policy/gate.ts';
+import * as repo from '../../domain/agreements/agreements.repository.ts';
 import { agreementCedar } from '../../domain/agreements/cedar-export.ts';
 import { out, withServices } from '../context.ts';
 
@@ -35,11 +36,8 @@ export function agreementsCommand(): Command {
     .addOption(new Option('--part <part>', 'print only this part').choices([...PARTS]))
     .action(async (ref: string, opts: { out?: string; version?: number; part?: Part }) => {
       const exported = await withServices(async (s) => {
-        const a = await s.store.db
-          .selectFrom('agreement')
-          .select(['agreement_id', 'org_id'])
-          .where((eb) => eb.or([eb('reference', '=', ref), eb('agreement_id', '=', ref)]))
-          .executeTakeFirst();
+        const id = (await repo.agreementIdByReference(s.store, ref)) ?? ref;
+        const a = await repo.agreement(s.store, id);
         if (!a) throw new AccordError('NOT_FOUND', `There is no agreement “${ref}”.`);
         // Accord acting for the proposing organisation, recorded in the audit log as the CLI.
         const actor = { ...nodeActor(a.org_id, 'accord CLI'), ref: 'cli' };

@@ -69,6 +69,22 @@ export class AgreementsService {
     );
   }
 
+  /**
+   * Names of the handlers in the parties to an agreement, so a condition naming Caldicott-approved
+   * handlers reads as people, not ids. Staff names only; no data subject's.
+   */
+  async handlerNames(actor: Actor, agreementId: string): Promise<Record<string, string>> {
+    return withAccess(this.ctx, actor, async (gate) => {
+      const a = await visibleAgreement(gate, agreementId, this.ctx.clock());
+      const orgs = new Set(a.versions.flatMap((v) => v.terms.parties.map((p) => p.orgId)));
+      const out: Record<string, string> = {};
+      for (const orgId of orgs)
+        for (const h of await this.world.holdersNamed(gate.tx, orgId, 'handler'))
+          out[h.personId] = h.name;
+      return out;
+    });
+  }
+
   /** Finds an agreement by its reference (DSA-12) or id, as get(). */
   async find(actor: Actor, refOrId: string): Promise<Agreement> {
     return withAccess(this.ctx, actor, async (gate) => {

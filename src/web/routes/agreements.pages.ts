@@ -54,7 +54,7 @@ export function agreementPages(services: Services): FastifyPluginAsync {
       tag: STATUS_TAG,
       names: await names(),
       basisLabel,
-      handlers: {},
+      handlers: await agreements.handlerNames(actor, a.id),
       canContinue: latest.status === 'draft' && proposerSide && may(actor, 'agreements.write'),
       canDecide: latest.status === 'proposed' && signer && !isProposer(actor, latest),
       canWithdraw: latest.status === 'proposed' && proposerSide && may(actor, 'agreements.write'),
@@ -152,7 +152,7 @@ export function agreementPages(services: Services): FastifyPluginAsync {
         terms: v.terms,
         names: await names(),
         basisLabel,
-        handlers: {},
+        handlers: await agreements.handlerNames(req.actor!, a.id),
         printedAt: services.clock().toISOString(),
       });
     });

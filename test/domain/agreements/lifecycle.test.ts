@@ -100,6 +100,21 @@ forEachDialect('agreement lifecycle', (dialect) => {
     );
   });
 
+  test('a condition naming approved handlers reads with their names', async () => {
+    const handler = police.people.handler.personId;
+    const a = await proposed(
+      s,
+      council,
+      personTerms(s, council, police, {
+        title: 'Named handlers only',
+        conditions: [{ kind: 'caldicott-approval', personIds: [handler] }],
+      }),
+    );
+    const names = await s.agreements.handlerNames(await police.actor('dpo'), a.id);
+    assert.equal(names[handler], 'Handler of Lifecycle Police');
+    assert.equal(names[council.people.handler.personId], 'Handler of Lifecycle Council');
+  });
+
   test('every party’s DPO and SIRO approve; terms are fixed from the proposal on', async () => {
     let a = await proposed(s, council, personTerms(s, council, police));
     assert.equal(a.latest.status, 'proposed');
