@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { SqliteDatabase } from 'kysely';
 import type {
   KyselyPlugin,
   PluginTransformQueryArgs,
@@ -114,7 +115,32 @@ function openSqlite(file: string, readonly = false): { db: Kysely<DB>; raw: Data
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 10000');
-  return { db: new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) }), raw };
+  return {
+    db: new Kysely<DB>({ dialect: new SqliteDialect({ database: keptStatements(raw) }) }),
+    raw,
+  };
+}
+
+const KEPT_STATEMENTS = 1000;
+
+/**
+ * The connection as Kysely sees it, keeping prepared statements by their SQL text: Kysely asks for
+ * a new statement for every query, and preparing is a good part of a small query's cost. A kept
+ * statement still iterating (a streamed read) is not shared: that query gets a fresh one.
+ */
+function keptStatements(raw: Database.Database): SqliteDatabase {
+  const kept = new Map<string, Database.Statement>();
+  return {
+    close: () => raw.close(),
+    prepare(text: string) {
+      let stmt = kept.get(text);
+      if (stmt && !stmt.busy) return stmt;
+      stmt = raw.prepare(text);
+      if (kept.size >= KEPT_STATEMENTS) kept.delete(kept.keys().next().value as string);
+      kept.set(text, stmt);
+      return stmt;
+    },
+  };
 }
 
 // Timestamps and 64-bit integers come back from pg as the same JS types SQLite gives us
