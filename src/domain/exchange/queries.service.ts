@@ -59,6 +59,8 @@ export interface CheckAnswer {
 }
 
 export class QueriesService {
+  private readonly questions = new Map<string, string | undefined>();
+
   constructor(private readonly d: ExchangeDeps) {}
 
   private async problems(gate: Gate, q: QueryInput): Promise<Problem[]> {
@@ -225,8 +227,21 @@ export class QueriesService {
     return out;
   }
 
-  /** The question as the agreement words it. */
+  /** The question as the agreement words it (a version's terms never change once proposed). */
   private async questionText(
+    gate: Gate,
+    d: ShareDecision,
+    key: string,
+  ): Promise<string | undefined> {
+    const cacheKey = `${d.agreement!.versionId}|${key}`;
+    if (this.questions.has(cacheKey)) return this.questions.get(cacheKey);
+    const question = await this.readQuestion(gate, d, key);
+    if (this.questions.size >= 1000) this.questions.clear();
+    this.questions.set(cacheKey, question);
+    return question;
+  }
+
+  private async readQuestion(
     gate: Gate,
     d: ShareDecision,
     key: string,

@@ -148,6 +148,7 @@ forEachDialect('exchange: look-ups and checks', (dialect) => {
 
   test('fishing: repeated misses raise one alert in both organisations, and the webhook is called', async () => {
     const calls: Record<string, unknown>[] = [];
+    const signed: { body: string; headers: http.IncomingHttpHeaders }[] = [];
     let failFirst = true;
     const server = http.createServer((req, res) => {
       let body = '';
@@ -160,6 +161,7 @@ forEachDialect('exchange: look-ups and checks', (dialect) => {
           return;
         }
         calls.push(JSON.parse(body) as Record<string, unknown>);
+        signed.push({ body, headers: req.headers });
         res.writeHead(204).end();
       });
     });
@@ -197,10 +199,43 @@ forEachDialect('exchange: look-ups and checks', (dialect) => {
       assert.equal(calls.length, 1);
       assert.equal(calls[0]?.kind, 'fishing');
       assert.equal(calls[0]?.orgId, council.orgId);
+      // Signed by the node over "<timestamp>.<body>": checkable with its published key, and
+      // no good for any other body.
+      const { body, headers } = signed[0]!;
+      assert.equal(headers['accord-key-id'], s.keys.keyId);
+      const stamp = String(headers['accord-timestamp']);
+      const signature = Buffer.from(String(headers['accord-signature']), 'base64url');
+      assert.equal(s.keys.verify(`${stamp}.${body}`, signature), true);
+      assert.equal(s.keys.verify(`${stamp}.${body} `, signature), false);
     } finally {
       server.close();
     }
   });
+  test('fishing: asking about many different people raises one alert; asking again about one does not count', async () => {
+    const curious = await police.actor('dpo');
+    const ask = (i: number) =>
+      s.exchange.queries.check(curious, {
+        providerOrgId: council.orgId,
+        purpose: 'safeguarding',
+        checkKey: CHECK_KEY,
+        identifiers: ids(i),
+      });
+    const alertsFor = async () =>
+      (await s.audit.list({ orgId: council.orgId, action: 'exchange.fishing.suspected' })).filter(
+        (e) => e.details.person === curious.ref,
+      );
+    for (let i = 0; i < FISHING.subjects - 1; i++) {
+      await ask(i);
+      await ask(0); // the same person again: not a new one
+    }
+    assert.equal((await alertsFor()).length, 0, `${FISHING.subjects - 1} people: no alert yet`);
+    await ask(FISHING.subjects - 1);
+    for (let i = FISHING.subjects; i < FISHING.subjects + 3; i++) await ask(i);
+    const alerts = await alertsFor();
+    assert.equal(alerts.length, 1, 'one alert as the threshold is crossed');
+    assert.equal(alerts[0]?.details.subjects, FISHING.subjects);
+  });
+
   test('restricted records (Art. 18) are kept but refused to look-ups and checks, saying why', async () => {
     const recordIds = (
       await s.store.db
