@@ -31,7 +31,7 @@ export interface ExchangeWiring {
 }
 
 export function createExchange(ctx: DomainContext, w: ExchangeWiring): ExchangeModule {
-  const notifications = new NotificationsService(ctx);
+  const notifications = new NotificationsService(ctx, w.keys);
   const deps: ExchangeDeps = {
     ctx,
     keys: w.keys,

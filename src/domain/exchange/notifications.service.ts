@@ -1,10 +1,13 @@
 // Telling organisations what happened to their transfers and queries: an in-app list per
 // organisation, and an optional webhook per organisation, called after the change commits and
 // retried with back-off (best effort: a webhook that stays down loses nothing in Accord).
+// Every call is signed by the node (Ed25519 over "<timestamp>.<body>", the key published at
+// /api/audit/checkpoint), so a receiver can tell a real call from a forged or replayed one.
 import { AccordError } from '../../errors.ts';
 import type { Tx } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
 import { uuid7 } from '../ids.ts';
+import type { NodeKeys } from '../node/node-keys.ts';
 import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
 
@@ -22,7 +25,20 @@ const TIMEOUT_MS = 5000;
 export class NotificationsService {
   private delivering: Promise<number> | undefined;
 
-  constructor(private readonly ctx: DomainContext) {}
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly keys: NodeKeys,
+  ) {}
+
+  /** The headers that let a receiver check a call: when it was signed, by which key, and the signature. */
+  signatureHeaders(body: string, at: Date): Record<string, string> {
+    const timestamp = String(Math.floor(at.getTime() / 1000));
+    return {
+      'accord-timestamp': timestamp,
+      'accord-key-id': this.keys.keyId,
+      'accord-signature': this.keys.sign(`${timestamp}.${body}`).toString('base64url'),
+    };
+  }
 
   /** Adds a notification for `orgId`, and queues its webhook call, with the change. */
   async notify(
@@ -150,7 +166,11 @@ export class NotificationsService {
       try {
         const res = await fetch(d.url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'user-agent': 'Accord-Exchange/1' },
+          headers: {
+            'content-type': 'application/json',
+            'user-agent': 'Accord-Exchange/1',
+            ...this.signatureHeaders(d.body, this.ctx.clock()),
+          },
           body: d.body,
           signal: AbortSignal.timeout(TIMEOUT_MS),
         });
