@@ -9,6 +9,7 @@ import { createTestServices } from '../test/helpers/app.ts';
 import { exchangeAgreement } from '../test/helpers/exchange.ts';
 import { setupOrg } from '../test/helpers/people.ts';
 import { person, personAsset } from '../test/helpers/records.ts';
+import { checkThroughput } from './exchange-checks.ts';
 import type { Benchmark } from './lib.ts';
 import { now, perSecond, report, tempDir } from './lib.ts';
 
@@ -33,7 +34,7 @@ function baseline(rows: string[]): number {
 
 export const exchangeBenchmark: Benchmark = {
   name: 'exchange',
-  description: `a transfer of ${ROWS.toLocaleString('en-GB')} person records between two organisations on one node (SQLite)`,
+  description: `a transfer of ${ROWS.toLocaleString('en-GB')} person records between two organisations on one node, then yes/no checks over HTTP with 1,000,000 records stored (SQLite)`,
   async run() {
     const t = await createTestServices('sqlite');
     const s = t.services;
@@ -94,6 +95,7 @@ export const exchangeBenchmark: Benchmark = {
         transfer_baseline_per_s: base,
         transfer_seal_ms: Math.round(t1 - t0),
         transfer_open_ms: Math.round(t3 - t2),
+        ...(await checkThroughput()),
       };
     } finally {
       await t.close();
