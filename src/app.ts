@@ -59,6 +59,7 @@ import { agreementPages } from './web/routes/agreements.pages.ts';
 import { agreementBuilderPages } from './web/routes/agreements-builder.pages.ts';
 import { decisionPages } from './web/routes/decisions.pages.ts';
 import { exchangePages } from './web/routes/exchange.pages.ts';
+import { exchangeNewPages } from './web/routes/exchange-new.pages.ts';
 import { navigationFor } from './web/pages.ts';
 
 export type App = FastifyInstance;
@@ -159,6 +160,7 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(governanceRiskPages(services));
   await app.register(governanceVendorPages(services));
   await app.register(governanceIncidentPages(services));
+  await app.register(exchangeNewPages(services));
   await app.register(exchangePages(services));
   return app;
 }

@@ -55,6 +55,7 @@ export function exchangePages(services: Services): FastifyPluginAsync {
           box,
           ...list,
           tags: STATE_TAGS,
+          canSend: box === 'outbox' && may(req.actor, 'exchange.send'),
           notices: (await notifications.list(req.actor!, 10)).filter((n) =>
             box === 'inbox'
               ? ['arrived', 'recalled', 'fishing'].includes(n.kind)

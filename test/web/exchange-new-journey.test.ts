@@ -1,0 +1,96 @@
+// Browser journey for a new transfer: the council's handler goes from the outbox to "Send records
+// to a partner", sees only what the agreement in force allows, is told clearly what is missing,
+// seals a draft of one asset's records and of one person's, and lands on each draft to check it.
+// Nothing is sent until they do. axe checks every page on the way.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { createTestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { assertAccessible, launchBrowser } from '../helpers/browser.ts';
+import { setupOrg } from '../helpers/people.ts';
+import type { OrgFixture } from '../helpers/people.ts';
+import { signedInPage } from '../helpers/web.ts';
+import { exchangeAgreement, peopleAsset } from '../helpers/exchange.ts';
+import { person } from '../helpers/records.ts';
+
+let t: TestApp;
+let browser: Browser;
+let base: string;
+let council: OrgFixture;
+let police: OrgFixture;
+
+before(async () => {
+  t = await createTestApp('sqlite');
+  council = await setupOrg(t.services, 'New Transfer Council', { tokens: false });
+  police = await setupOrg(t.services, 'New Transfer Police', { tokens: false });
+  await exchangeAgreement(t.services, council, police);
+  await peopleAsset(t.services, council, 7, 'Residents');
+  base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+const text = async (page: Page, selector: string): Promise<string> =>
+  (await page.locator(selector).first().innerText()) ?? '';
+
+async function submit(page: Page): Promise<void> {
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Seal a draft")')]);
+}
+
+test('seal a draft transfer from the pages: an asset, then one person', async () => {
+  const handler = await signedInPage(browser, t.services, base, council.people.handler);
+  await handler.goto(`${base}/exchange/outbox`);
+  await Promise.all([
+    handler.waitForNavigation(),
+    handler.click('a:has-text("Send records to a partner")'),
+  ]);
+  await assertAccessible(handler, 'new transfer');
+  const offered = await text(handler, 'fieldset');
+  assert.match(offered, /person records to New Transfer Police, for Safeguarding/);
+  assert.match(offered, /Fields: givenName, familyName, dateOfBirth, postcode/);
+
+  // Nothing chosen: every missing answer named, nothing sealed.
+  await submit(handler);
+  assert.match(await text(handler, '.govuk-error-summary'), /Choose the agreement/);
+  await assertAccessible(handler, 'new transfer, with errors');
+  await handler.check('input[name="route"]');
+  await submit(handler);
+  assert.match(await text(handler, '.govuk-error-summary'), /Choose an asset or one person/);
+  await handler.check('input[name="pick"][value="asset"]');
+  await handler.selectOption('#assetId', { label: 'Residents (person)' });
+  await submit(handler);
+  await handler.waitForURL(/\/exchange\/transfers\/[0-9a-f-]+$/);
+  assert.match(await text(handler, 'h1'), /7 person records\s+draft/);
+  assert.match(await text(handler, 'body'), /Sign and send/);
+  await assertAccessible(handler, 'sealed draft');
+
+  // One person, by NHS number: a bad number is refused on the page; a good one seals one record.
+  await handler.goto(`${base}/exchange/transfers/new`);
+  await handler.check('input[name="route"]');
+  await handler.check('input[name="pick"][value="subject"]');
+  await handler.fill('#nhsNumber', '123');
+  await submit(handler);
+  assert.ok((await text(handler, '.govuk-error-summary')).length > 0);
+  await assertAccessible(handler, 'one person, with errors');
+  await handler.fill('#nhsNumber', String(person(2).nhsNumber));
+  await submit(handler);
+  await handler.waitForURL(/\/exchange\/transfers\/[0-9a-f-]+$/);
+  assert.match(await text(handler, 'h1'), /1 person record\s+draft/);
+
+  const drafts = await t.services.exchange.transfers.views.list(
+    await council.actor('handler'),
+    'outbox',
+  );
+  assert.equal(drafts.transfers.filter((d) => d.state === 'draft').length, 2);
+});
+
+test('an organisation with nothing it may send is told why, not shown an empty form', async () => {
+  const recipient = await signedInPage(browser, t.services, base, police.people.handler);
+  await recipient.goto(`${base}/exchange/transfers/new`);
+  assert.match(await text(recipient, 'main'), /No agreement in force lets your organisation send/);
+  await assertAccessible(recipient, 'new transfer, nothing to send');
+});
