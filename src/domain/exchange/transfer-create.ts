@@ -5,6 +5,7 @@
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import type { Problem } from '../../errors.ts';
 import { decideShare } from '../agreements/decide-share.ts';
+import { faultPoint } from '../faults.ts';
 import { uuid7 } from '../ids.ts';
 import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
@@ -140,6 +141,7 @@ export async function createTransfer(
       fields: decision.fields,
       agreement,
     });
+    faultPoint('transfer.create.end');
     return views.toView(tx, row, actor.orgId);
   });
 }
@@ -176,6 +178,7 @@ async function seal(
     chunks.push({ index, count: pending.length, digest: chunkDigest(pending.map(recordDigest)) });
     row.byte_count += jwe.length;
     pending = [];
+    faultPoint('transfer.create.chunk');
   };
   for await (const page of d.source.select(tx, row.org_id, row.record_type, sel)) {
     count += page.length;

@@ -5,6 +5,7 @@
 // so a failure anywhere leaves nothing imported and the transfer still delivered.
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import type { Problem } from '../../errors.ts';
+import { faultPoint } from '../faults.ts';
 import { decideShare } from '../agreements/decide-share.ts';
 import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
@@ -174,6 +175,7 @@ export async function openTransfer(
           `Records in the transfer do not fit your ${t.record_type} type.`,
         );
         await writer.write(batch);
+        faultPoint('transfer.open.chunk');
       }
       if (wholeDigest(m.chunks.map((c) => c.digest)) !== m.digest)
         throw tampered('The transfer digest does not match the signed manifest.');
@@ -185,6 +187,7 @@ export async function openTransfer(
         digest: m.digest,
         retainUntil,
       });
+      faultPoint('transfer.open.end');
       const row = await tx.db
         .selectFrom('transfer')
         .selectAll()

@@ -67,7 +67,7 @@ export function nextStep(state: string, side: 'sender' | 'recipient'): string {
     return (
       {
         draft: 'Check the draft, then send it',
-        ready: 'Waiting for delivery',
+        ready: 'Signed but not yet delivered: send it again to finish, or recall it',
         delivered: 'Waiting for the recipient to open it; you can still recall it',
         opened: 'Waiting for the recipient to acknowledge it',
         acknowledged: 'Nothing: the recipient has acknowledged it',

@@ -4,6 +4,7 @@
 // Every change of state is one conditional update, audited in both organisations' logs.
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import type { Tx } from '../../store/store.ts';
+import { faultPoint } from '../faults.ts';
 import type { Actor } from '../policy/actor.ts';
 import { nodeActor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
@@ -43,7 +44,9 @@ export class TransfersService {
 
   /** Verifies and imports it into one of the recipient's assets, all or nothing. */
   async open(actor: Actor, id: string, assetId: string): Promise<Transfer> {
-    return openTransfer(this.d, this.views, actor, id, assetId);
+    const opened = await openTransfer(this.d, this.views, actor, id, assetId);
+    faultPoint('transfer.opened');
+    return opened;
   }
 
   /** Loads a transfer for one side, deciding the permission against that side's organisation. */
@@ -97,6 +100,7 @@ export class TransfersService {
         ...(set.reason ? { reason: set.reason } : {}),
       });
       await after?.(gate.tx, before);
+      faultPoint(`transfer.${step}.end`);
       const row = await gate.tx.db
         .selectFrom('transfer')
         .selectAll()
@@ -106,10 +110,18 @@ export class TransfersService {
     });
   }
 
-  /** Signs the manifest (the draft is complete: every chunk present), then delivers it. */
+  /**
+   * Signs the manifest (the draft is complete: every chunk present), then delivers it. A transfer
+   * signed before whose delivery was cut short (the process stopped between the two) is
+   * delivered now: sending again resumes it.
+   */
   async ready(actor: Actor, id: string): Promise<Transfer> {
     await withAccess(this.d.ctx, actor, async (gate) => {
       const t = await this.party(gate, id, 'sender');
+      if (t.state === 'ready') {
+        auditBoth(this.d, gate.tx, t, actor.ref, 'exchange.transfer.resumed', {});
+        return;
+      }
       const chunks = await gate.tx.db
         .selectFrom('transfer_chunk')
         .select(['chunk_index', 'record_count'])
@@ -149,7 +161,9 @@ export class TransfersService {
         digest: manifest.digest,
         keyId: this.d.keys.keyId,
       });
+      faultPoint('transfer.ready.end');
     });
+    faultPoint('transfer.readied');
     return this.deliver(actor, id);
   }
 
@@ -194,7 +208,7 @@ export class TransfersService {
   }
 
   async acknowledge(actor: Actor, id: string): Promise<Transfer> {
-    return this.step(
+    const done = await this.step(
       actor,
       id,
       'acknowledge',
@@ -210,6 +224,8 @@ export class TransfersService {
         );
       },
     );
+    faultPoint('transfer.acknowledged');
+    return done;
   }
 
   /** The recipient refuses it, with a reason; anything already imported from it is removed. */

@@ -56,9 +56,11 @@ function actionsFor(state: string, side: 'sender' | 'recipient'): string[] {
   if (side === 'sender')
     return state === 'draft'
       ? ['ready', 'recall']
-      : ['ready', 'delivered'].includes(state)
-        ? ['recall']
-        : [];
+      : state === 'ready'
+        ? ['ready', 'recall']
+        : state === 'delivered'
+          ? ['recall']
+          : [];
   return state === 'delivered'
     ? ['open', 'reject']
     : state === 'opened'
