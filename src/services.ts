@@ -193,6 +193,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       orgs,
       governance,
     });
+    const reconcile = createReconcile(ctx, { keyring, assets, duties });
     const exchange = createExchange(ctx, {
       keys,
       keyring,
@@ -200,6 +201,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       orgs,
       assets,
       recordTypes,
+      accuracy: reconcile.accuracy,
     });
     return {
       ...ctx,
@@ -231,7 +233,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
           assertSeparate: (gate, target, a, b) => duties.assertSeparate(gate, target, a, b),
         },
       }),
-      reconcile: createReconcile(ctx, { keyring, assets, duties }),
+      reconcile,
       rights,
       formSecret: loadOrCreateSecret(config.dataDir, 'form-secret'),
       migrationsApplied: migrations.applied,
