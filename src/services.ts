@@ -40,6 +40,8 @@ import { createReconcile } from './domain/reconcile/reconcile.wiring.ts';
 import type { ReconcileModule } from './domain/reconcile/reconcile.wiring.ts';
 import { createRights } from './domain/rights/rights.wiring.ts';
 import type { RightsModule } from './domain/rights/rights.wiring.ts';
+import { createCorrections } from './domain/corrections/corrections.wiring.ts';
+import type { CorrectionsService } from './domain/corrections/corrections.service.ts';
 import { openStore } from './store/store.ts';
 import type { Store } from './store/store.ts';
 
@@ -80,6 +82,8 @@ export interface Services extends DomainContext {
   readonly reconcile: ReconcileModule;
   /** Subject rights requests, SAR bundles, erasure, restriction, rectification, retention. */
   readonly rights: RightsModule;
+  /** Correction notices sent to partners that received a changed record (Art. 19). */
+  readonly corrections: CorrectionsService;
   /** Secret for HMACs that bind forms to sessions. */
   readonly formSecret: Buffer;
   readonly clock: () => Date;
@@ -203,6 +207,14 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       recordTypes,
       accuracy: reconcile.accuracy,
     });
+    const corrections = createCorrections(ctx, {
+      keys,
+      keyring,
+      records,
+      rights,
+      notifications: exchange.notifications,
+      orgs,
+    });
     return {
       ...ctx,
       keys,
@@ -235,6 +247,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       }),
       reconcile,
       rights,
+      corrections,
       formSecret: loadOrCreateSecret(config.dataDir, 'form-secret'),
       migrationsApplied: migrations.applied,
       close: () => store.close(),

@@ -8,13 +8,13 @@ import type { KeyService } from '../keys/key.service.ts';
 import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
 import type { Gate } from '../policy/gate.ts';
-import { hashInput } from '../records/identifiers.ts';
 import type { RecordsService } from '../records/records.service.ts';
 import type { RecordTable } from '../records/records.table.ts';
 import { retainUntil } from '../records/retention-date.ts';
-import { IDENTIFIER_HASH_BYTES, hashIdentifiers, sealBatch } from '../records/sealing.ts';
 import type { HoldsService } from './holds.service.ts';
+import type { RecordChange, RecordChangeListener } from './record-change.ts';
 import { destroyRecords, retentionKeeps, setRestriction } from './record-ops.ts';
+import { writeVersion } from './record-version.ts';
 import type { RequestKind } from './requests.model.ts';
 import type { RequestsService } from './requests.service.ts';
 
@@ -34,6 +34,27 @@ export class RightsActions {
     private readonly keys: KeyService,
     private readonly records: RecordsService,
   ) {}
+
+  private readonly listeners: RecordChangeListener[] = [];
+
+  /** Someone to tell when records change (the corrections module, for Art. 19). */
+  onChange(listener: RecordChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Tells the listeners, and notes on the request's timeline whom they told. */
+  private async tell(gate: Gate, change: RecordChange): Promise<void> {
+    const told: string[] = [];
+    for (const l of this.listeners) told.push(...(await l(gate, change)));
+    if (told.length)
+      await this.requests.event(
+        gate,
+        change.requestId,
+        'corrections-sent',
+        `Correction notice${told.length === 1 ? '' : 's'} sent (Art. 19): ${told.join('; ')}`,
+        { notices: told.length },
+      );
+  }
 
   /** The open, verified request of the right kind, with the records about its subjects. */
   private async prepare(gate: Gate, requestId: string, kinds: RequestKind[]) {
@@ -120,6 +141,13 @@ export class RightsActions {
         gone.map((r) => r.record_id),
         gone.map((r) => r.subject_id),
       );
+      if (gone.length)
+        await this.tell(gate, {
+          kind: 'erase',
+          requestId,
+          recordIds: gone.map((r) => r.record_id),
+          reason: `erasure request ${request.reference}`,
+        });
       const kept = out.filter((o) => o.outcome === 'kept');
       await this.requests.event(
         gate,
@@ -171,6 +199,13 @@ export class RightsActions {
         `${rows.length} record${rows.length === 1 ? '' : 's'} ${outcome}${reason?.trim() ? `: ${reason.trim()}` : ''}`,
         { records: rows.map((r) => r.record_id) },
       );
+      if (rows.length)
+        await this.tell(gate, {
+          kind: outcome === 'restricted' ? 'restrict' : 'unrestrict',
+          requestId,
+          recordIds: rows.map((r) => r.record_id),
+          reason: reason?.trim() || `request ${request.reference}`,
+        });
       return rows.map((r) => ({
         recordId: r.record_id,
         assetName: r.asset_name,
@@ -206,50 +241,16 @@ export class RightsActions {
       const next = { ...current, ...changes };
       const c = await this.records.check(gate.tx, request.org_id, row.asset_id, next);
       assertNoProblems(c.problems, 'The corrected record is not valid.');
-      const version = row.version + 1;
-      const k = await this.keys.dataKey(gate.tx, request.org_id);
-      const [sealed] = sealBatch(k.key, k.version, [
-        { aad: `${request.org_id}|${recordId}|${version}`, plaintext: JSON.stringify(next) },
-      ]);
       const at = this.ctx.clock().toISOString();
-      await gate.tx.db
-        .insertInto('record_version')
-        .values({
-          record_id: recordId,
-          version: row.version,
-          org_id: request.org_id,
-          payload: row.payload,
-          key_version: row.key_version,
-          superseded_at: at,
-          superseded_by: actor.ref,
-          reason: reason.trim(),
-        })
-        .execute();
-      await gate.tx.db
-        .updateTable('record')
-        .set({
-          version,
-          payload: sealed!,
-          key_version: k.version,
-          retain_until: retainUntil(next, c.asset.retention_period, c.asset.retention_from),
-          updated_at: at,
-        })
-        .where('record_id', '=', recordId)
-        .execute();
-      const hashes = hashIdentifiers(
-        await this.keys.indexKey(gate.tx, request.org_id),
-        c.ids.map(hashInput),
-      );
-      for (let i = 0; i < c.ids.length; i++)
-        await gate.tx.db
-          .insertInto('record_identifier')
-          .values({
-            org_id: request.org_id,
-            hash: hashes.subarray(i * IDENTIFIER_HASH_BYTES, (i + 1) * IDENTIFIER_HASH_BYTES),
-            subject_id: row.subject_id,
-          })
-          .onConflict((oc) => oc.columns(['org_id', 'hash']).doNothing())
-          .execute();
+      const version = await writeVersion(gate.tx, this.keys, {
+        row,
+        next,
+        ids: c.ids,
+        retainUntil: retainUntil(next, c.asset.retention_period, c.asset.retention_from),
+        by: actor.ref,
+        reason: reason.trim(),
+        at,
+      });
       const fields = Object.keys(changes).sort();
       gate.record('rights.rectified', `record:${recordId}`, {
         request: requestId,
@@ -265,6 +266,14 @@ export class RightsActions {
         `Corrected ${fields.join(', ')} in a record of ${row.asset_name} (version ${version}): ${reason.trim()}`,
         { recordId, fields, version },
       );
+      await this.tell(gate, {
+        kind: 'rectify',
+        requestId,
+        recordId,
+        fields,
+        payload: next,
+        reason: reason.trim(),
+      });
       return { recordId, assetName: row.asset_name, outcome: 'corrected', reason: null };
     });
   }
