@@ -79,7 +79,13 @@ export class CorrectionsService {
   /** The notices a subject request led to, for its timeline. */
   async forRequest(actor: Actor, requestId: string): Promise<CorrectionNotice[]> {
     return withAccess(this.d.ctx, actor, async (gate) => {
-      gate.require('rights.read', { orgId: actor.orgId, ref: `request:${requestId}` });
+      const request = await gate.tx.db
+        .selectFrom('subject_request')
+        .select('org_id')
+        .where('request_id', '=', requestId)
+        .executeTakeFirst();
+      gate.require('rights.read', { orgId: request?.org_id ?? '', ref: `request:${requestId}` });
+      if (!request || request.org_id !== actor.orgId) throw new AccordError('NOT_FOUND');
       const rows = await gate.tx.db
         .selectFrom('correction_notice')
         .selectAll()

@@ -4,6 +4,7 @@ import type { CorrectionNoticeTable } from './corrections.table.ts';
 export const KINDS = ['rectify', 'erase', 'restrict', 'unrestrict'] as const;
 export type CorrectionKind = (typeof KINDS)[number];
 export const STATES = ['sent', 'overdue', 'acknowledged', 'disputed'] as const;
+export type CorrectionState = (typeof STATES)[number];
 /** States the recipient can still act in. */
 export const OPEN_STATES = ['sent', 'overdue'];
 
@@ -28,13 +29,13 @@ export interface CorrectionNotice {
   partnerName: string;
   transferId: string;
   line: number;
-  kind: string;
+  kind: CorrectionKind;
   kindLabel: string;
   /** The agreed fields corrected (rectify). */
   fields: string[];
   agreementRef: string;
   purpose: string;
-  state: string;
+  state: CorrectionState;
   stateLabel: string;
   dueAt: string;
   /** Why the partner disputed it. */
@@ -66,12 +67,12 @@ export function toNotice(
     partnerName,
     transferId: r.transfer_id,
     line: r.line,
-    kind: r.kind,
+    kind: r.kind as CorrectionKind,
     kindLabel: KIND_LABELS[r.kind] ?? r.kind,
     fields: JSON.parse(r.fields) as string[],
     agreementRef: r.agreement_ref,
     purpose: r.purpose,
-    state: r.state,
+    state: r.state as CorrectionState,
     stateLabel: STATE_LABELS[r.state] ?? r.state,
     dueAt: r.due_at,
     disputeReason: r.reason,
