@@ -54,5 +54,9 @@ export async function openFlags(
   const rows = await decryptChunk(privateKey, transferId, FLAGS_INDEX, jwe);
   return rows
     .filter((r) => typeof r.line === 'number' && typeof r.flag === 'string')
-    .map((r) => ({ line: r.line as number, flag: r.flag as string, note: String(r.note ?? '') }));
+    .map((r) => ({
+      line: r.line as number,
+      flag: r.flag as string,
+      note: typeof r.note === 'string' ? r.note : '',
+    }));
 }

@@ -15,6 +15,8 @@ import type { HoldsService } from './holds.service.ts';
 import type { RecordChange, RecordChangeListener } from './record-change.ts';
 import { destroyRecords, retentionKeeps, setRestriction } from './record-ops.ts';
 import { writeVersion } from './record-version.ts';
+import { requestRecords } from './request-records.ts';
+import type { CorrectableRecord } from './request-records.ts';
 import type { RequestKind } from './requests.model.ts';
 import type { RequestsService } from './requests.service.ts';
 
@@ -56,36 +58,27 @@ export class RightsActions {
       );
   }
 
-  /** The open, verified request of the right kind, with the records about its subjects. */
-  private async prepare(gate: Gate, requestId: string, kinds: RequestKind[]) {
-    const row = await this.requests.row(gate.tx, requestId);
-    gate.require('rights.manage', { orgId: row?.org_id ?? '', ref: `request:${requestId}` });
-    const r = row!;
-    if (!kinds.includes(r.kind as RequestKind))
-      throw new AccordError('CONFLICT', `This is not a ${kinds.join(' or ')} request.`);
-    if (r.closed_at) throw new AccordError('CONFLICT', 'The request is closed.');
-    if (!r.identity_verified)
-      throw new AccordError(
-        'CONFLICT',
-        'Confirm the person’s identity before acting on the request.',
-      );
-    const subjects = await this.requests.rematch(gate, r);
-    const rows = subjects.length
-      ? await gate.tx.db
-          .selectFrom('record')
-          .innerJoin('information_asset', 'information_asset.asset_id', 'record.asset_id')
-          .selectAll('record')
-          .select([
-            'information_asset.name as asset_name',
-            'information_asset.lawful_basis as lawful_basis',
-            'information_asset.retention_period as retention_period',
-          ])
-          .where('record.org_id', '=', r.org_id)
-          .where('record.subject_id', 'in', subjects)
-          .orderBy('record.created_at')
-          .execute()
-      : [];
-    return { request: r, rows };
+  private prepare(gate: Gate, requestId: string, kinds: RequestKind[]) {
+    return requestRecords(gate, this.requests, requestId, kinds);
+  }
+
+  /**
+   * The records a rectification request may correct, opened (each read recorded as for subject
+   * access), for the rectification form.
+   */
+  async correctable(actor: Actor, requestId: string): Promise<CorrectableRecord[]> {
+    return withAccess(this.ctx, actor, async (gate) => {
+      const { rows } = await this.prepare(gate, requestId, ['rectification']);
+      const out: CorrectableRecord[] = [];
+      for (const r of rows)
+        out.push({
+          recordId: r.record_id,
+          assetName: r.asset_name,
+          version: r.version,
+          payload: await this.openRecord(gate, r),
+        });
+      return out;
+    });
   }
 
   async erase(actor: Actor, requestId: string): Promise<RecordOutcome[]> {
