@@ -60,6 +60,7 @@ import { agreementPages } from './web/routes/agreements.pages.ts';
 import { agreementBuilderPages } from './web/routes/agreements-builder.pages.ts';
 import { decisionPages } from './web/routes/decisions.pages.ts';
 import { exchangePages } from './web/routes/exchange.pages.ts';
+import { correctionsPages } from './web/routes/corrections.pages.ts';
 import { navigationFor } from './web/pages.ts';
 
 export type App = FastifyInstance;
@@ -163,5 +164,6 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(governanceVendorPages(services));
   await app.register(governanceIncidentPages(services));
   await app.register(exchangePages(services));
+  await app.register(correctionsPages(services));
   return app;
 }

@@ -30,13 +30,13 @@ function pairOf(s: Services, from: OrgFixture, to: OrgFixture): Promise<Pair> {
   return p;
 }
 
-/** A fresh notice from `from` to `to` about a fresh person; returns its id and the request's. */
-export async function correctionNotice(
+/** A fresh person's record at `from`, sent to `to` and opened there. */
+export async function sentToPartner(
   s: Services,
   from: OrgFixture,
   to: OrgFixture,
   as: (org: OrgFixture) => Promise<Actor>,
-): Promise<{ noticeId: string; requestId: string }> {
+): Promise<{ recordId: string; identifiers: Record<string, string> }> {
   const pair = await pairOf(s, from, to);
   const p = person(7000 + ++next * 13);
   const sender = await as(from);
@@ -51,6 +51,17 @@ export async function correctionNotice(
   });
   await s.exchange.transfers.ready(sender, t.id);
   await s.exchange.transfers.open(await as(to), t.id, pair.inbox);
+  return { recordId: w.recordId, identifiers };
+}
+
+/** A fresh notice from `from` to `to` about a fresh person; returns its id and the request's. */
+export async function correctionNotice(
+  s: Services,
+  from: OrgFixture,
+  to: OrgFixture,
+  as: (org: OrgFixture) => Promise<Actor>,
+): Promise<{ noticeId: string; requestId: string }> {
+  const { recordId, identifiers } = await sentToPartner(s, from, to, as);
   const r = await s.rights.requests.log(await from.actor('dpo'), {
     kind: 'rectification',
     channel: 'letter',
@@ -60,7 +71,7 @@ export async function correctionNotice(
   await s.rights.rightsActions.rectify(
     await from.actor('dpo'),
     r.id,
-    w.recordId,
+    recordId,
     { postcode: 'ZZ1 1ZZ' },
     'Postcode wrong on the form',
   );

@@ -117,11 +117,11 @@ forEachDialect('corrections travel to partners (Art. 19)', (dialect) => {
       assert.ok(l.recipient_record_id, 'the recipient half of the link is set on opening');
       const copy = await s.records.get(
         await police.actor('handler'),
-        l.recipient_record_id!,
+        l.recipient_record_id,
         'check',
       );
       const i = [...Array(8).keys()].find((k) => person(k).familyName === copy.payload.familyName)!;
-      sent.set(i, { recordId: l.source_record_id, copyId: l.recipient_record_id! });
+      sent.set(i, { recordId: l.source_record_id, copyId: l.recipient_record_id });
     }
   });
   after(async () => t.close());
