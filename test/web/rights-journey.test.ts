@@ -132,7 +132,10 @@ test('correct a record sent to a partner: the partner applies the notice, the re
   await dpo.goto(`${base}/rights/${r.id}`);
   await assertAccessible(dpo, 'rectification request');
   await dpo.click('button:has-text("Correct the record")');
-  assert.match((await dpo.locator('.govuk-error-summary').textContent()) ?? '', /Choose the field to correct/);
+  assert.match(
+    (await dpo.locator('.govuk-error-summary').textContent()) ?? '',
+    /Choose the field to correct/,
+  );
   await assertAccessible(dpo, 'rectification form with errors');
   const option = await dpo
     .locator('#target option', { hasText: ': postcode' })
