@@ -287,6 +287,57 @@ forEachDialect('corrections travel to partners (Art. 19)', (dialect) => {
     assert.ok(restricted.restricted_at);
   });
 
+  test('a notice altered in the database is refused, in both audit logs, and changes nothing', async () => {
+    const r = await request('rectification', 5);
+    await s.rights.rightsActions.rectify(
+      await council.actor('dpo'),
+      r.id,
+      sent.get(5)!.recordId,
+      { givenName: 'Zed' },
+      'typo',
+    );
+    const [n] = await s.corrections.list(await police.actor('handler'), 'received', {
+      state: 'sent',
+    });
+    const row = await s.store.db
+      .selectFrom('correction_notice')
+      .select(['sealed', 'fields'])
+      .where('notice_id', '=', n!.id)
+      .executeTakeFirstOrThrow();
+    // Someone with database access widens the notice to a field the partner never received.
+    await s.store.db
+      .updateTable('correction_notice')
+      .set({ fields: JSON.stringify(['givenName', 'nhsNumber']) })
+      .where('notice_id', '=', n!.id)
+      .execute();
+    await failsWith(s.corrections.apply(await police.actor('handler'), n!.id), 'TRANSFER_TAMPERED');
+    await s.store.db
+      .updateTable('correction_notice')
+      .set({ fields: row.fields, sealed: `${row.sealed.slice(0, -4)}AAAA` })
+      .where('notice_id', '=', n!.id)
+      .execute();
+    await failsWith(s.corrections.apply(await police.actor('handler'), n!.id), 'TRANSFER_TAMPERED');
+    for (const org of [council, police])
+      assert.equal(
+        (await audited(org.orgId, 'corrections.verification-failed')).filter(
+          (x) => x === `correction:${n!.id}`,
+        ).length,
+        2,
+      );
+    const copy = await s.records.get(await police.actor('handler'), sent.get(5)!.copyId, 'check');
+    assert.equal(copy.version, 1);
+    // Put right, it applies.
+    await s.store.db
+      .updateTable('correction_notice')
+      .set({ sealed: row.sealed })
+      .where('notice_id', '=', n!.id)
+      .execute();
+    assert.equal(
+      (await s.corrections.apply(await police.actor('handler'), n!.id)).state,
+      'acknowledged',
+    );
+  });
+
   test('unanswered notices become overdue, and can still be applied', async () => {
     const r = await request('rectification', 4);
     await s.rights.rightsActions.rectify(
