@@ -14,6 +14,8 @@ export interface TravellingFlag {
 
 /** What the exchange needs from the module that keeps accuracy flags. */
 export interface AccuracyHooks {
+  /** Whether the organisation has flagged any record at all (most have not: skip the look-ups). */
+  any(ex: Executor, orgId: string): Promise<boolean>;
   /** The flag in force on each record named (none for records without one). */
   flagsFor(
     ex: Executor,

@@ -162,6 +162,7 @@ async function seal(
   const chunks: Manifest['chunks'] = [];
   let pending: Record<string, unknown>[] = [];
   const flags: TravellingFlag[] = [];
+  const accuracy = d.accuracy && (await d.accuracy.any(tx, row.org_id)) ? d.accuracy : undefined;
   let count = 0;
   const flush = async (): Promise<void> => {
     if (!pending.length) return;
@@ -203,7 +204,7 @@ async function seal(
       line,
       page.map((r) => r.recordId),
     );
-    const flagged = await d.accuracy?.flagsFor(
+    const flagged = await accuracy?.flagsFor(
       tx,
       row.org_id,
       page.map((r) => r.recordId),

@@ -106,6 +106,17 @@ export class AccuracyService {
     return out;
   }
 
+  /** Whether the organisation has ever flagged a record (so transfers can skip the look-ups). */
+  async any(ex: Executor, orgId: string): Promise<boolean> {
+    const row = await ex.db
+      .selectFrom('record_accuracy_flag')
+      .select('flag_id')
+      .where('org_id', '=', orgId)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /**
    * Flags passed on by a partner with a transfer, set on the copies just received (the opening
    * is the audited operation). The note says who passed the flag on.
