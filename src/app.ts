@@ -30,6 +30,7 @@ import { governanceVendorRoutes } from './http/api/governance-vendors.routes.ts'
 import { governanceIncidentRoutes } from './http/api/governance-incidents.routes.ts';
 import { governanceRoutes, governanceSchedule } from './http/api/governance.routes.ts';
 import { exchangeRoutes, exchangeSchedule } from './http/api/exchange.routes.ts';
+import { correctionsRoutes, correctionsSchedule } from './http/api/corrections.routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerAssets } from './web/assets.ts';
 import { registerPages } from './web/render.ts';
@@ -60,6 +61,7 @@ import { agreementBuilderPages } from './web/routes/agreements-builder.pages.ts'
 import { decisionPages } from './web/routes/decisions.pages.ts';
 import { exchangePages } from './web/routes/exchange.pages.ts';
 import { exchangeNewPages } from './web/routes/exchange-new.pages.ts';
+import { correctionsPages } from './web/routes/corrections.pages.ts';
 import { navigationFor } from './web/pages.ts';
 
 export type App = FastifyInstance;
@@ -136,6 +138,8 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(governanceSchedule(services));
   await app.register(exchangeRoutes(services), { prefix: '/api' });
   await app.register(exchangeSchedule(services));
+  await app.register(correctionsRoutes(services), { prefix: '/api' });
+  await app.register(correctionsSchedule(services));
   await app.register(startPages(services));
   await app.register(signInPages(services));
   await app.register(accountPages(services));
@@ -162,5 +166,6 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(governanceIncidentPages(services));
   await app.register(exchangeNewPages(services));
   await app.register(exchangePages(services));
+  await app.register(correctionsPages(services));
   return app;
 }

@@ -128,6 +128,12 @@ export const ERRORS = {
     exit: 2,
     message: 'The transfer is larger than this node allows.',
   },
+  // Corrections sent to partners (UK GDPR Art. 19)
+  CORRECTION_STATE: {
+    status: 409,
+    exit: 4,
+    message: 'The correction notice has already been acknowledged or disputed.',
+  },
   // Anything unexpected
   INTERNAL: {
     status: 500,

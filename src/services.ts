@@ -40,6 +40,8 @@ import { createReconcile } from './domain/reconcile/reconcile.wiring.ts';
 import type { ReconcileModule } from './domain/reconcile/reconcile.wiring.ts';
 import { createRights } from './domain/rights/rights.wiring.ts';
 import type { RightsModule } from './domain/rights/rights.wiring.ts';
+import { createCorrections } from './domain/corrections/corrections.wiring.ts';
+import type { CorrectionsService } from './domain/corrections/corrections.service.ts';
 import { openStore } from './store/store.ts';
 import type { Store } from './store/store.ts';
 
@@ -80,6 +82,8 @@ export interface Services extends DomainContext {
   readonly reconcile: ReconcileModule;
   /** Subject rights requests, SAR bundles, erasure, restriction, rectification, retention. */
   readonly rights: RightsModule;
+  /** Correction notices sent to partners that received a changed record (Art. 19). */
+  readonly corrections: CorrectionsService;
   /** Secret for HMACs that bind forms to sessions. */
   readonly formSecret: Buffer;
   readonly clock: () => Date;
@@ -193,6 +197,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       orgs,
       governance,
     });
+    const reconcile = createReconcile(ctx, { keyring, assets, duties });
     const exchange = createExchange(ctx, {
       keys,
       keyring,
@@ -200,6 +205,15 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       orgs,
       assets,
       recordTypes,
+      accuracy: reconcile.accuracy,
+    });
+    const corrections = createCorrections(ctx, {
+      keys,
+      keyring,
+      records,
+      rights,
+      notifications: exchange.notifications,
+      orgs,
     });
     return {
       ...ctx,
@@ -231,8 +245,9 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
           assertSeparate: (gate, target, a, b) => duties.assertSeparate(gate, target, a, b),
         },
       }),
-      reconcile: createReconcile(ctx, { keyring, assets, duties }),
+      reconcile,
       rights,
+      corrections,
       formSecret: loadOrCreateSecret(config.dataDir, 'form-secret'),
       migrationsApplied: migrations.applied,
       close: () => store.close(),

@@ -13,16 +13,19 @@ import type { OrgFixture } from '../helpers/people.ts';
 import { signedInPage } from '../helpers/web.ts';
 import { testClock } from '../helpers/clock.ts';
 import { person, personAsset } from '../helpers/records.ts';
+import { sentToPartner } from '../helpers/corrections.ts';
 
 const clock = testClock();
 let t: TestApp;
 let browser: Browser;
 let base: string;
 let org: OrgFixture;
+let police: OrgFixture;
 
 before(async () => {
   t = await createTestApp('sqlite', {}, clock);
   org = await setupOrg(t.services, 'Rights Borough', { tokens: false });
+  police = await setupOrg(t.services, 'Borough Police', { tokens: false });
   base = await t.app.listen({ port: 0, host: '127.0.0.1' });
   browser = await launchBrowser();
 });
@@ -31,9 +34,9 @@ after(async () => {
   await t?.close();
 });
 
-async function as(who: 'dpo'): Promise<Page> {
+async function as(who: 'dpo' | 'handler', of: OrgFixture = org): Promise<Page> {
   clock.advance(31_000); // a new time step, so the second-factor code is not a replay
-  return signedInPage(browser, t.services, base, org.people[who], clock);
+  return signedInPage(browser, t.services, base, of.people[who], clock);
 }
 
 test('log a request, pause and resume it, produce the bundle, hold and dry-run retention', async () => {
@@ -109,5 +112,60 @@ test('log a request, pause and resume it, produce the bundle, hold and dry-run r
   await dpo.waitForURL(/retention\?done=/);
   assert.match((await dpo.locator('main').textContent()) ?? '', /Ombudsman complaint/);
   await assertAccessible(dpo, 'retention with a hold');
+  await dpo.close();
+});
+
+test('correct a record sent to a partner: the partner applies the notice, the request shows it', async () => {
+  const s = t.services;
+  const { identifiers } = await sentToPartner(s, org, police, (o) => o.actor('handler'));
+  const r = await s.rights.requests.log(await org.actor('dpo'), {
+    kind: 'rectification',
+    channel: 'letter',
+    identifiers,
+    description: 'My postcode is wrong.',
+    identityVerified: true,
+  });
+  const dpo = await as('dpo');
+  await dpo.goto(`${base}/rights/${r.id}`);
+  await assertAccessible(dpo, 'rectification request');
+  await dpo.click('button:has-text("Correct the record")');
+  assert.match(
+    (await dpo.locator('.govuk-error-summary').textContent()) ?? '',
+    /Choose the field to correct/,
+  );
+  await assertAccessible(dpo, 'rectification form with errors');
+  const option = await dpo
+    .locator('#target option', { hasText: ': postcode' })
+    .first()
+    .textContent();
+  await dpo.selectOption('#target', { label: option!.trim() });
+  await dpo.fill('#value', 'AB9 9ZZ');
+  await dpo.fill('#rectifyReason', 'Council tax bill shows the right postcode');
+  await dpo.click('button:has-text("Correct the record")');
+  await dpo.waitForURL(/\/rights\/[0-9a-f-]{36}\?done=/);
+  const page = (await dpo.locator('main').textContent()) ?? '';
+  assert.match(page, /Partners told[\s\S]*Borough Police[\s\S]*Awaiting the partner/);
+  await assertAccessible(dpo, 'request with partners told');
+
+  const handler = await as('handler', police);
+  await handler.goto(`${base}/exchange/inbox`);
+  await handler.click('a:has-text("Corrections")');
+  await assertAccessible(handler, 'corrections received');
+  await handler.click('table a:has-text("Rectify")');
+  assert.match((await handler.locator('main').textContent()) ?? '', /postcode[\s\S]*AB9 9ZZ/);
+  await assertAccessible(handler, 'correction notice');
+  await handler.click('button:has-text("Apply to our copy")');
+  await handler.waitForURL(/\/corrections\/[0-9a-f-]{36}\?done=/);
+  assert.match((await handler.locator('h1').textContent()) ?? '', /Acknowledged/);
+  await assertAccessible(handler, 'correction applied');
+  await handler.close();
+
+  await dpo.reload();
+  assert.match(
+    (await dpo.locator('main').textContent()) ?? '',
+    /Borough Police[\s\S]*Acknowledged/,
+  );
+  await dpo.goto(`${base}/corrections?direction=sent`);
+  await assertAccessible(dpo, 'corrections sent');
   await dpo.close();
 });

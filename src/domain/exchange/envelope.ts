@@ -26,6 +26,8 @@ export interface Manifest {
   /** SHA-256 over the chunk digests, in order. */
   digest: string;
   createdAt: string;
+  /** JWE to the recipient of the accuracy flags on the records sent, by line (when any). */
+  accuracy?: string;
 }
 
 const b64 = (s: string | Buffer): string => Buffer.from(s).toString('base64url');

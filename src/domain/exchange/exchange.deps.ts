@@ -14,6 +14,7 @@ import type { ExchangeKeys } from './exchange-keys.ts';
 import type { TransferTable } from './exchange.table.ts';
 import type { NotificationsService } from './notifications.service.ts';
 import type { RecordSource } from './record-source.ts';
+import type { AccuracyHooks } from './transfer-accuracy.ts';
 
 export interface ExchangeDeps {
   ctx: DomainContext;
@@ -25,6 +26,8 @@ export interface ExchangeDeps {
   assets: AssetsService;
   recordTypes: RecordTypesService;
   notifications: NotificationsService;
+  /** Accuracy flags that travel with transfers and check answers (absent: none travel). */
+  accuracy?: AccuracyHooks;
   orgName(ex: Executor, orgId: string): Promise<string | undefined>;
 }
 

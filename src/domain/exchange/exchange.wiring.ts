@@ -14,6 +14,7 @@ import { NotificationsService } from './notifications.service.ts';
 import { QueriesService } from './queries.service.ts';
 import { RecordSource } from './record-source.ts';
 import { TransfersService } from './transfers.service.ts';
+import type { AccuracyHooks } from './transfer-accuracy.ts';
 
 export interface ExchangeModule {
   transfers: TransfersService;
@@ -28,6 +29,7 @@ export interface ExchangeWiring {
   assets: AssetsService;
   recordTypes: RecordTypesService;
   orgs: OrgService;
+  accuracy?: AccuracyHooks;
 }
 
 export function createExchange(ctx: DomainContext, w: ExchangeWiring): ExchangeModule {
@@ -42,6 +44,7 @@ export function createExchange(ctx: DomainContext, w: ExchangeWiring): ExchangeM
     assets: w.assets,
     recordTypes: w.recordTypes,
     notifications,
+    accuracy: w.accuracy,
     orgName: async (ex, orgId) => (await w.orgs.byId(ex, orgId))?.name,
   };
   return {

@@ -46,6 +46,8 @@ export interface LookupAnswer {
   fields: string[];
   records: Record<string, unknown>[];
   agreement: AgreementRef;
+  /** Disputed when a record disclosed is disputed at the provider; verified when checked. */
+  accuracy: Accuracy;
 }
 export interface CheckAnswer {
   queryId: string;
@@ -53,10 +55,18 @@ export interface CheckAnswer {
   question: string;
   answer: 'yes' | 'no' | 'no-match';
   agreement: AgreementRef;
+  /** Disputed when a record the answer rests on is disputed at the provider. */
+  accuracy: Accuracy;
   /** The answer signed by this node (compact JWS, EdDSA). */
   signature: string;
   keyId: string;
 }
+
+/** A subject's records as found, with their ids (for accuracy flags). */
+type Found = Record<string, unknown>[] & { restricted?: boolean; ids: string[] };
+/** The accuracy flag an answer carries (issue 7, point 6). */
+export type Accuracy = 'disputed' | 'verified' | null;
+const noneFound = (): Found => Object.assign([], { ids: [] as string[] });
 
 export class QueriesService {
   private readonly questions = new Map<string, string | undefined>();
@@ -100,7 +110,9 @@ export class QueriesService {
       // The subject's records are found first (nothing leaves unless allowed): a condition such
       // as an age limit is decided on them.
       const hit = await this.d.source.subject(gate.tx, q.providerOrgId, q.identifiers);
-      const found = hit ? await this.recordsOf(gate, q.providerOrgId, recordType, hit) : [];
+      const found = hit
+        ? await this.recordsOf(gate, q.providerOrgId, recordType, hit)
+        : noneFound();
       const decision = await this.d.sharing.require(gate, {
         operation: 'lookup',
         providerOrgId: q.providerOrgId,
@@ -121,8 +133,10 @@ export class QueriesService {
         hit ? 'match' : 'no-match',
         { records: records.length, basis: hit?.basis ?? null },
       );
+      const accuracy = records.length ? await this.accuracyOf(gate, q.providerOrgId, found) : null;
       return {
         queryId,
+        accuracy,
         match: hit !== null,
         basis: hit?.basis ?? null,
         fields: decision.fields,
@@ -154,7 +168,9 @@ export class QueriesService {
       const used = await this.usedToday(gate.tx, actor.orgId, 'check');
       const hit = await this.d.source.subject(gate.tx, q.providerOrgId, q.identifiers);
       const found =
-        hit && defined ? await this.recordsOf(gate, q.providerOrgId, defined.recordType, hit) : [];
+        hit && defined
+          ? await this.recordsOf(gate, q.providerOrgId, defined.recordType, hit)
+          : noneFound();
       const decision = await this.d.sharing.require(gate, {
         operation: 'check',
         providerOrgId: q.providerOrgId,
@@ -162,7 +178,7 @@ export class QueriesService {
         purpose: q.purpose,
         checkKey: q.checkKey,
         subject: found[0],
-        restricted: 'restricted' in found && found.restricted === true,
+        restricted: found.restricted === true,
         usedToday: (a) => used.get(a) ?? 0,
       });
       const version = index.versions.find((v) => v.versionId === decision.agreement!.versionId)!;
@@ -183,6 +199,8 @@ export class QueriesService {
       );
       const agreement = { reference: version.reference, version: version.version };
       const question = (await this.questionText(gate, decision, q.checkKey)) ?? q.checkKey;
+      const accuracy =
+        answer === 'no-match' ? null : await this.accuracyOf(gate, q.providerOrgId, found);
       const signature = signJws(
         this.d.keys,
         {
@@ -190,6 +208,7 @@ export class QueriesService {
           check: q.checkKey,
           question,
           answer,
+          accuracy,
           provider: q.providerOrgId,
           asker: actor.orgId,
           agreement,
@@ -204,6 +223,7 @@ export class QueriesService {
         question,
         answer,
         agreement,
+        accuracy,
         signature,
         keyId: this.d.keys.keyId,
       };
@@ -216,15 +236,29 @@ export class QueriesService {
     orgId: string,
     recordType: string,
     hit: { subjectId: string },
-  ): Promise<Record<string, unknown>[] & { restricted?: boolean }> {
-    const out: Record<string, unknown>[] & { restricted?: boolean } = [];
+  ): Promise<Found> {
+    const out = noneFound();
     for await (const page of this.d.source.pages(gate.tx, orgId, recordType, hit))
       for (const r of page) {
         // A restricted record (Art. 18) is never disclosed; the decision refuses and says why.
         if (r.restricted) out.restricted = true;
-        else out.push(r.payload);
+        else {
+          out.push(r.payload);
+          out.ids.push(r.recordId);
+        }
       }
     return out;
+  }
+
+  /**
+   * The accuracy flag an answer passes on: disputed when any record it rests on is disputed,
+   * verified when one is verified and none disputed, null otherwise.
+   */
+  private async accuracyOf(gate: Gate, orgId: string, found: Found): Promise<Accuracy> {
+    if (!this.d.accuracy || found.ids.length === 0) return null;
+    const flags = [...(await this.d.accuracy.flagsFor(gate.tx, orgId, found.ids)).values()];
+    if (flags.some((f) => f.flag === 'disputed')) return 'disputed';
+    return flags.some((f) => f.flag === 'verified') ? 'verified' : null;
   }
 
   /** The question as the agreement words it (a version's terms never change once proposed). */

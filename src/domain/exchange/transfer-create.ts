@@ -17,6 +17,9 @@ import { auditBoth, decisionDetails, onlyAgreement, shareError } from './exchang
 import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferTable } from './exchange.table.ts';
 import { project } from './record-source.ts';
+import { sealFlags } from './transfer-accuracy.ts';
+import type { TravellingFlag } from './transfer-accuracy.ts';
+import { linkSent } from './transfer-links.ts';
 import type { Selection } from './record-source.ts';
 import type { Transfer, TransferViews } from './transfers.view.ts';
 
@@ -160,6 +163,8 @@ async function seal(
   const max = d.ctx.config.transferMaxRecords;
   const chunks: Manifest['chunks'] = [];
   let pending: Record<string, unknown>[] = [];
+  const flags: TravellingFlag[] = [];
+  const accuracy = d.accuracy && (await d.accuracy.any(tx, row.org_id)) ? d.accuracy : undefined;
   let count = 0;
   const flush = async (): Promise<void> => {
     if (!pending.length) return;
@@ -193,6 +198,24 @@ async function seal(
         { recipient: row.recipient_org_id, limit: max },
         row.purpose,
       );
+    // Each line remembers its source record (for Art. 19 corrections) and its accuracy flag.
+    const line = count - page.length;
+    await linkSent(
+      tx,
+      row.transfer_id,
+      row.org_id,
+      line,
+      page.map((r) => r.recordId),
+    );
+    const flagged = await accuracy?.flagsFor(
+      tx,
+      row.org_id,
+      page.map((r) => r.recordId),
+    );
+    page.forEach((r, i) => {
+      const f = flagged?.get(r.recordId);
+      if (f) flags.push({ line: line + i + 1, flag: f.flag, note: f.note });
+    });
     for (const r of page) {
       pending.push(project(r.payload, fields));
       if (pending.length === CHUNK_RECORDS) await flush();
@@ -215,5 +238,6 @@ async function seal(
     chunks,
     digest: wholeDigest(chunks.map((c) => c.digest)),
     createdAt: row.created_at,
+    ...(flags.length ? { accuracy: await sealFlags(recipientKey, row.transfer_id, flags) } : {}),
   };
 }

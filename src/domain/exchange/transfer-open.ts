@@ -24,6 +24,8 @@ import {
 } from './exchange.deps.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferTable } from './exchange.table.ts';
+import { openFlags } from './transfer-accuracy.ts';
+import { linkReceived } from './transfer-links.ts';
 import { advance, illegal } from './transfer-states.ts';
 import { TransferViews } from './transfers.view.ts';
 import type { Transfer } from './transfers.view.ts';
@@ -149,6 +151,7 @@ export async function openTransfer(
       if (Number(stored.n) !== m.chunks.length)
         throw tampered('The transfer has more or fewer chunks than its manifest.');
       let line = 0;
+      const imported: string[] = [];
       for (const c of m.chunks) {
         const chunk = await tx.db
           .selectFrom('transfer_chunk')
@@ -174,11 +177,32 @@ export async function openTransfer(
           problems,
           `Records in the transfer do not fit your ${t.record_type} type.`,
         );
-        await writer.write(batch);
+        const written = await writer.write(batch);
+        await linkReceived(
+          tx,
+          id,
+          t.org_id,
+          line - written.length,
+          written.map((w) => w.recordId),
+        );
+        imported.push(...written.map((w) => w.recordId));
         faultPoint('transfer.open.chunk');
       }
       if (wholeDigest(m.chunks.map((c) => c.digest)) !== m.digest)
         throw tampered('The transfer digest does not match the signed manifest.');
+      // The sender's accuracy flags land on the copies they describe.
+      if (m.accuracy && d.accuracy) {
+        const flags = (await openFlags(privateKey, id, m.accuracy)).filter(
+          (f) => f.line >= 1 && f.line <= imported.length,
+        );
+        await d.accuracy.receive(
+          tx,
+          actor.orgId,
+          flags.map((f) => ({ recordId: imported[f.line - 1]!, flag: f.flag, note: f.note })),
+          actor.ref,
+          (await d.orgName(tx, t.org_id)) ?? t.org_id,
+        );
+      }
       // Imported: the sealed copy is no longer needed.
       await tx.db.deleteFrom('transfer_chunk').where('transfer_id', '=', id).execute();
       auditBoth(d, tx, t, actor.ref, 'exchange.transfer.opened', {

@@ -4,7 +4,7 @@
 // and the accuracy principle).
 import { AccordError } from '../../errors.ts';
 import type { Problem } from '../../errors.ts';
-import type { Executor } from '../../store/store.ts';
+import type { Executor, Tx } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
 import { uuid7 } from '../ids.ts';
 import type { Actor } from '../policy/actor.ts';
@@ -104,5 +104,43 @@ export class AccuracyService {
     }
     for (const [id, f] of out) if (f.flag === 'cleared') out.delete(id);
     return out;
+  }
+
+  /** Whether the organisation has ever flagged a record (so transfers can skip the look-ups). */
+  async any(ex: Executor, orgId: string): Promise<boolean> {
+    const row = await ex.db
+      .selectFrom('record_accuracy_flag')
+      .select('flag_id')
+      .where('org_id', '=', orgId)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * Flags passed on by a partner with a transfer, set on the copies just received (the opening
+   * is the audited operation). The note says who passed the flag on.
+   */
+  async receive(
+    tx: Tx,
+    orgId: string,
+    flags: readonly { recordId: string; flag: string; note: string }[],
+    by: string,
+    from: string,
+  ): Promise<void> {
+    const at = this.ctx.clock().toISOString();
+    for (const f of flags) {
+      if (!(FLAGS as readonly string[]).includes(f.flag) || f.flag === 'cleared') continue;
+      await repo.insertFlag(tx, {
+        flag_id: uuid7(),
+        org_id: orgId,
+        record_id: f.recordId,
+        version: 1,
+        flag: f.flag,
+        note: `Passed on by ${from}: ${f.note}`.slice(0, 1100),
+        set_by: by,
+        set_at: at,
+      });
+    }
   }
 }

@@ -8,13 +8,15 @@ import type { KeyService } from '../keys/key.service.ts';
 import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
 import type { Gate } from '../policy/gate.ts';
-import { hashInput } from '../records/identifiers.ts';
 import type { RecordsService } from '../records/records.service.ts';
 import type { RecordTable } from '../records/records.table.ts';
 import { retainUntil } from '../records/retention-date.ts';
-import { IDENTIFIER_HASH_BYTES, hashIdentifiers, sealBatch } from '../records/sealing.ts';
 import type { HoldsService } from './holds.service.ts';
+import type { RecordChange, RecordChangeListener } from './record-change.ts';
 import { destroyRecords, retentionKeeps, setRestriction } from './record-ops.ts';
+import { writeVersion } from './record-version.ts';
+import { requestRecords } from './request-records.ts';
+import type { CorrectableRecord } from './request-records.ts';
 import type { RequestKind } from './requests.model.ts';
 import type { RequestsService } from './requests.service.ts';
 
@@ -35,36 +37,48 @@ export class RightsActions {
     private readonly records: RecordsService,
   ) {}
 
-  /** The open, verified request of the right kind, with the records about its subjects. */
-  private async prepare(gate: Gate, requestId: string, kinds: RequestKind[]) {
-    const row = await this.requests.row(gate.tx, requestId);
-    gate.require('rights.manage', { orgId: row?.org_id ?? '', ref: `request:${requestId}` });
-    const r = row!;
-    if (!kinds.includes(r.kind as RequestKind))
-      throw new AccordError('CONFLICT', `This is not a ${kinds.join(' or ')} request.`);
-    if (r.closed_at) throw new AccordError('CONFLICT', 'The request is closed.');
-    if (!r.identity_verified)
-      throw new AccordError(
-        'CONFLICT',
-        'Confirm the person’s identity before acting on the request.',
+  private readonly listeners: RecordChangeListener[] = [];
+
+  /** Someone to tell when records change (the corrections module, for Art. 19). */
+  onChange(listener: RecordChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Tells the listeners, and notes on the request's timeline whom they told. */
+  private async tell(gate: Gate, change: RecordChange): Promise<void> {
+    const told: string[] = [];
+    for (const l of this.listeners) told.push(...(await l(gate, change)));
+    if (told.length)
+      await this.requests.event(
+        gate,
+        change.requestId,
+        'corrections-sent',
+        `Correction notice${told.length === 1 ? '' : 's'} sent (Art. 19): ${told.join('; ')}`,
+        { notices: told.length },
       );
-    const subjects = await this.requests.rematch(gate, r);
-    const rows = subjects.length
-      ? await gate.tx.db
-          .selectFrom('record')
-          .innerJoin('information_asset', 'information_asset.asset_id', 'record.asset_id')
-          .selectAll('record')
-          .select([
-            'information_asset.name as asset_name',
-            'information_asset.lawful_basis as lawful_basis',
-            'information_asset.retention_period as retention_period',
-          ])
-          .where('record.org_id', '=', r.org_id)
-          .where('record.subject_id', 'in', subjects)
-          .orderBy('record.created_at')
-          .execute()
-      : [];
-    return { request: r, rows };
+  }
+
+  private prepare(gate: Gate, requestId: string, kinds: RequestKind[]) {
+    return requestRecords(gate, this.requests, requestId, kinds);
+  }
+
+  /**
+   * The records a rectification request may correct, opened (each read recorded as for subject
+   * access), for the rectification form.
+   */
+  async correctable(actor: Actor, requestId: string): Promise<CorrectableRecord[]> {
+    return withAccess(this.ctx, actor, async (gate) => {
+      const { rows } = await this.prepare(gate, requestId, ['rectification']);
+      const out: CorrectableRecord[] = [];
+      for (const r of rows)
+        out.push({
+          recordId: r.record_id,
+          assetName: r.asset_name,
+          version: r.version,
+          payload: await this.openRecord(gate, r),
+        });
+      return out;
+    });
   }
 
   async erase(actor: Actor, requestId: string): Promise<RecordOutcome[]> {
@@ -120,6 +134,13 @@ export class RightsActions {
         gone.map((r) => r.record_id),
         gone.map((r) => r.subject_id),
       );
+      if (gone.length)
+        await this.tell(gate, {
+          kind: 'erase',
+          requestId,
+          recordIds: gone.map((r) => r.record_id),
+          reason: `erasure request ${request.reference}`,
+        });
       const kept = out.filter((o) => o.outcome === 'kept');
       await this.requests.event(
         gate,
@@ -171,6 +192,13 @@ export class RightsActions {
         `${rows.length} record${rows.length === 1 ? '' : 's'} ${outcome}${reason?.trim() ? `: ${reason.trim()}` : ''}`,
         { records: rows.map((r) => r.record_id) },
       );
+      if (rows.length)
+        await this.tell(gate, {
+          kind: outcome === 'restricted' ? 'restrict' : 'unrestrict',
+          requestId,
+          recordIds: rows.map((r) => r.record_id),
+          reason: reason?.trim() || `request ${request.reference}`,
+        });
       return rows.map((r) => ({
         recordId: r.record_id,
         assetName: r.asset_name,
@@ -206,50 +234,16 @@ export class RightsActions {
       const next = { ...current, ...changes };
       const c = await this.records.check(gate.tx, request.org_id, row.asset_id, next);
       assertNoProblems(c.problems, 'The corrected record is not valid.');
-      const version = row.version + 1;
-      const k = await this.keys.dataKey(gate.tx, request.org_id);
-      const [sealed] = sealBatch(k.key, k.version, [
-        { aad: `${request.org_id}|${recordId}|${version}`, plaintext: JSON.stringify(next) },
-      ]);
       const at = this.ctx.clock().toISOString();
-      await gate.tx.db
-        .insertInto('record_version')
-        .values({
-          record_id: recordId,
-          version: row.version,
-          org_id: request.org_id,
-          payload: row.payload,
-          key_version: row.key_version,
-          superseded_at: at,
-          superseded_by: actor.ref,
-          reason: reason.trim(),
-        })
-        .execute();
-      await gate.tx.db
-        .updateTable('record')
-        .set({
-          version,
-          payload: sealed!,
-          key_version: k.version,
-          retain_until: retainUntil(next, c.asset.retention_period, c.asset.retention_from),
-          updated_at: at,
-        })
-        .where('record_id', '=', recordId)
-        .execute();
-      const hashes = hashIdentifiers(
-        await this.keys.indexKey(gate.tx, request.org_id),
-        c.ids.map(hashInput),
-      );
-      for (let i = 0; i < c.ids.length; i++)
-        await gate.tx.db
-          .insertInto('record_identifier')
-          .values({
-            org_id: request.org_id,
-            hash: hashes.subarray(i * IDENTIFIER_HASH_BYTES, (i + 1) * IDENTIFIER_HASH_BYTES),
-            subject_id: row.subject_id,
-          })
-          .onConflict((oc) => oc.columns(['org_id', 'hash']).doNothing())
-          .execute();
+      const version = await writeVersion(gate.tx, this.keys, {
+        row,
+        next,
+        ids: c.ids,
+        retainUntil: retainUntil(next, c.asset.retention_period, c.asset.retention_from),
+        by: actor.ref,
+        reason: reason.trim(),
+        at,
+      });
       const fields = Object.keys(changes).sort();
       gate.record('rights.rectified', `record:${recordId}`, {
         request: requestId,
@@ -265,6 +259,14 @@ export class RightsActions {
         `Corrected ${fields.join(', ')} in a record of ${row.asset_name} (version ${version}): ${reason.trim()}`,
         { recordId, fields, version },
       );
+      await this.tell(gate, {
+        kind: 'rectify',
+        requestId,
+        recordId,
+        fields,
+        payload: next,
+        reason: reason.trim(),
+      });
       return { recordId, assetName: row.asset_name, outcome: 'corrected', reason: null };
     });
   }

@@ -86,6 +86,30 @@ export class RequestStore {
       .execute();
   }
 
+  /** A line on a request's timeline written by a partner (acknowledging a correction notice). */
+  async partnerEvent(
+    ex: Executor,
+    orgId: string,
+    requestId: string,
+    by: string,
+    kind: string,
+    note: string,
+  ): Promise<void> {
+    await ex.db
+      .insertInto('subject_request_event')
+      .values({
+        event_id: uuid7(),
+        org_id: orgId,
+        request_id: requestId,
+        at: this.ctx.clock().toISOString(),
+        by,
+        kind,
+        note,
+        data: '{}',
+      })
+      .execute();
+  }
+
   async load(gate: Gate, id: string): Promise<SubjectRequest> {
     const row = (await this.row(gate.tx, id))!;
     const events = await gate.tx.db

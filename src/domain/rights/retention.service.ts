@@ -94,12 +94,28 @@ export class RetentionService {
     return londonDate(this.ctx.clock());
   }
 
+  /**
+   * Assets with a retention rule, and assets without one that hold records with a date of their
+   * own: records received by transfer expire by the agreement's retention at the recipient.
+   */
   private async ruledAssets(ex: Executor, orgId: string): Promise<InformationAssetTable[]> {
     return ex.db
       .selectFrom('information_asset')
       .selectAll()
       .where('org_id', '=', orgId)
-      .where('retention_period', 'is not', null)
+      .where((eb) =>
+        eb.or([
+          eb('retention_period', 'is not', null),
+          eb.exists(
+            eb
+              .selectFrom('record')
+              .select('record.record_id')
+              .where('record.org_id', '=', orgId)
+              .whereRef('record.asset_id', '=', 'information_asset.asset_id')
+              .where('record.retain_until', 'is not', null),
+          ),
+        ]),
+      )
       .orderBy('name')
       .execute();
   }
@@ -151,7 +167,7 @@ export class RetentionService {
       const s: AssetSweep = {
         assetId: asset.asset_id,
         assetName: asset.name,
-        period: asset.retention_period ?? '',
+        period: asset.retention_period ?? 'per record (received under an agreement)',
         from: asset.retention_from ?? '',
         action: asset.retention_action === 'pseudonymise' ? 'pseudonymise' : 'delete',
         due: 0,

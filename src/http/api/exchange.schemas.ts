@@ -101,6 +101,11 @@ export const LookupAnswerSchema = Type.Object({
   fields: Type.Array(Type.String()),
   records: Type.Array(Type.Record(Type.String(), Type.Unknown())),
   agreement: AgreementRef,
+  accuracy: Nullable(
+    Type.Union([Type.Literal('disputed'), Type.Literal('verified')], {
+      description: 'The provider’s accuracy flag on a record the answer rests on',
+    }),
+  ),
 });
 
 export const CheckAnswerSchema = Type.Object({
@@ -109,6 +114,11 @@ export const CheckAnswerSchema = Type.Object({
   question: Type.String(),
   answer: Type.Union([Type.Literal('yes'), Type.Literal('no'), Type.Literal('no-match')]),
   agreement: AgreementRef,
+  accuracy: Nullable(
+    Type.Union([Type.Literal('disputed'), Type.Literal('verified')], {
+      description: 'The provider’s accuracy flag on a record the answer rests on',
+    }),
+  ),
   signature: Type.String({ description: 'The answer signed by this node: compact JWS, EdDSA' }),
   keyId: Type.String(),
 });

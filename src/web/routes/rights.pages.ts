@@ -13,6 +13,8 @@ import {
 } from '../../domain/rights/requests.model.ts';
 import { IDENTIFIER_FIELDS } from '../../domain/rights/subjects.ts';
 import { dateField, field, may, submitForm } from '../pages.ts';
+import { NOTICE_TAGS } from './corrections.pages.ts';
+import { assertNoProblems } from '../../errors.ts';
 
 const kindOptions = REQUEST_KINDS.map((k) => [k, KIND_LABELS[k]] as [string, string]);
 const channelOptions = CHANNELS.map((c) => [c, CHANNEL_LABELS[c]] as [string, string]);
@@ -76,11 +78,25 @@ export function rightsPages(services: Services): FastifyPluginAsync {
     const requestPage = async (req: FastifyRequest) => {
       const actor = req.actor!;
       const request = await r.requests.get(actor, (req.params as { requestId: string }).requestId);
+      const manage = may(actor, 'rights.manage') && request.open;
+      const correctable =
+        manage && request.kind === 'rectification' && request.identityVerified
+          ? await r.rightsActions.correctable(actor, request.id)
+          : [];
       return {
+        notices: await services.corrections.forRequest(actor, request.id),
+        noticeTags: NOTICE_TAGS,
+        // Each field of each record about the person, as "record|field", for the correction form.
+        targets: correctable.flatMap((rec, i) =>
+          Object.entries(rec.payload).map(([k, v]) => [
+            `${rec.recordId}|${k}`,
+            `${i + 1}. ${rec.assetName}: ${k} (now ${typeof v === 'string' ? v : JSON.stringify(v)})`,
+          ]),
+        ),
         pageTitle: `${request.reference}: ${request.kindLabel}`,
         backLink: '/rights',
         request,
-        manage: may(actor, 'rights.manage') && request.open,
+        manage,
         moveOptions: request.moves.map((m) => [m, MOVE_LABELS[m]] as [string, string]),
         done: (req.query as { done?: string }).done,
       };
@@ -136,6 +152,35 @@ export function rightsPages(services: Services): FastifyPluginAsync {
       const lift = field(req.body, 'lift') === 'yes';
       const out = await r.rightsActions.restrict(a, id, field(req.body, 'restrictReason'), lift);
       return `${out.length} record(s) ${lift ? 'no longer restricted' : 'restricted'}.`;
+    });
+
+    action('/rights/:requestId/rectify', async (req, a, id) => {
+      const [recordId = '', name = ''] = field(req.body, 'target').split('|');
+      const given = field(req.body, 'value');
+      const reason = field(req.body, 'rectifyReason');
+      if (!name)
+        assertNoProblems(
+          [
+            { field: 'target', message: 'Choose the field to correct' },
+            ...(reason.trim()
+              ? []
+              : [{ field: 'reason', message: 'Say what was wrong and how it was shown' }]),
+          ],
+          'The correction cannot be made.',
+        );
+      const current = (await r.rightsActions.correctable(a, id)).find(
+        (x) => x.recordId === recordId,
+      );
+      const before = current?.payload[name];
+      // The form sends text: numbers and yes/no fields are turned back into what the type holds.
+      const value =
+        typeof before === 'number' && given.trim() !== '' && !Number.isNaN(Number(given))
+          ? Number(given)
+          : typeof before === 'boolean' && ['true', 'false'].includes(given)
+            ? given === 'true'
+            : given;
+      const out = await r.rightsActions.rectify(a, id, recordId, { [name]: value }, reason);
+      return `Corrected ${name} in a record of ${out.assetName}. Partners that received it have been sent a correction notice.`;
     });
 
     const bundlePage = async (req: FastifyRequest) => {
