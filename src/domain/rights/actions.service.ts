@@ -248,7 +248,7 @@ export class RightsActions {
             hash: hashes.subarray(i * IDENTIFIER_HASH_BYTES, (i + 1) * IDENTIFIER_HASH_BYTES),
             subject_id: row.subject_id,
           })
-          .onConflict((oc) => oc.columns(['org_id', 'hash']).doNothing())
+          .onConflict((oc) => oc.column('hash').doNothing())
           .execute();
       const fields = Object.keys(changes).sort();
       gate.record('rights.rectified', `record:${recordId}`, {
