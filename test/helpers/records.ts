@@ -28,11 +28,22 @@ const FAMILY = [
   'Jones',
 ];
 
+/** i in letters (0 → a, 25 → z, 26 → ba): names normalise to letters only, so digits would not tell people apart. */
+function letters(i: number): string {
+  let s = '';
+  do {
+    s = String.fromCharCode(97 + (i % 26)) + s;
+    i = Math.floor(i / 26);
+  } while (i > 0);
+  return s;
+}
+
+/** Person i: a different person for every i (NHS number, and name + date of birth + postcode). */
 export function person(i: number): Record<string, unknown> {
   return {
     nhsNumber: nhsNumber(i * 7919 + 17),
     givenName: GIVEN[i % 10],
-    familyName: `${FAMILY[Math.floor(i / 10) % 10]}${i}`,
+    familyName: `${FAMILY[Math.floor(i / 10) % 10]}${letters(i)}`,
     dateOfBirth: `19${String(50 + (i % 50)).padStart(2, '0')}-0${(i % 9) + 1}-1${i % 10}`,
     postcode: `AB${(i % 9) + 1} ${i % 10}CD`,
     address: `${i} High Street, Northtown`,

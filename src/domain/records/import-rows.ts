@@ -1,7 +1,6 @@
 // Reads an import file as a stream of rows with their line numbers: JSON Lines (one object per
 // line) or CSV (a header row; values converted by the record type's field types). Memory stays
 // flat whatever the file's size.
-import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { FieldInfo } from './annotations.ts';
@@ -21,18 +20,52 @@ export function formatOf(fileName: string, contentType?: string): ImportFormat |
   return undefined;
 }
 
+const LINE_END = /\r\n|\n|\r/;
+
+/**
+ * The lines of a stream, as readline gives them (LF, CRLF or a lone CR ends a line; a last line
+ * without an end counts) but cut from whole chunks, a chunk's lines at a time: each chunk is
+ * decoded once up to its last line end, and a character or CRLF split between chunks waits in
+ * the carried-over bytes.
+ */
+export async function* lineBatches(stream: Readable): AsyncGenerator<string[]> {
+  let carry: Buffer | undefined;
+  for await (const chunk of stream as AsyncIterable<Buffer | string>) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    const buf = carry ? Buffer.concat([carry, bytes]) : bytes;
+    // A CR as the very last byte may be half of a CRLF: it waits for the next chunk.
+    // (lastIndexOf counts a negative offset from the end, hence the length check.)
+    const cr = buf.length > 1 ? buf.lastIndexOf(13, buf.length - 2) : -1;
+    const cut = Math.max(buf.lastIndexOf(10), cr);
+    if (cut === -1) {
+      carry = buf;
+      continue;
+    }
+    carry = cut + 1 < buf.length ? buf.subarray(cut + 1) : undefined;
+    const found = buf.toString('utf8', 0, cut + 1).split(LINE_END);
+    found.pop(); // the empty string after the last line end
+    yield found;
+  }
+  if (!carry?.length) return;
+  const rest = carry.toString('utf8').split(LINE_END);
+  if (rest[rest.length - 1] === '') rest.pop(); // it ended with a lone CR
+  yield rest;
+}
+
 async function* jsonLines(stream: Readable): AsyncGenerator<Row> {
   let line = 0;
-  for await (const text of readline.createInterface({ input: stream, crlfDelay: Infinity })) {
-    line++;
-    if (!text.trim()) continue;
-    try {
-      const value: unknown = JSON.parse(text);
-      if (value === null || typeof value !== 'object' || Array.isArray(value))
-        yield { line, error: 'is not a JSON object' };
-      else yield { line, value: value as Record<string, unknown> };
-    } catch (e) {
-      yield { line, error: `is not valid JSON (${(e as Error).message})` };
+  for await (const batch of lineBatches(stream)) {
+    for (const text of batch) {
+      line++;
+      if (!text.trim()) continue;
+      try {
+        const value: unknown = JSON.parse(text);
+        if (value === null || typeof value !== 'object' || Array.isArray(value))
+          yield { line, error: 'is not a JSON object' };
+        else yield { line, value: value as Record<string, unknown> };
+      } catch (e) {
+        yield { line, error: `is not valid JSON (${(e as Error).message})` };
+      }
     }
   }
 }

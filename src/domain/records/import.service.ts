@@ -22,7 +22,7 @@ import { RecordWriter } from './record-writer.ts';
 import type { NewRecord } from './record-writer.ts';
 import type { ImportJobTable } from './records.table.ts';
 import { purposeProblems } from './records.service.ts';
-import { retainUntil } from './retention-date.ts';
+import { retainUntilMemo } from './retention-date.ts';
 import { checkPayload } from './validate-record.ts';
 
 const BATCH = 1000;
@@ -236,6 +236,7 @@ export class ImportService {
     );
     // A bigger page cache for the bulk load, so the identifier index stays in memory.
     gate.tx.sqlite?.pragma('cache_size = -131072');
+    const dueDate = retainUntilMemo(asset.retention_period, asset.retention_from);
     const problems: Problem[] = [];
     let failedRows = 0;
     let imported = 0;
@@ -274,7 +275,7 @@ export class ImportService {
         batch.push({
           payload: row.value!,
           ids: c.ids,
-          retainUntil: retainUntil(row.value!, asset.retention_period, asset.retention_from),
+          retainUntil: dueDate(row.value!),
         });
         if (batch.length === BATCH) {
           imported += (await writer.write(batch)).length;

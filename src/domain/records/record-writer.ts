@@ -4,7 +4,8 @@
 //
 // Matching: a record's identifiers are looked up strongest first; the first one already known
 // gives the subject, otherwise the record starts a new subject. Its unknown identifiers are then
-// added to the index pointing at that subject.
+// added to the index pointing at that subject. Known identifiers are left as they are, even when
+// they point at another subject (two subjects are never merged by an import).
 import type Database from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Tx } from '../../store/store.ts';
@@ -38,8 +39,9 @@ export interface WriterTarget {
 }
 
 interface SqliteStatements {
-  /** Adds an identifier, or finds it: either way returns the subject it points at. */
-  claimId: Database.Statement;
+  /** The subject a hash points at in the organisation, if it is known. */
+  findId: Database.Statement;
+  insertId: Database.Statement;
   insertRecord: Database.Statement;
 }
 const statements = new WeakMap<Database.Database, SqliteStatements>();
@@ -48,11 +50,12 @@ function sqliteStatements(raw: Database.Database): SqliteStatements {
   let s = statements.get(raw);
   if (!s) {
     s = {
-      claimId: raw
-        .prepare(
-          'insert into record_identifier (org_id, hash, subject_id) values (?, ?, ?) on conflict (org_id, hash) do update set subject_id = subject_id returning subject_id',
-        )
+      findId: raw
+        .prepare('select subject_id from record_identifier where hash = ? and org_id = ?')
         .pluck(),
+      insertId: raw.prepare(
+        'insert into record_identifier (org_id, hash, subject_id) values (?, ?, ?)',
+      ),
       insertRecord: raw.prepare(
         'insert into record (record_id, org_id, asset_id, type_id, subject_id, version, payload, key_version, source, retain_until, status, created_by, created_at, updated_at) values (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
@@ -141,6 +144,31 @@ export class RecordWriter {
     );
   }
 
+  /** The subjects the org's index already gives these hashes (the ones it knows). */
+  private async known(hashes: readonly Buffer[]): Promise<Map<string, string>> {
+    const known = new Map<string, string>();
+    const orgId = this.target.orgId;
+    if (this.tx.sqlite) {
+      // Point look-ups on the small hash index; a miss touches no table page.
+      const find = sqliteStatements(this.tx.sqlite).findId;
+      for (const h of hashes) {
+        const subject = find.get(h, orgId) as string | undefined;
+        if (subject !== undefined) known.set(h.toString('latin1'), subject);
+      }
+      return known;
+    }
+    for (let i = 0; i < hashes.length; i += 5000) {
+      const rows = await sql<{
+        hash: Buffer;
+        subject_id: string;
+      }>`select hash, subject_id from record_identifier where org_id = ${orgId} and hash = any(${hashes.slice(i, i + 5000)})`.execute(
+        this.tx.db,
+      );
+      for (const r of rows.rows) known.set(r.hash.toString('latin1'), r.subject_id);
+    }
+    return known;
+  }
+
   async write(batch: readonly NewRecord[]): Promise<Written[]> {
     if (batch.length === 0) return [];
     const t = this.target;
@@ -149,8 +177,9 @@ export class RecordWriter {
     const ordered = batch.map((r) => [...r.ids].sort(byStrength));
     const flat = ordered.flat();
     const hashes = hashIdentifiers(this.indexKey, flat.map(hashInput));
-    const hashOf = (i: number): Buffer =>
-      hashes.subarray(i * IDENTIFIER_HASH_BYTES, (i + 1) * IDENTIFIER_HASH_BYTES);
+    const hashList = Array.from({ length: flat.length }, (_, i) =>
+      hashes.subarray(i * IDENTIFIER_HASH_BYTES, (i + 1) * IDENTIFIER_HASH_BYTES),
+    );
     const at = this.now().toISOString();
     const ids = batch.map(() => uuid7());
     const sealed = sealBatch(
@@ -161,89 +190,74 @@ export class RecordWriter {
         plaintext: JSON.stringify(r.payload),
       })),
     );
-    const out: Written[] = [];
-    if (this.tx.sqlite) {
-      const s = sqliteStatements(this.tx.sqlite);
-      let h = 0;
-      for (let i = 0; i < batch.length; i++) {
-        const mine = ordered[i] as Extracted[];
-        // One statement per identifier, strongest first: the first decides the subject (the one
-        // it already points at, or a new one); the rest are added pointing at that subject.
-        const fresh = uuid7();
-        let subject: string | undefined;
-        for (let k = 0; k < mine.length; k++) {
-          const got = s.claimId.get(t.orgId, hashOf(h + k), subject ?? fresh) as string;
-          subject ??= got;
-        }
-        h += mine.length;
-        subject ??= fresh;
-        const matched = subject !== fresh;
-        const r = batch[i] as NewRecord;
-        s.insertRecord.run(
-          ids[i],
-          t.orgId,
-          t.assetId,
-          t.typeId,
-          subject,
-          sealed[i],
-          this.dataKey.version,
-          t.source,
-          r.retainUntil,
-          'active',
-          t.by,
-          at,
-          at,
-        );
-        out.push({ recordId: ids[i] as string, subjectId: subject, matched });
-      }
-      return out;
-    }
-    // PostgreSQL: one look-up for the whole batch, then multi-row inserts.
-    const known = new Map<string, string>();
-    if (flat.length) {
-      const rows = await sql<{
-        hash: Buffer;
-        subject_id: string;
-      }>`select hash, subject_id from record_identifier where org_id = ${t.orgId} and hash = any(${Array.from({ length: flat.length }, (_, i) => hashOf(i))})`.execute(
-        this.tx.db,
-      );
-      for (const r of rows.rows) known.set(r.hash.toString('hex'), r.subject_id);
-    }
+    // The matching rule (see the header), the same on both dialects: one look-up pass for the
+    // whole batch, then each record in file order, so identifiers added by an earlier record of
+    // the batch count as known for the later ones.
+    const known = await this.known(hashList);
     const newIds: { org_id: string; hash: Buffer; subject_id: string }[] = [];
-    const records: RecordTable[] = [];
+    const out: Written[] = [];
     let h = 0;
     for (let i = 0; i < batch.length; i++) {
-      const mine = ordered[i] as Extracted[];
-      const keys = mine.map((_, k) => hashOf(h + k));
+      const mine = hashList.slice(h, h + (ordered[i] as Extracted[]).length);
       h += mine.length;
-      const found = keys.map((k) => known.get(k.toString('hex'))).find(Boolean);
+      const keys = mine.map((k) => k.toString('latin1'));
+      const found = keys.map((k) => known.get(k)).find((s) => s !== undefined);
       const subject = found ?? uuid7();
-      for (const k of keys) {
-        if (!known.has(k.toString('hex'))) {
-          known.set(k.toString('hex'), subject);
-          newIds.push({ org_id: t.orgId, hash: k, subject_id: subject });
-        }
-      }
-      const r = batch[i] as NewRecord;
-      records.push({
-        record_id: ids[i] as string,
-        org_id: t.orgId,
-        asset_id: t.assetId,
-        type_id: t.typeId,
-        subject_id: subject,
-        version: 1,
-        payload: sealed[i] as Buffer,
-        key_version: this.dataKey.version,
-        source: t.source,
-        retain_until: r.retainUntil,
-        status: 'active',
-        created_by: t.by,
-        created_at: at,
-        updated_at: at,
+      keys.forEach((k, n) => {
+        if (known.has(k)) return;
+        known.set(k, subject);
+        newIds.push({ org_id: t.orgId, hash: mine[n] as Buffer, subject_id: subject });
       });
       out.push({ recordId: ids[i] as string, subjectId: subject, matched: found !== undefined });
     }
-    await this.storePg(newIds, records);
+    const records: RecordTable[] = batch.map((r, i) => ({
+      record_id: ids[i] as string,
+      org_id: t.orgId,
+      asset_id: t.assetId,
+      type_id: t.typeId,
+      subject_id: (out[i] as Written).subjectId,
+      version: 1,
+      payload: sealed[i] as Buffer,
+      key_version: this.dataKey!.version,
+      source: t.source,
+      retain_until: r.retainUntil,
+      status: 'active',
+      created_by: t.by,
+      created_at: at,
+      updated_at: at,
+    }));
+    if (this.tx.sqlite) this.storeSqlite(this.tx.sqlite, newIds, records);
+    else await this.storePg(newIds, records);
     return out;
+  }
+
+  /**
+   * SQLite: new identifiers in hash order (neighbouring inserts share index pages), then the
+   * records, as prepared statements on the transaction's connection.
+   */
+  private storeSqlite(
+    raw: Database.Database,
+    newIds: { org_id: string; hash: Buffer; subject_id: string }[],
+    records: RecordTable[],
+  ): void {
+    const s = sqliteStatements(raw);
+    newIds.sort((a, b) => Buffer.compare(a.hash, b.hash));
+    for (const n of newIds) s.insertId.run(n.org_id, n.hash, n.subject_id);
+    for (const r of records)
+      s.insertRecord.run(
+        r.record_id,
+        r.org_id,
+        r.asset_id,
+        r.type_id,
+        r.subject_id,
+        r.payload,
+        r.key_version,
+        r.source,
+        r.retain_until,
+        r.status,
+        r.created_by,
+        r.created_at,
+        r.updated_at,
+      );
   }
 }

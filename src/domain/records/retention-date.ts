@@ -30,6 +30,29 @@ export function retainUntil(
   return typeof v === 'string' ? addPeriod(v, period) : null;
 }
 
+/**
+ * retainUntil for one asset's rule, remembering recent dates: a bulk load sees the same few
+ * thousand dates again and again. The memory is bounded (cleared when full).
+ */
+export function retainUntilMemo(
+  period: string | null,
+  fromField: string | null,
+): (payload: Record<string, unknown>) => string | null {
+  const seen = new Map<string, string | null>();
+  return (payload) => {
+    if (!period || !fromField) return null;
+    const v = payload[fromField];
+    if (typeof v !== 'string') return null;
+    let due = seen.get(v);
+    if (due === undefined) {
+      if (seen.size >= 10_000) seen.clear();
+      due = addPeriod(v, period);
+      seen.set(v, due);
+    }
+    return due;
+  };
+}
+
 /** "P2Y6M" → "2 years 6 months", for registers people read. */
 export function periodWords(iso: string): string {
   const m = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?$/.exec(iso);

@@ -65,7 +65,7 @@ export async function writeVersion(tx: Tx, keys: KeyService, v: NewVersion): Pro
         hash: hashes.subarray(i * IDENTIFIER_HASH_BYTES, (i + 1) * IDENTIFIER_HASH_BYTES),
         subject_id: row.subject_id,
       })
-      .onConflict((oc) => oc.columns(['org_id', 'hash']).doNothing())
+      .onConflict((oc) => oc.column('hash').doNothing())
       .execute();
   return version;
 }
