@@ -40,6 +40,8 @@ import { createReconcile } from './domain/reconcile/reconcile.wiring.ts';
 import type { ReconcileModule } from './domain/reconcile/reconcile.wiring.ts';
 import { createRights } from './domain/rights/rights.wiring.ts';
 import type { RightsModule } from './domain/rights/rights.wiring.ts';
+import { createFederation } from './domain/federation/federation.wiring.ts';
+import type { FederationModule } from './domain/federation/federation.wiring.ts';
 import { openStore } from './store/store.ts';
 import type { Store } from './store/store.ts';
 
@@ -74,6 +76,8 @@ export interface Services extends DomainContext {
   readonly why: AgreementsModule['why'];
   /** Transfers, look-ups and checks between organisations, and their notifications. */
   readonly exchange: ExchangeModule;
+  /** Partner nodes, envelopes, the outbox and inbox (undefined unless ACCORD_FEDERATION is on). */
+  readonly federation: FederationModule | undefined;
   /** Applications, DORA metrics, vulnerabilities, availability, help desk and roadmap. */
   readonly portfolio: Portfolio;
   /** Reconciliation runs, variances, overrides and accuracy flags. */
@@ -201,6 +205,9 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       assets,
       recordTypes,
     });
+    const federation = config.federation
+      ? await createFederation(ctx, { keys, exchange, agreements: agreementsModule.agreements })
+      : undefined;
     return {
       ...ctx,
       keys,
@@ -223,6 +230,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       imports: new ImportService(ctx, keyring, recordTypes, assets),
       ...agreementsModule,
       exchange,
+      federation,
       portfolio: createPortfolio(ctx, {
         people,
         agents: roles,

@@ -13,6 +13,7 @@ import * as m0008 from './migrations/0008_portfolio.ts';
 import * as m0009 from './migrations/0009_exchange.ts';
 import * as m0010 from './migrations/0010_rights.ts';
 import * as m0011 from './migrations/0011_reconcile.ts';
+import * as m0012 from './migrations/0012_federation.ts';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -27,6 +28,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0009_exchange', m0009.up],
   ['0010_rights', m0010.up],
   ['0011_reconcile', m0011.up],
+  ['0012_federation', m0012.up],
 ];
 
 class StaticProvider implements MigrationProvider {

@@ -15,6 +15,7 @@ import type { PortfolioTables } from '../domain/portfolio/portfolio.table.ts';
 import type { ExchangeTables } from '../domain/exchange/exchange.table.ts';
 import type { ReconcileTables } from '../domain/reconcile/reconcile.table.ts';
 import type { RightsTables } from '../domain/rights/rights.table.ts';
+import type { FederationTables } from '../domain/federation/federation.table.ts';
 
 export interface DB
   extends
@@ -31,4 +32,5 @@ export interface DB
     PortfolioTables,
     ExchangeTables,
     RightsTables,
-    ReconcileTables {}
+    ReconcileTables,
+    FederationTables {}

@@ -9,6 +9,7 @@ import type { DomainContext } from '../context.ts';
 import type { Actor } from '../policy/actor.ts';
 import type { Gate } from '../policy/gate.ts';
 import { withAccess } from '../policy/gate.ts';
+import type { ShareEvent } from './agreements.federated.ts';
 import * as repo from './agreements.repository.ts';
 import type { AgreementVersionTable } from './agreements.table.ts';
 import type { Agreement } from './agreements.view.ts';
@@ -31,6 +32,8 @@ export class AgreementApprovals {
     private readonly world: AgreementWorld,
     /** Marks the policy changed, in the same transaction. */
     private readonly changed: (tx: Tx) => Promise<void>,
+    /** Tells partner nodes hosting a party (federation), in the same transaction. */
+    private readonly shared: (tx: Tx, e: ShareEvent) => Promise<void> = async () => undefined,
   ) {}
 
   /** A version the actor's organisation is party to, for its DPO or SIRO (otherwise 404). */
@@ -118,6 +121,11 @@ export class AgreementApprovals {
           .where('version_id', '=', versionId)
           .execute();
       await this.changed(gate.tx);
+      await this.shared(gate.tx, {
+        kind: 'decided',
+        versionId,
+        parties: terms.parties.map((p) => p.orgId),
+      });
       gate.record(
         decision === 'approve' ? 'agreements.approved' : 'agreements.rejected',
         `agreement:${v.agreement_id}`,

@@ -14,6 +14,8 @@ import { withAccess } from '../policy/gate.ts';
 import type { FieldInfo } from '../records/annotations.ts';
 import { AgreementApprovals } from './agreements.approvals.ts';
 import type { ControlAction } from './agreements.approvals.ts';
+import { importDecision, importProposal } from './agreements.federated.ts';
+import type { HostOf, ShareEvent, SharedDecision, SharedVersion } from './agreements.federated.ts';
 import * as repo from './agreements.repository.ts';
 import type { AgreementVersionTable } from './agreements.table.ts';
 import type { Agreement } from './agreements.view.ts';
@@ -29,12 +31,48 @@ export const REVISION = 'agreements.revision';
 
 export class AgreementsService {
   private readonly approvals: AgreementApprovals;
+  private readonly sharers: ((tx: Tx, e: ShareEvent) => Promise<void>)[] = [];
 
   constructor(
     private readonly ctx: DomainContext,
     private readonly world: AgreementWorld,
   ) {
-    this.approvals = new AgreementApprovals(ctx, world, (tx) => this.changed(tx));
+    this.approvals = new AgreementApprovals(
+      ctx,
+      world,
+      (tx) => this.changed(tx),
+      (tx, e) => this.shared(tx, e),
+    );
+  }
+
+  /** Which partner node hosts an organisation (set by federation; undefined: this node). */
+  hostOf: HostOf = async () => undefined;
+
+  /** Called, in the same transaction, when a version is proposed or decided (federation). */
+  onShare(fn: (tx: Tx, e: ShareEvent) => Promise<void>): void {
+    this.sharers.push(fn);
+  }
+
+  private async shared(tx: Tx, e: ShareEvent): Promise<void> {
+    for (const fn of this.sharers) await fn(tx, e);
+  }
+
+  /** Stores a version proposed on a partner node (see agreements.federated.ts). */
+  async receiveProposal(fromNode: string, hostOf: HostOf, s: SharedVersion): Promise<unknown> {
+    return this.ctx.store.transaction(async (tx) => {
+      const r = await importProposal(this.ctx, tx, fromNode, hostOf, s);
+      await this.changed(tx);
+      return r;
+    });
+  }
+
+  /** Records decisions made on a partner node for the organisations it hosts. */
+  async receiveDecision(fromNode: string, hostOf: HostOf, s: SharedDecision): Promise<unknown> {
+    return this.ctx.store.transaction(async (tx) => {
+      const r = await importDecision(this.ctx, tx, fromNode, hostOf, s);
+      await this.changed(tx);
+      return r;
+    });
   }
 
   /** Tells every process's policy cache the agreements changed (same transaction as the change). */
@@ -169,6 +207,11 @@ export class AgreementsService {
     const missing = new Map<string, ('dpo' | 'siro')[]>();
     for (const p of t.parties) {
       const gaps: ('dpo' | 'siro')[] = [];
+      // A party on a partner node: its own node knows its DPO and SIRO, and they sign there.
+      if (await this.hostOf(gate.tx, p.orgId)) {
+        missing.set(p.orgId, gaps);
+        continue;
+      }
       for (const role of ['dpo', 'siro'] as const)
         if ((await this.world.holdersOf(gate.tx, p.orgId, role)) === 0) gaps.push(role);
       missing.set(p.orgId, gaps);
@@ -216,6 +259,11 @@ export class AgreementsService {
           .values({ version_id: versionId, org_id: p.orgId })
           .execute();
       await this.changed(gate.tx);
+      await this.shared(gate.tx, {
+        kind: 'proposed',
+        versionId,
+        parties: t.parties.map((p) => p.orgId),
+      });
       gate.record('agreements.proposed', `agreement:${v.agreement_id}`, {
         version: v.version,
         digest,

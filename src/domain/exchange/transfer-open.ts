@@ -23,6 +23,7 @@ import {
 } from './exchange.deps.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferTable } from './exchange.table.ts';
+import { RemoteTransfers } from './transfer-remote.ts';
 import { advance, illegal } from './transfer-states.ts';
 import { TransferViews } from './transfers.view.ts';
 import type { Transfer } from './transfers.view.ts';
@@ -106,7 +107,9 @@ export async function openTransfer(
       gate.record('share.transfer', target, decisionDetails(decision), 'allow', t.purpose);
 
       if (!t.manifest_jws) throw tampered('The transfer has no signed manifest.');
-      const m = await verifyJws<Manifest>(d.keys.publicKey, t.manifest_jws);
+      // Signed by this node, or by the partner node that speaks for the sender.
+      const signer = (await d.federation.signingKeyFor(tx, t.org_id)) ?? d.keys.publicKey;
+      const m = await verifyJws<Manifest>(signer, t.manifest_jws);
       if (
         m.transferId !== id ||
         m.recipientOrgId !== actor.orgId ||
@@ -185,6 +188,7 @@ export async function openTransfer(
         digest: m.digest,
         retainUntil,
       });
+      await new RemoteTransfers(d).report(tx, t, 'open');
       const row = await tx.db
         .selectFrom('transfer')
         .selectAll()

@@ -18,6 +18,7 @@ import { openTransfer } from './transfer-open.ts';
 import type { TransferInput } from './transfer-create.ts';
 import { STEPS, advance, illegal } from './transfer-states.ts';
 import type { Step } from './transfer-states.ts';
+import { RemoteTransfers } from './transfer-remote.ts';
 import { TransferViews } from './transfers.view.ts';
 import type { Transfer } from './transfers.view.ts';
 
@@ -27,9 +28,11 @@ const DAY = 86_400_000;
 
 export class TransfersService {
   readonly views: TransferViews;
+  private readonly remote: RemoteTransfers;
 
   constructor(private readonly d: ExchangeDeps) {
     this.views = new TransferViews(d);
+    this.remote = new RemoteTransfers(d);
   }
 
   private now(): string {
@@ -97,6 +100,7 @@ export class TransfersService {
         ...(set.reason ? { reason: set.reason } : {}),
       });
       await after?.(gate.tx, before);
+      if (step !== 'deliver') await this.remote.report(gate.tx, before, step, set.reason ?? null);
       const row = await gate.tx.db
         .selectFrom('transfer')
         .selectAll()
@@ -153,8 +157,42 @@ export class TransfersService {
     return this.deliver(actor, id);
   }
 
-  /** On one node, delivery is the recipient's inbox receiving it (federation will post it). */
+  /** Delivers locally (the recipient's inbox here) or to the partner node hosting the recipient. */
   private async deliver(actor: Actor, id: string): Promise<Transfer> {
+    const t = await this.d.ctx.store.db
+      .selectFrom('transfer')
+      .select('recipient_org_id')
+      .where('transfer_id', '=', id)
+      .executeTakeFirstOrThrow();
+    const node = await this.d.federation.nodeOf(this.d.ctx.store, t.recipient_org_id);
+    return node ? this.deliverRemote(actor, id, node) : this.deliverLocal(actor, id);
+  }
+
+  /**
+   * Sends the signed manifest and sealed chunks through the federation outbox, in the same
+   * transaction as the audit entry; it becomes delivered when the partner node has stored it.
+   */
+  private async deliverRemote(actor: Actor, id: string, node: string): Promise<Transfer> {
+    await withAccess(this.d.ctx, actor, async (gate) => {
+      const t = await this.party(gate, id, 'sender');
+      if (t.state !== 'ready')
+        gate.refuse(illegal('deliver', t.state), 'exchange.transfer.deliver', `transfer:${id}`, {
+          state: t.state,
+        });
+      await this.d.federation.send(
+        gate.tx,
+        node,
+        'transfer.deliver',
+        await this.remote.outgoing(gate.tx, t),
+      );
+      auditBoth(this.d, gate.tx, t, actor.ref, 'exchange.transfer.sent', { node: `node:${node}` });
+    });
+    await this.d.federation.flush();
+    return this.views.get(actor, id);
+  }
+
+  /** On one node, delivery is the recipient's inbox receiving it. */
+  private async deliverLocal(actor: Actor, id: string): Promise<Transfer> {
     const at = this.d.ctx.clock();
     const expires = new Date(
       at.getTime() + this.d.ctx.config.transferExpiryDays * DAY,
