@@ -9,7 +9,7 @@ import { AccordError } from '../../errors.ts';
 import type { Executor, Tx } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
 import type { Actor } from '../policy/actor.ts';
-import { withAccess } from '../policy/gate.ts';
+import { AuditedRefusal, settleRefusal, withAccess } from '../policy/gate.ts';
 import * as dir from './directory.ts';
 import type { DirectoryEntry } from './directory.ts';
 import type { Link } from './link.ts';
@@ -30,6 +30,16 @@ export interface TrustedNode {
   organisations: { orgId: string; name: string }[];
 }
 
+/** What a trust-list change may do: work in the transaction, record, or refuse (audited). */
+interface Acting {
+  tx: Tx;
+  record(action: string, target: string, details: Record<string, unknown>): void;
+  refuse(e: AccordError, action: string, target: string, details: Record<string, unknown>): never;
+}
+
+/** The node's operator at the command line (host access: the node administrator). */
+export const OPERATOR = null;
+
 export class TrustService {
   constructor(
     private readonly ctx: DomainContext,
@@ -38,6 +48,54 @@ export class TrustService {
     /** An organisation's exchange public key (made on first use). */
     private readonly exchangeJwk: (tx: Tx, orgId: string) => Promise<NodeJwk>,
   ) {}
+
+  /**
+   * Runs a trust-list change for an administrator (decided and audited through the gate), or for
+   * the operator at the command line (audited as node-wide, by `cli`).
+   */
+  private async act<T>(
+    actor: Actor | null,
+    ref: string,
+    fn: (a: Acting) => Promise<T>,
+  ): Promise<T> {
+    if (actor)
+      return withAccess(this.ctx, actor, async (gate) => {
+        gate.require('federation.manage', { orgId: actor.orgId, ref });
+        return fn({
+          tx: gate.tx,
+          record: (action, target, details) => gate.record(action, target, details),
+          refuse: (e, action, target, details) => gate.refuse(e, action, target, details),
+        });
+      });
+    try {
+      return await this.ctx.store.transaction((tx) =>
+        fn({
+          tx,
+          record: (action, target, details) =>
+            this.ctx.audit.record(tx, {
+              orgId: null,
+              actor: 'cli',
+              action,
+              target,
+              outcome: 'ok',
+              details,
+            }),
+          refuse: (e, action, target, details) => {
+            throw new AuditedRefusal(e, {
+              orgId: null,
+              actor: 'cli',
+              action,
+              target,
+              outcome: 'refused',
+              details: { code: e.code, reason: e.message, ...details },
+            });
+          },
+        }),
+      );
+    } catch (e) {
+      throw await settleRefusal(this.ctx, e);
+    }
+  }
 
   /** This node's public card, with its fingerprint grouped for reading aloud. */
   card(): NodeCard & { fingerprintGrouped: string } {
@@ -64,9 +122,8 @@ export class TrustService {
     };
   }
 
-  async list(actor: Actor): Promise<TrustedNode[]> {
-    return withAccess(this.ctx, actor, async (gate) => {
-      gate.require('federation.manage', { orgId: actor.orgId, ref: 'federation:nodes' });
+  async list(actor: Actor | null): Promise<TrustedNode[]> {
+    return this.act(actor, 'federation:nodes', async (gate) => {
       const rows = await gate.tx.db
         .selectFrom('federation_node')
         .select('node_id')
@@ -77,13 +134,12 @@ export class TrustService {
   }
 
   /** Fetches the card at `url` and trusts it if its fingerprint is `fingerprint`; then swaps directories. */
-  async trust(actor: Actor, url: string, fingerprint: string): Promise<TrustedNode> {
+  async trust(actor: Actor | null, url: string, fingerprint: string): Promise<TrustedNode> {
     const expected = normalFingerprint(typeof fingerprint === 'string' ? fingerprint : '');
     const base = typeof url === 'string' ? url.trim().replace(/\/$/, '') : '';
     // Fetched before the transaction: nothing waits on the network while holding the database.
     const fetched = await fetchCard(base).catch((e: unknown) => e as AccordError);
-    const nodeId = await withAccess(this.ctx, actor, async (gate) => {
-      gate.require('federation.manage', { orgId: actor.orgId, ref: `federation:${base}` });
+    const nodeId = await this.act(actor, `federation:${base}`, async (gate) => {
       if (!/^[0-9A-F]{64}$/.test(expected))
         throw new AccordError('VALIDATION_FAILED', 'The fingerprint is 64 hexadecimal digits.', [
           { field: 'fingerprint', message: 'Enter the 64-digit fingerprint you were given' },
@@ -117,7 +173,7 @@ export class TrustService {
         fingerprint: actual,
         tls_cert: certPem,
         state: 'trusted',
-        added_by: actor.ref,
+        added_by: actor?.ref ?? 'cli',
         added_at: at,
         revoked_by: null,
         revoked_at: null,
@@ -136,19 +192,15 @@ export class TrustService {
       return card.nodeId;
     });
     await this.sync(nodeId).catch(() => undefined); // the partner may not trust us yet
-    return withAccess(this.ctx, actor, async (gate) => {
-      gate.require('federation.manage', { orgId: actor.orgId, ref: `node:${nodeId}` });
-      return this.view(gate.tx, nodeId);
-    });
+    return this.act(actor, `node:${nodeId}`, (gate) => this.view(gate.tx, nodeId));
   }
 
-  async revoke(actor: Actor, nodeId: string): Promise<TrustedNode> {
-    return withAccess(this.ctx, actor, async (gate) => {
-      gate.require('federation.manage', { orgId: actor.orgId, ref: `node:${nodeId}` });
+  async revoke(actor: Actor | null, nodeId: string): Promise<TrustedNode> {
+    return this.act(actor, `node:${nodeId}`, async (gate) => {
       const at = this.ctx.clock().toISOString();
       const r = await gate.tx.db
         .updateTable('federation_node')
-        .set({ state: 'revoked', revoked_by: actor.ref, revoked_at: at })
+        .set({ state: 'revoked', revoked_by: actor?.ref ?? 'cli', revoked_at: at })
         .where('node_id', '=', nodeId)
         .where('state', '=', 'trusted')
         .executeTakeFirst();
