@@ -13,7 +13,8 @@ import { postPinned } from '../../src/domain/federation/transport.ts';
 import { keyFromJwk } from '../../src/domain/federation/messages.ts';
 import type { Services } from '../../src/services.ts';
 import { proposed } from '../helpers/agreements.ts';
-import { forEachDialect } from '../helpers/db.ts';
+import { loadOrCreateNodeKeys } from '../../src/domain/node/node-keys.ts';
+import { forEachDialect, tempDir } from '../helpers/db.ts';
 import { CHECK_KEY, exchangeTerms, peopleAsset } from '../helpers/exchange.ts';
 import { setupOrg } from '../helpers/people.ts';
 import type { OrgFixture } from '../helpers/people.ts';
@@ -202,6 +203,18 @@ forEachDialect('two federated nodes', (dialect) => {
     );
     const flipped = `${good.slice(0, -5)}${good.slice(-5) === 'AAAAA' ? 'BBBBB' : 'AAAAA'}`;
     assert.equal((await post(flipped)).json.error?.code, 'FEDERATION_BAD_ENVELOPE');
+    // Signed by a key that is not the one on A's card (the envelope itself decrypts fine).
+    const impostor = {
+      ...me,
+      keys: loadOrCreateNodeKeys(tempDir('accord-impostor-')),
+    };
+    const forged = await seal(
+      impostor,
+      bKey,
+      { id: 'm-0', to: bCard.nodeId, kind: 'directory', body: { organisations: [] } },
+      new Date(),
+    );
+    assert.equal((await post(forged)).json.error?.code, 'FEDERATION_BAD_SIGNATURE');
     const misaddressed = await seal(
       me,
       bKey,
@@ -231,6 +244,7 @@ forEachDialect('two federated nodes', (dialect) => {
     const codes = await refusedCodes(b.services);
     for (const c of [
       'FEDERATION_BAD_ENVELOPE',
+      'FEDERATION_BAD_SIGNATURE',
       'FEDERATION_WRONG_RECIPIENT',
       'FEDERATION_CLOCK_SKEW',
       'FEDERATION_REPLAY',
