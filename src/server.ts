@@ -77,7 +77,7 @@ export async function startServer(
         clearInterval(timer);
         await health?.stop();
         await app.close(); // waits for in-flight requests
-        await services.federation?.outbox.flush().catch(() => undefined);
+        await services.federation?.outbox.idle(); // a run in progress; the rest waits in the outbox
         await services.portfolio.webhooks.flush(); // deliveries answered but not yet committed
         await services.audit.recordNow(services.store, {
           orgId: null,

@@ -82,6 +82,11 @@ export class Outbox {
     return this.running;
   }
 
+  /** Resolves when no run is in progress (before the database closes); starts none. */
+  async idle(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+
   /** The messages to one node, or all, newest first (for the administrator). */
   async list(nodeId?: string): Promise<FederationOutboxTable[]> {
     let q = this.ctx.store.db.selectFrom('federation_outbox').selectAll();
