@@ -155,6 +155,39 @@ forEachDialect('two federated nodes', (dialect) => {
     assert.equal(imported.length, 3);
   });
 
+  test('a recall across nodes: before opening it wins on both; after opening it is refused', async () => {
+    const source = await peopleAsset(a.services, council, 1, undefined, 10);
+    const inbox = await peopleAsset(b.services, police, 0);
+    const handler = await council.actor('handler');
+    const bHandler = await police.actor('handler');
+    const send = async () => {
+      const d = await a.services.exchange.transfers.create(handler, {
+        recipientOrgId: police.orgId,
+        agreementId,
+        purpose: 'safeguarding',
+        recordType: 'person',
+        selection: { kind: 'asset', assetId: source },
+      });
+      return (await a.services.exchange.transfers.ready(handler, d.id)).id;
+    };
+    const early = await send();
+    assert.equal((await a.services.exchange.transfers.recall(handler, early)).state, 'recalled');
+    assert.equal(
+      (await b.services.exchange.transfers.views.get(bHandler, early)).state,
+      'recalled',
+    );
+    await assert.rejects(b.services.exchange.transfers.open(bHandler, early, inbox), {
+      code: 'TRANSFER_STATE',
+    });
+    const late = await send();
+    await b.services.exchange.transfers.open(bHandler, late, inbox);
+    await assert.rejects(a.services.exchange.transfers.recall(handler, late), {
+      code: 'TRANSFER_STATE',
+    });
+    await b.federation.outbox.flush();
+    assert.equal((await a.services.exchange.transfers.views.get(handler, late)).state, 'opened');
+  });
+
   test('a look-up and a yes/no check are answered by the provider’s node', async () => {
     const asker = await police.actor('handler');
     const found = await b.services.exchange.queries.lookup(asker, {

@@ -195,21 +195,57 @@ export class RemoteTransfers {
         { delivered_at: at, expires_at: typeof expiresAt === 'string' ? expiresAt : null },
         at,
       ))
-    )
+    ) {
+      // Recalled while it was on its way: the partner's copy is recalled too.
+      if (t.state === 'recalled') {
+        const body: StateMessage = { transferId, step: 'recall', reason: null };
+        await this.d.federation.send(tx, fromNode, 'transfer.state', body);
+      }
       return;
+    }
     auditBoth(this.d, tx, t, `node:${fromNode}`, 'exchange.transfer.delivered', {
       from: t.state,
       via: `node:${fromNode}`,
     });
   }
 
+  /** On the sender's node: the partner refused the transfer (the sender is told why). */
+  async undeliverable(
+    tx: Tx,
+    fromNode: string,
+    transferId: string,
+    error: { code: string; message: string },
+  ): Promise<void> {
+    const t = await tx.db
+      .selectFrom('transfer')
+      .selectAll()
+      .where('transfer_id', '=', transferId)
+      .executeTakeFirst();
+    if (!t) return;
+    this.d.ctx.audit.record(tx, {
+      orgId: t.org_id,
+      actor: `node:${fromNode}`,
+      action: 'exchange.transfer.undeliverable',
+      target: `transfer:${transferId}`,
+      purpose: t.purpose,
+      outcome: 'refused',
+      details: { code: error.code, reason: error.message },
+    });
+    await this.d.notifications.notify(
+      tx,
+      t.org_id,
+      'rejected',
+      transferId,
+      `Transfer ${transferId.slice(0, 8)} could not be delivered to ${await this.d.orgName(tx, t.recipient_org_id)}: ${error.message} Recall it, correct it and send again.`,
+    );
+  }
+
   /** After a change made here: tells the other side's node, when it is a partner's. */
   async report(tx: Tx, t: TransferTable, step: Step, reason: string | null = null): Promise<void> {
     const other = BY_RECIPIENT.includes(step) ? t.org_id : t.recipient_org_id;
     const node = await this.d.federation.nodeOf(tx, other);
-    if (!node) return;
-    // A recall of a transfer the partner never received needs no message.
-    if (step === 'recall' && !['delivered'].includes(t.state)) return;
+    // A recall is agreed with the partner first (recallAtPartner), or follows delivery (delivered).
+    if (!node || step === 'recall') return;
     const body: StateMessage = { transferId: t.transfer_id, step, reason };
     await this.d.federation.send(tx, node, 'transfer.state', body);
   }

@@ -218,6 +218,7 @@ export class TransfersService {
 
   /** The sender takes it back before it is opened; the sealed payload is destroyed. */
   async recall(actor: Actor, id: string): Promise<Transfer> {
+    await this.recallAtPartner(actor, id);
     return this.step(actor, id, 'recall', 'sender', { closed_at: this.now() }, async (tx, t) => {
       await tx.db.deleteFrom('transfer_chunk').where('transfer_id', '=', id).execute();
       if (t.state === 'delivered')
@@ -229,6 +230,35 @@ export class TransfersService {
           `${await this.d.orgName(tx, t.org_id)} recalled transfer ${id.slice(0, 8)} before it was opened.`,
         );
     });
+  }
+
+  /**
+   * A transfer delivered to a partner node's inbox: that node decides a recall racing an open
+   * (one conditional update there), so it is asked first; refused if the recipient opened it.
+   */
+  private async recallAtPartner(actor: Actor, id: string): Promise<void> {
+    const node = await withAccess(this.d.ctx, actor, async (gate) => {
+      const t = await this.party(gate, id, 'sender');
+      return t.state === 'delivered'
+        ? this.d.federation.nodeOf(gate.tx, t.recipient_org_id)
+        : undefined;
+    });
+    if (!node) return;
+    // Outside any transaction: nothing here waits on the network while holding the database.
+    await this.d.federation
+      .ask(node, 'transfer.state', { transferId: id, step: 'recall', reason: null })
+      .catch(async (e: unknown) => {
+        if (e instanceof AccordError)
+          await this.d.ctx.audit.recordNow(this.d.ctx.store, {
+            orgId: actor.orgId,
+            actor: actor.ref,
+            action: 'exchange.transfer.recall',
+            target: `transfer:${id}`,
+            outcome: 'refused',
+            details: { code: e.code, reason: e.message, node: `node:${node}` },
+          });
+        throw e;
+      });
   }
 
   async acknowledge(actor: Actor, id: string): Promise<Transfer> {

@@ -119,9 +119,9 @@ export async function createFederation(
     w.exchange.remote.receiveState(from.node_id, m.body as StateMessage),
   );
   outbox.answered('transfer.deliver', async (tx, row, answer) => {
-    if (!answer.ok) return;
-    const body = JSON.parse(row.body) as TransferMessage;
-    await w.exchange.remote.delivered(tx, row.node_id, body.transfer.transfer_id, answer.body);
+    const id = (JSON.parse(row.body) as TransferMessage).transfer.transfer_id;
+    if (answer.ok) await w.exchange.remote.delivered(tx, row.node_id, id, answer.body);
+    else await w.exchange.remote.undeliverable(tx, row.node_id, id, answer.error);
   });
 
   // Queries: answered here by the provider, as the partner node acting for the asking organisation.
