@@ -9,7 +9,8 @@ import type { DomainContext } from '../context.ts';
 import type { Actor } from '../policy/actor.ts';
 import type { Gate } from '../policy/gate.ts';
 import { withAccess } from '../policy/gate.ts';
-import type { ShareEvent } from './agreements.federated.ts';
+import { importDecision, importProposal } from './agreements.federated.ts';
+import type { HostOf, ShareEvent, SharedDecision, SharedVersion } from './agreements.federated.ts';
 import * as repo from './agreements.repository.ts';
 import type { AgreementVersionTable } from './agreements.table.ts';
 import type { Agreement } from './agreements.view.ts';
@@ -190,6 +191,24 @@ export class AgreementApprovals {
         at: when.toISOString(),
       });
       return (await loadAgreement(gate.tx, v.agreement_id, this.ctx.clock()))!;
+    });
+  }
+
+  /** Stores a version proposed on a partner node (see agreements.federated.ts). */
+  async receiveProposal(fromNode: string, hostOf: HostOf, s: SharedVersion): Promise<unknown> {
+    return this.ctx.store.transaction(async (tx) => {
+      const r = await importProposal(this.ctx, tx, fromNode, hostOf, s);
+      await this.changed(tx);
+      return r;
+    });
+  }
+
+  /** Records decisions made on a partner node for the organisations it hosts. */
+  async receiveDecision(fromNode: string, hostOf: HostOf, s: SharedDecision): Promise<unknown> {
+    return this.ctx.store.transaction(async (tx) => {
+      const r = await importDecision(this.ctx, tx, fromNode, hostOf, s);
+      await this.changed(tx);
+      return r;
     });
   }
 }

@@ -14,8 +14,7 @@ import { withAccess } from '../policy/gate.ts';
 import type { FieldInfo } from '../records/annotations.ts';
 import { AgreementApprovals } from './agreements.approvals.ts';
 import type { ControlAction } from './agreements.approvals.ts';
-import { importDecision, importProposal } from './agreements.federated.ts';
-import type { HostOf, ShareEvent, SharedDecision, SharedVersion } from './agreements.federated.ts';
+import type { HostOf, ShareEvent } from './agreements.federated.ts';
 import * as repo from './agreements.repository.ts';
 import type { AgreementVersionTable } from './agreements.table.ts';
 import type { Agreement } from './agreements.view.ts';
@@ -30,7 +29,8 @@ import { termsOf } from './versions.ts';
 export const REVISION = 'agreements.revision';
 
 export class AgreementsService {
-  private readonly approvals: AgreementApprovals;
+  /** Approval by every party, here and (federated) on partner nodes. */
+  readonly approvals: AgreementApprovals;
   private readonly sharers: ((tx: Tx, e: ShareEvent) => Promise<void>)[] = [];
 
   constructor(
@@ -55,24 +55,6 @@ export class AgreementsService {
 
   private async shared(tx: Tx, e: ShareEvent): Promise<void> {
     for (const fn of this.sharers) await fn(tx, e);
-  }
-
-  /** Stores a version proposed on a partner node (see agreements.federated.ts). */
-  async receiveProposal(fromNode: string, hostOf: HostOf, s: SharedVersion): Promise<unknown> {
-    return this.ctx.store.transaction(async (tx) => {
-      const r = await importProposal(this.ctx, tx, fromNode, hostOf, s);
-      await this.changed(tx);
-      return r;
-    });
-  }
-
-  /** Records decisions made on a partner node for the organisations it hosts. */
-  async receiveDecision(fromNode: string, hostOf: HostOf, s: SharedDecision): Promise<unknown> {
-    return this.ctx.store.transaction(async (tx) => {
-      const r = await importDecision(this.ctx, tx, fromNode, hostOf, s);
-      await this.changed(tx);
-      return r;
-    });
   }
 
   /** Tells every process's policy cache the agreements changed (same transaction as the change). */

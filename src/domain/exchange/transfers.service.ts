@@ -18,21 +18,22 @@ import { openTransfer } from './transfer-open.ts';
 import type { TransferInput } from './transfer-create.ts';
 import { STEPS, advance, illegal } from './transfer-states.ts';
 import type { Step } from './transfer-states.ts';
+import { TransferDelivery } from './transfer-delivery.ts';
 import { RemoteTransfers } from './transfer-remote.ts';
 import { TransferViews } from './transfers.view.ts';
 import type { Transfer } from './transfers.view.ts';
 
 export type { TransferInput } from './transfer-create.ts';
 
-const DAY = 86_400_000;
-
 export class TransfersService {
   readonly views: TransferViews;
   private readonly remote: RemoteTransfers;
+  private readonly delivery: TransferDelivery;
 
   constructor(private readonly d: ExchangeDeps) {
     this.views = new TransferViews(d);
     this.remote = new RemoteTransfers(d);
+    this.delivery = new TransferDelivery(d, this, this.views, this.remote);
   }
 
   private now(): string {
@@ -50,11 +51,7 @@ export class TransfersService {
   }
 
   /** Loads a transfer for one side, deciding the permission against that side's organisation. */
-  private async party(
-    gate: Gate,
-    id: string,
-    side: 'sender' | 'recipient',
-  ): Promise<TransferTable> {
+  async party(gate: Gate, id: string, side: 'sender' | 'recipient'): Promise<TransferTable> {
     const r = await gate.tx.db
       .selectFrom('transfer')
       .selectAll()
@@ -154,71 +151,12 @@ export class TransfersService {
         keyId: this.d.keys.keyId,
       });
     });
-    return this.deliver(actor, id);
-  }
-
-  /** Delivers locally (the recipient's inbox here) or to the partner node hosting the recipient. */
-  private async deliver(actor: Actor, id: string): Promise<Transfer> {
-    const t = await this.d.ctx.store.db
-      .selectFrom('transfer')
-      .select('recipient_org_id')
-      .where('transfer_id', '=', id)
-      .executeTakeFirstOrThrow();
-    const node = await this.d.federation.nodeOf(this.d.ctx.store, t.recipient_org_id);
-    return node ? this.deliverRemote(actor, id, node) : this.deliverLocal(actor, id);
-  }
-
-  /**
-   * Sends the signed manifest and sealed chunks through the federation outbox, in the same
-   * transaction as the audit entry; it becomes delivered when the partner node has stored it.
-   */
-  private async deliverRemote(actor: Actor, id: string, node: string): Promise<Transfer> {
-    await withAccess(this.d.ctx, actor, async (gate) => {
-      const t = await this.party(gate, id, 'sender');
-      if (t.state !== 'ready')
-        gate.refuse(illegal('deliver', t.state), 'exchange.transfer.deliver', `transfer:${id}`, {
-          state: t.state,
-        });
-      await this.d.federation.send(
-        gate.tx,
-        node,
-        'transfer.deliver',
-        await this.remote.outgoing(gate.tx, t),
-      );
-      auditBoth(this.d, gate.tx, t, actor.ref, 'exchange.transfer.sent', { node: `node:${node}` });
-    });
-    await this.d.federation.flush();
-    return this.views.get(actor, id);
-  }
-
-  /** On one node, delivery is the recipient's inbox receiving it. */
-  private async deliverLocal(actor: Actor, id: string): Promise<Transfer> {
-    const at = this.d.ctx.clock();
-    const expires = new Date(
-      at.getTime() + this.d.ctx.config.transferExpiryDays * DAY,
-    ).toISOString();
-    return this.step(
-      actor,
-      id,
-      'deliver',
-      'sender',
-      { delivered_at: at.toISOString(), expires_at: expires },
-      async (tx, t) => {
-        const from = await this.d.orgName(tx, t.org_id);
-        await this.d.notifications.notify(
-          tx,
-          t.recipient_org_id,
-          'arrived',
-          id,
-          `${from} sent you ${t.record_count} ${t.record_type} record${t.record_count === 1 ? '' : 's'} under ${t.agreement_ref} for ${t.purpose}. Open it by ${expires.slice(0, 10)}.`,
-        );
-      },
-    );
+    return this.delivery.deliver(actor, id);
   }
 
   /** The sender takes it back before it is opened; the sealed payload is destroyed. */
   async recall(actor: Actor, id: string): Promise<Transfer> {
-    await this.recallAtPartner(actor, id);
+    await this.delivery.recallAtPartner(actor, id);
     return this.step(actor, id, 'recall', 'sender', { closed_at: this.now() }, async (tx, t) => {
       await tx.db.deleteFrom('transfer_chunk').where('transfer_id', '=', id).execute();
       if (t.state === 'delivered')
@@ -230,35 +168,6 @@ export class TransfersService {
           `${await this.d.orgName(tx, t.org_id)} recalled transfer ${id.slice(0, 8)} before it was opened.`,
         );
     });
-  }
-
-  /**
-   * A transfer delivered to a partner node's inbox: that node decides a recall racing an open
-   * (one conditional update there), so it is asked first; refused if the recipient opened it.
-   */
-  private async recallAtPartner(actor: Actor, id: string): Promise<void> {
-    const node = await withAccess(this.d.ctx, actor, async (gate) => {
-      const t = await this.party(gate, id, 'sender');
-      return t.state === 'delivered'
-        ? this.d.federation.nodeOf(gate.tx, t.recipient_org_id)
-        : undefined;
-    });
-    if (!node) return;
-    // Outside any transaction: nothing here waits on the network while holding the database.
-    await this.d.federation
-      .ask(node, 'transfer.state', { transferId: id, step: 'recall', reason: null })
-      .catch(async (e: unknown) => {
-        if (e instanceof AccordError)
-          await this.d.ctx.audit.recordNow(this.d.ctx.store, {
-            orgId: actor.orgId,
-            actor: actor.ref,
-            action: 'exchange.transfer.recall',
-            target: `transfer:${id}`,
-            outcome: 'refused',
-            details: { code: e.code, reason: e.message, node: `node:${node}` },
-          });
-        throw e;
-      });
   }
 
   async acknowledge(actor: Actor, id: string): Promise<Transfer> {

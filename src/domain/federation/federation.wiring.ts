@@ -97,10 +97,10 @@ export async function createFederation(
       );
   });
   inbox.handle('agreement.proposed', (m, from) =>
-    w.agreements.receiveProposal(from.node_id, hostOf, m.body as SharedVersion),
+    w.agreements.approvals.receiveProposal(from.node_id, hostOf, m.body as SharedVersion),
   );
   inbox.handle('agreement.decided', (m, from) =>
-    w.agreements.receiveDecision(from.node_id, hostOf, m.body as SharedDecision),
+    w.agreements.approvals.receiveDecision(from.node_id, hostOf, m.body as SharedDecision),
   );
 
   // Directories: each side learns the other's organisations and exchange keys.
