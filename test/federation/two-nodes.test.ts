@@ -218,6 +218,47 @@ forEachDialect('two federated nodes', (dialect) => {
     );
   });
 
+  test('a suspension on one node holds on the other until a party resumes it', async () => {
+    const onB = await b.services.agreements.get(await police.actor('dpo'), agreementId);
+    const versionId = onB.latest.versionId;
+    await b.services.agreements.control(await police.actor('dpo'), versionId, 'suspend', 'Audit');
+    await b.federation.outbox.flush();
+    const onA = await a.services.agreements.get(await council.actor('dpo'), agreementId);
+    assert.equal(onA.latest.status, 'suspended');
+    await assert.rejects(
+      b.services.exchange.queries.lookup(await police.actor('handler'), {
+        providerOrgId: council.orgId,
+        purpose: 'safeguarding',
+        identifiers: { nhsNumber: String(person(0).nhsNumber) },
+      }),
+      { code: 'FORBIDDEN' },
+    );
+    await a.services.agreements.control(await council.actor('siro'), versionId, 'resume', 'Done');
+    await a.federation.outbox.flush();
+    const back = await b.services.agreements.get(await police.actor('dpo'), agreementId);
+    assert.equal(back.latest.status, 'active');
+  });
+
+  test('administrators see the card and trust list over the API; others do not', async () => {
+    const as = (who: 'administrator' | 'handler') => ({
+      authorization: `Bearer ${council.people[who].token}`,
+    });
+    const card = await a.app.inject({ url: '/api/federation/card', headers: as('administrator') });
+    assert.equal(card.statusCode, 200);
+    assert.equal(card.json().nodeId, a.federation.identity.nodeId);
+    const list = await a.app.inject({ url: '/api/federation/nodes', headers: as('administrator') });
+    assert.equal(list.json().nodes[0].nodeId, b.federation.identity.nodeId);
+    const refused = await a.app.inject({ url: '/api/federation/nodes', headers: as('handler') });
+    assert.equal(refused.statusCode, 403);
+    const wrong = await a.app.inject({
+      method: 'POST',
+      url: '/api/federation/nodes',
+      headers: as('administrator'),
+      payload: { url: b.url, fingerprint: 'CD34'.repeat(16) },
+    });
+    assert.equal(wrong.json().error.code, 'FEDERATION_FINGERPRINT_MISMATCH');
+  });
+
   test('tampered, misaddressed and replayed envelopes are refused and audited', async () => {
     const bCard = b.federation.trust.card();
     const bKey = keyFromJwk(bCard.encryptionKey);

@@ -9,8 +9,14 @@ import type { DomainContext } from '../context.ts';
 import type { Actor } from '../policy/actor.ts';
 import type { Gate } from '../policy/gate.ts';
 import { withAccess } from '../policy/gate.ts';
-import { importDecision, importProposal } from './agreements.federated.ts';
-import type { HostOf, ShareEvent, SharedDecision, SharedVersion } from './agreements.federated.ts';
+import { importControl, importDecision, importProposal } from './agreements.federated.ts';
+import type {
+  HostOf,
+  ShareEvent,
+  SharedControl,
+  SharedDecision,
+  SharedVersion,
+} from './agreements.federated.ts';
 import * as repo from './agreements.repository.ts';
 import type { AgreementVersionTable } from './agreements.table.ts';
 import type { Agreement } from './agreements.view.ts';
@@ -185,6 +191,11 @@ export class AgreementApprovals {
         .where('version_id', '=', versionId)
         .execute();
       await this.changed(gate.tx);
+      await this.shared(gate.tx, {
+        kind: 'controlled',
+        versionId,
+        parties: termsOf(v).parties.map((p) => p.orgId),
+      });
       gate.record(`agreements.${PAST[action]}`, `agreement:${v.agreement_id}`, {
         version: v.version,
         reason: reason.trim(),
@@ -198,6 +209,15 @@ export class AgreementApprovals {
   async receiveProposal(fromNode: string, hostOf: HostOf, s: SharedVersion): Promise<unknown> {
     return this.ctx.store.transaction(async (tx) => {
       const r = await importProposal(this.ctx, tx, fromNode, hostOf, s);
+      await this.changed(tx);
+      return r;
+    });
+  }
+
+  /** Applies a suspension, resumption or termination made on a partner node. */
+  async receiveControl(fromNode: string, hostOf: HostOf, s: SharedControl): Promise<unknown> {
+    return this.ctx.store.transaction(async (tx) => {
+      const r = await importControl(this.ctx, tx, fromNode, hostOf, s);
       await this.changed(tx);
       return r;
     });

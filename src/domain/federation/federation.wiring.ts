@@ -5,8 +5,16 @@
 import { AccordError } from '../../errors.ts';
 import type { Executor, Tx } from '../../store/store.ts';
 import type { AgreementsService } from '../agreements/agreements.service.ts';
-import type { SharedDecision, SharedVersion } from '../agreements/agreements.federated.ts';
-import { exportDecision, exportProposal } from '../agreements/agreements.federated.ts';
+import type {
+  SharedControl,
+  SharedDecision,
+  SharedVersion,
+} from '../agreements/agreements.federated.ts';
+import {
+  exportControl,
+  exportDecision,
+  exportProposal,
+} from '../agreements/agreements.federated.ts';
 import type { DomainContext } from '../context.ts';
 import { partnerActor } from '../exchange/delivery.ts';
 import type { ExchangeFederation } from '../exchange/delivery.ts';
@@ -90,14 +98,19 @@ export async function createFederation(
       await outbox.enqueue(
         tx,
         n,
-        e.kind === 'proposed' ? 'agreement.proposed' : 'agreement.decided',
+        `agreement.${e.kind}`,
         e.kind === 'proposed'
           ? await exportProposal(tx, e.versionId)
-          : await exportDecision(tx, e.versionId, hostOf),
+          : e.kind === 'decided'
+            ? await exportDecision(tx, e.versionId, hostOf)
+            : await exportControl(tx, e.versionId),
       );
   });
   inbox.handle('agreement.proposed', (m, from) =>
     w.agreements.approvals.receiveProposal(from.node_id, hostOf, m.body as SharedVersion),
+  );
+  inbox.handle('agreement.controlled', (m, from) =>
+    w.agreements.approvals.receiveControl(from.node_id, hostOf, m.body as SharedControl),
   );
   inbox.handle('agreement.decided', (m, from) =>
     w.agreements.approvals.receiveDecision(from.node_id, hostOf, m.body as SharedDecision),
