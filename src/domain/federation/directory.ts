@@ -15,7 +15,7 @@ export interface DirectoryEntry {
   exchangeKey: NodeJwk;
 }
 
-/** The trusted partner node that speaks for an organisation, or undefined (local or unknown). */
+/** The partner node that speaks for an organisation (even if since revoked: messages to it are then refused), or undefined for a local one. */
 export async function nodeOf(ex: Executor, orgId: string): Promise<string | undefined> {
   const r = await ex.db
     .selectFrom('federation_org')
