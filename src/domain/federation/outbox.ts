@@ -160,6 +160,13 @@ export class Outbox {
         },
       });
       await this.onAnswer.get(row.kind)?.(tx, row, answer);
+      // Answered: a large body (a transfer's sealed chunks) is not kept a second time here.
+      if (row.body.length > 65_536)
+        await tx.db
+          .updateTable('federation_outbox')
+          .set({ body: JSON.stringify({ cleared: row.body.length }) })
+          .where('message_id', '=', row.message_id)
+          .execute();
     });
   }
 }
