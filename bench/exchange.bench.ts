@@ -10,6 +10,7 @@ import { exchangeAgreement } from '../test/helpers/exchange.ts';
 import { setupOrg } from '../test/helpers/people.ts';
 import { person, personAsset } from '../test/helpers/records.ts';
 import { checkThroughput } from './exchange-checks.ts';
+import { federatedTransfer } from './exchange-federated.ts';
 import type { Benchmark } from './lib.ts';
 import { now, perSecond, report, tempDir } from './lib.ts';
 
@@ -34,7 +35,7 @@ function baseline(rows: string[]): number {
 
 export const exchangeBenchmark: Benchmark = {
   name: 'exchange',
-  description: `a transfer of ${ROWS.toLocaleString('en-GB')} person records between two organisations on one node, then yes/no checks over HTTP with 1,000,000 records stored (SQLite)`,
+  description: `a transfer of ${ROWS.toLocaleString('en-GB')} person records between two organisations on one node and between two nodes over loopback HTTPS, then yes/no checks over HTTP with 1,000,000 records stored (SQLite)`,
   async run() {
     const t = await createTestServices('sqlite');
     const s = t.services;
@@ -87,6 +88,16 @@ export const exchangeBenchmark: Benchmark = {
         target: '≥ 0.2',
       });
       report('transfer_baseline_per_s', base, 'rows/s');
+      const fed = await federatedTransfer(lines);
+      report('federated_transfer_records_per_s', fed.rate, 'records/s', {
+        label: 'the same transfer on one node',
+        value: rate,
+        unit: 'records/s',
+        target: '≥ 0.5',
+      });
+      report('federated_seal_ms', fed.sealMs, 'ms');
+      report('federated_deliver_ms', fed.deliverMs, 'ms');
+      report('federated_open_ms', fed.openMs, 'ms');
       report('transfer_seal_ms', Math.round(t1 - t0), 'ms');
       report('transfer_sign_deliver_ms', Math.round(t2 - t1), 'ms');
       report('transfer_open_ms', Math.round(t3 - t2), 'ms');
@@ -96,6 +107,8 @@ export const exchangeBenchmark: Benchmark = {
         transfer_seal_ms: Math.round(t1 - t0),
         transfer_open_ms: Math.round(t3 - t2),
         ...(await checkThroughput()),
+        federated_transfer_records_per_s: fed.rate,
+        federated_deliver_ms: fed.deliverMs,
       };
     } finally {
       await t.close();

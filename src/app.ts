@@ -31,6 +31,7 @@ import { governanceIncidentRoutes } from './http/api/governance-incidents.routes
 import { governanceRoutes, governanceSchedule } from './http/api/governance.routes.ts';
 import { exchangeRoutes, exchangeSchedule } from './http/api/exchange.routes.ts';
 import { correctionsRoutes, correctionsSchedule } from './http/api/corrections.routes.ts';
+import { federationRoutes, federationSchedule } from './http/api/federation.routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerAssets } from './web/assets.ts';
 import { registerPages } from './web/render.ts';
@@ -66,9 +67,13 @@ import { navigationFor } from './web/pages.ts';
 
 export type App = FastifyInstance;
 
-export async function buildApp(services: Services): Promise<App> {
+export async function buildApp(
+  services: Services,
+  opts: { https?: { key: string; cert: string } } = {},
+): Promise<App> {
   const { config } = services;
   const app = Fastify({
+    ...(opts.https ? { https: opts.https } : {}),
     logger: loggerOptions(config),
     bodyLimit: config.bodyLimitBytes,
     // Our own ids: an incoming X-Request-Id is not trusted (it would let callers forge log lines).
@@ -140,6 +145,8 @@ export async function buildApp(services: Services): Promise<App> {
   await app.register(exchangeSchedule(services));
   await app.register(correctionsRoutes(services), { prefix: '/api' });
   await app.register(correctionsSchedule(services));
+  await app.register(federationRoutes(services));
+  await app.register(federationSchedule(services));
   await app.register(startPages(services));
   await app.register(signInPages(services));
   await app.register(accountPages(services));

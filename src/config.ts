@@ -36,6 +36,14 @@ export interface Config {
   readonly transferExpiryDays: number;
   /** The most records one transfer may carry (larger ones are refused). */
   readonly transferMaxRecords: number;
+  /** Whether this node federates with partner nodes (then it serves HTTPS). */
+  readonly federation: boolean;
+  /** This node's name on its node card. */
+  readonly nodeName: string;
+  /** The https base URL partner nodes reach this node at (on its node card). */
+  readonly nodeUrl: string;
+  /** The largest message a partner node may send (bytes). */
+  readonly federationMaxBytes: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -112,6 +120,16 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     throw new AccordError('CONFIG_INSECURE', 'ACCORD_PUBLIC_URL must be https in production.');
   }
 
+  const federation = bool(env, 'ACCORD_FEDERATION', false);
+  const nodeUrl = (
+    env.ACCORD_NODE_URL || `https://${host === '0.0.0.0' ? 'localhost' : host}:${port}`
+  ).replace(/\/$/, '');
+  if (!/^https:\/\/[^\s/]+$/.test(nodeUrl))
+    fail('ACCORD_NODE_URL', nodeUrl, 'an https URL with no path, e.g. https://accord.example:3000');
+  const nodeName = (env.ACCORD_NODE_NAME ?? 'Accord node').trim();
+  if (!nodeName || nodeName.length > 100)
+    fail('ACCORD_NODE_NAME', nodeName, 'a name of 1 to 100 characters');
+
   return Object.freeze({
     env: nodeEnv as Config['env'],
     port,
@@ -133,6 +151,10 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     healthCheckSeconds: int(env, 'ACCORD_HEALTH_SECONDS', 60, 0, 86_400),
     transferExpiryDays: int(env, 'ACCORD_TRANSFER_EXPIRY_DAYS', 14, 1, 3650),
     transferMaxRecords: int(env, 'ACCORD_TRANSFER_MAX_RECORDS', 1_000_000, 1, 100_000_000),
+    federation,
+    nodeName,
+    nodeUrl,
+    federationMaxBytes: int(env, 'ACCORD_FEDERATION_MAX_BYTES', 268_435_456, 65_536, 4_294_967_296),
   });
 }
 
@@ -164,5 +186,9 @@ export function describeConfig(config: Config): Record<string, string | number |
     healthCheckSeconds: config.healthCheckSeconds,
     transferExpiryDays: config.transferExpiryDays,
     transferMaxRecords: config.transferMaxRecords,
+    federation: config.federation,
+    nodeName: config.nodeName,
+    nodeUrl: config.nodeUrl,
+    federationMaxBytes: config.federationMaxBytes,
   };
 }

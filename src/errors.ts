@@ -135,6 +135,56 @@ export const ERRORS = {
     message: 'The correction notice has already been acknowledged or disputed.',
   },
   // Anything unexpected
+  FEDERATION_OFF: {
+    status: 404,
+    exit: 2,
+    message: 'Federation is off on this node (ACCORD_FEDERATION).',
+  },
+  FEDERATION_FINGERPRINT_MISMATCH: {
+    status: 422,
+    exit: 2,
+    message: 'The partner node’s fingerprint is not the one you were given: it was not trusted.',
+  },
+  FEDERATION_BAD_CARD: {
+    status: 422,
+    exit: 2,
+    message: 'The partner node’s card cannot be read or does not match its connection.',
+  },
+  FEDERATION_UNREACHABLE: {
+    status: 502,
+    exit: 69,
+    message: 'The partner node cannot be reached; the message stays in the outbox.',
+  },
+  FEDERATION_UNKNOWN_NODE: {
+    status: 403,
+    exit: 6,
+    message: 'The sending node is not on the trust list, or its trust was revoked.',
+  },
+  FEDERATION_BAD_ENVELOPE: {
+    status: 400,
+    exit: 2,
+    message: 'The envelope cannot be decrypted or read.',
+  },
+  FEDERATION_BAD_SIGNATURE: {
+    status: 403,
+    exit: 6,
+    message: 'The envelope’s signature does not verify against the sending node’s key.',
+  },
+  FEDERATION_WRONG_RECIPIENT: {
+    status: 403,
+    exit: 6,
+    message: 'The envelope was addressed to another node.',
+  },
+  FEDERATION_CLOCK_SKEW: {
+    status: 403,
+    exit: 6,
+    message: 'The envelope’s time is outside the accepted window: check both nodes’ clocks.',
+  },
+  FEDERATION_REPLAY: {
+    status: 409,
+    exit: 4,
+    message: 'A different message with this message id was already received.',
+  },
   INTERNAL: {
     status: 500,
     exit: 1,

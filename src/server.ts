@@ -28,7 +28,9 @@ export async function startServer(
   const notes = config.demo && config.env !== 'production' ? await seedDemo(services) : [];
   // Webhook deliveries answered before a crash, and not yet committed, are committed now.
   const replayed = await services.portfolio.webhooks.recover();
-  const app = await buildApp(services);
+  // A federating node serves HTTPS with the certificate its partners pin (made on first start).
+  const tls = services.federation?.identity.tls;
+  const app = await buildApp(services, tls ? { https: { key: tls.key, cert: tls.cert } } : {});
   const address = await app.listen({ port: config.port, host: config.host });
   if (replayed) app.log.warn({ replayed }, 'committed webhook deliveries left in the spool');
   await services.audit.recordNow(services.store, {
@@ -75,6 +77,7 @@ export async function startServer(
         clearInterval(timer);
         await health?.stop();
         await app.close(); // waits for in-flight requests
+        await services.federation?.outbox.idle(); // a run in progress; the rest waits in the outbox
         await services.portfolio.webhooks.flush(); // deliveries answered but not yet committed
         await services.audit.recordNow(services.store, {
           orgId: null,

@@ -42,6 +42,8 @@ import { createRights } from './domain/rights/rights.wiring.ts';
 import type { RightsModule } from './domain/rights/rights.wiring.ts';
 import { createCorrections } from './domain/corrections/corrections.wiring.ts';
 import type { CorrectionsService } from './domain/corrections/corrections.service.ts';
+import { createFederation } from './domain/federation/federation.wiring.ts';
+import type { FederationModule } from './domain/federation/federation.wiring.ts';
 import { openStore } from './store/store.ts';
 import type { Store } from './store/store.ts';
 
@@ -76,6 +78,8 @@ export interface Services extends DomainContext {
   readonly why: AgreementsModule['why'];
   /** Transfers, look-ups and checks between organisations, and their notifications. */
   readonly exchange: ExchangeModule;
+  /** Partner nodes, envelopes, the outbox and inbox (undefined unless ACCORD_FEDERATION is on). */
+  readonly federation: FederationModule | undefined;
   /** Applications, DORA metrics, vulnerabilities, availability, help desk and roadmap. */
   readonly portfolio: Portfolio;
   /** Reconciliation runs, variances, overrides and accuracy flags. */
@@ -215,6 +219,9 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       notifications: exchange.notifications,
       orgs,
     });
+    const federation = config.federation
+      ? await createFederation(ctx, { keys, exchange, agreements: agreementsModule.agreements })
+      : undefined;
     return {
       ...ctx,
       keys,
@@ -237,6 +244,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       imports: new ImportService(ctx, keyring, recordTypes, assets),
       ...agreementsModule,
       exchange,
+      federation,
       portfolio: createPortfolio(ctx, {
         people,
         agents: roles,

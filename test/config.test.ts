@@ -22,6 +22,11 @@ test('a bad value is refused with a message naming the variable and what is expe
     { ACCORD_DEMO: 'maybe' },
     { NODE_ENV: 'staging' },
     { LOG_LEVEL: 'loud' },
+    { ACCORD_FEDERATION: 'sometimes' },
+    { ACCORD_NODE_URL: 'http://accord.example' },
+    { ACCORD_NODE_URL: 'https://accord.example/path' },
+    { ACCORD_NODE_NAME: ' ' },
+    { ACCORD_FEDERATION_MAX_BYTES: '10' },
   ];
   for (const env of cases) {
     const name = Object.keys(env)[0] as string;
@@ -35,6 +40,15 @@ test('a bad value is refused with a message naming the variable and what is expe
       name,
     );
   }
+});
+
+test('federation is off by default; the node URL defaults to https on the host and port', () => {
+  const c = loadConfig({ PORT: '4000' }, '/srv/accord');
+  assert.equal(c.federation, false);
+  assert.equal(c.nodeUrl, 'https://127.0.0.1:4000');
+  const on = loadConfig({ ACCORD_FEDERATION: 'true', ACCORD_NODE_URL: 'https://a.example:8443/' });
+  assert.equal(on.federation, true);
+  assert.equal(on.nodeUrl, 'https://a.example:8443');
 });
 
 test('production refuses insecure defaults', () => {

@@ -11,6 +11,7 @@ import { keysCommand } from './commands/keys.ts';
 import { importCommand } from './commands/import.ts';
 import { agreementsCommand } from './commands/agreements.ts';
 import { retentionCommand } from './commands/retention.ts';
+import { nodesCommand } from './commands/nodes.ts';
 
 export const EXIT_CODES = `Exit codes:
   0   success
@@ -41,6 +42,7 @@ export function program(): Command {
   p.addCommand(importCommand());
   p.addCommand(agreementsCommand());
   p.addCommand(retentionCommand());
+  p.addCommand(nodesCommand());
   // addCommand() does not pass settings down: make every command throw instead of exiting.
   const inherit = (c: Command): void => {
     c.exitOverride().showHelpAfterError();

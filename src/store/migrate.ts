@@ -13,6 +13,7 @@ import * as m0008 from './migrations/0008_portfolio.ts';
 import * as m0009 from './migrations/0009_exchange.ts';
 import * as m0010 from './migrations/0010_rights.ts';
 import * as m0011 from './migrations/0011_reconcile.ts';
+import * as m0012 from './migrations/0012_federation.ts';
 import * as m0013 from './migrations/0013_corrections.ts';
 import * as m0014 from './migrations/0014_identifier_index.ts';
 import * as m0015 from './migrations/0015_exchange_query_subjects.ts';
@@ -30,6 +31,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0009_exchange', m0009.up],
   ['0010_rights', m0010.up],
   ['0011_reconcile', m0011.up],
+  ['0012_federation', m0012.up],
   ['0013_corrections', m0013.up],
   ['0014_identifier_index', m0014.up],
   ['0015_exchange_query_subjects', m0015.up],

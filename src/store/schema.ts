@@ -16,6 +16,7 @@ import type { ExchangeTables } from '../domain/exchange/exchange.table.ts';
 import type { ReconcileTables } from '../domain/reconcile/reconcile.table.ts';
 import type { RightsTables } from '../domain/rights/rights.table.ts';
 import type { CorrectionsTables } from '../domain/corrections/corrections.table.ts';
+import type { FederationTables } from '../domain/federation/federation.table.ts';
 
 export interface DB
   extends
@@ -33,4 +34,5 @@ export interface DB
     ExchangeTables,
     RightsTables,
     ReconcileTables,
-    CorrectionsTables {}
+    CorrectionsTables,
+    FederationTables {}

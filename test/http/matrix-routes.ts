@@ -11,6 +11,7 @@ import type { OrgFixture, Who } from '../helpers/people.ts';
 import { AGREEMENTS_MATRIX } from './agreements-matrix.ts';
 import { CORRECTIONS_MATRIX } from './corrections-matrix.ts';
 import { EXCHANGE_MATRIX } from './exchange-matrix.ts';
+import { FEDERATION_MATRIX } from './federation-matrix.ts';
 import { GOVERNANCE_MATRIX } from './governance-matrix.ts';
 import { PORTFOLIO_MATRIX } from './portfolio-matrix.ts';
 import { RECONCILE_MATRIX } from './reconcile-matrix.ts';
@@ -114,6 +115,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   ...AGREEMENTS_MATRIX,
   ...EXCHANGE_MATRIX,
   ...CORRECTIONS_MATRIX,
+  ...FEDERATION_MATRIX,
   // Governance registers, ROPA, dashboard and charter (issue 8): test/http/governance-matrix.ts
   ...GOVERNANCE_MATRIX,
   // Application portfolio and help desk (issue 9): test/http/portfolio-matrix.ts

@@ -9,6 +9,14 @@ import type { DomainContext } from '../context.ts';
 import type { Actor } from '../policy/actor.ts';
 import type { Gate } from '../policy/gate.ts';
 import { withAccess } from '../policy/gate.ts';
+import { importControl, importDecision, importProposal } from './agreements.federated.ts';
+import type {
+  HostOf,
+  ShareEvent,
+  SharedControl,
+  SharedDecision,
+  SharedVersion,
+} from './agreements.federated.ts';
 import * as repo from './agreements.repository.ts';
 import type { AgreementVersionTable } from './agreements.table.ts';
 import type { Agreement } from './agreements.view.ts';
@@ -31,6 +39,8 @@ export class AgreementApprovals {
     private readonly world: AgreementWorld,
     /** Marks the policy changed, in the same transaction. */
     private readonly changed: (tx: Tx) => Promise<void>,
+    /** Tells partner nodes hosting a party (federation), in the same transaction. */
+    private readonly shared: (tx: Tx, e: ShareEvent) => Promise<void> = async () => undefined,
   ) {}
 
   /** A version the actor's organisation is party to, for its DPO or SIRO (otherwise 404). */
@@ -118,6 +128,11 @@ export class AgreementApprovals {
           .where('version_id', '=', versionId)
           .execute();
       await this.changed(gate.tx);
+      await this.shared(gate.tx, {
+        kind: 'decided',
+        versionId,
+        parties: terms.parties.map((p) => p.orgId),
+      });
       gate.record(
         decision === 'approve' ? 'agreements.approved' : 'agreements.rejected',
         `agreement:${v.agreement_id}`,
@@ -176,12 +191,44 @@ export class AgreementApprovals {
         .where('version_id', '=', versionId)
         .execute();
       await this.changed(gate.tx);
+      await this.shared(gate.tx, {
+        kind: 'controlled',
+        versionId,
+        parties: termsOf(v).parties.map((p) => p.orgId),
+      });
       gate.record(`agreements.${PAST[action]}`, `agreement:${v.agreement_id}`, {
         version: v.version,
         reason: reason.trim(),
         at: when.toISOString(),
       });
       return (await loadAgreement(gate.tx, v.agreement_id, this.ctx.clock()))!;
+    });
+  }
+
+  /** Stores a version proposed on a partner node (see agreements.federated.ts). */
+  async receiveProposal(fromNode: string, hostOf: HostOf, s: SharedVersion): Promise<unknown> {
+    return this.ctx.store.transaction(async (tx) => {
+      const r = await importProposal(this.ctx, tx, fromNode, hostOf, s);
+      await this.changed(tx);
+      return r;
+    });
+  }
+
+  /** Applies a suspension, resumption or termination made on a partner node. */
+  async receiveControl(fromNode: string, hostOf: HostOf, s: SharedControl): Promise<unknown> {
+    return this.ctx.store.transaction(async (tx) => {
+      const r = await importControl(this.ctx, tx, fromNode, hostOf, s);
+      await this.changed(tx);
+      return r;
+    });
+  }
+
+  /** Records decisions made on a partner node for the organisations it hosts. */
+  async receiveDecision(fromNode: string, hostOf: HostOf, s: SharedDecision): Promise<unknown> {
+    return this.ctx.store.transaction(async (tx) => {
+      const r = await importDecision(this.ctx, tx, fromNode, hostOf, s);
+      await this.changed(tx);
+      return r;
     });
   }
 }

@@ -14,6 +14,7 @@ import { withAccess } from '../policy/gate.ts';
 import type { FieldInfo } from '../records/annotations.ts';
 import { AgreementApprovals } from './agreements.approvals.ts';
 import type { ControlAction } from './agreements.approvals.ts';
+import type { HostOf, ShareEvent } from './agreements.federated.ts';
 import * as repo from './agreements.repository.ts';
 import type { AgreementVersionTable } from './agreements.table.ts';
 import type { Agreement } from './agreements.view.ts';
@@ -28,13 +29,32 @@ import { termsOf } from './versions.ts';
 export const REVISION = 'agreements.revision';
 
 export class AgreementsService {
-  private readonly approvals: AgreementApprovals;
+  /** Approval by every party, here and (federated) on partner nodes. */
+  readonly approvals: AgreementApprovals;
+  private readonly sharers: ((tx: Tx, e: ShareEvent) => Promise<void>)[] = [];
 
   constructor(
     private readonly ctx: DomainContext,
     private readonly world: AgreementWorld,
   ) {
-    this.approvals = new AgreementApprovals(ctx, world, (tx) => this.changed(tx));
+    this.approvals = new AgreementApprovals(
+      ctx,
+      world,
+      (tx) => this.changed(tx),
+      (tx, e) => this.shared(tx, e),
+    );
+  }
+
+  /** Which partner node hosts an organisation (set by federation; undefined: this node). */
+  hostOf: HostOf = async () => undefined;
+
+  /** Called, in the same transaction, when a version is proposed or decided (federation). */
+  onShare(fn: (tx: Tx, e: ShareEvent) => Promise<void>): void {
+    this.sharers.push(fn);
+  }
+
+  private async shared(tx: Tx, e: ShareEvent): Promise<void> {
+    for (const fn of this.sharers) await fn(tx, e);
   }
 
   /** Tells every process's policy cache the agreements changed (same transaction as the change). */
@@ -185,6 +205,11 @@ export class AgreementsService {
     const missing = new Map<string, ('dpo' | 'siro')[]>();
     for (const p of t.parties) {
       const gaps: ('dpo' | 'siro')[] = [];
+      // A party on a partner node: its own node knows its DPO and SIRO, and they sign there.
+      if (await this.hostOf(gate.tx, p.orgId)) {
+        missing.set(p.orgId, gaps);
+        continue;
+      }
       for (const role of ['dpo', 'siro'] as const)
         if ((await this.world.holdersOf(gate.tx, p.orgId, role)) === 0) gaps.push(role);
       missing.set(p.orgId, gaps);
@@ -232,6 +257,11 @@ export class AgreementsService {
           .values({ version_id: versionId, org_id: p.orgId })
           .execute();
       await this.changed(gate.tx);
+      await this.shared(gate.tx, {
+        kind: 'proposed',
+        versionId,
+        parties: t.parties.map((p) => p.orgId),
+      });
       gate.record('agreements.proposed', `agreement:${v.agreement_id}`, {
         version: v.version,
         digest,

@@ -12,6 +12,8 @@ const aadOf = (orgId: string): string => `${orgId}|exchange-key`;
 export class ExchangeKeys {
   private readonly privates = new Map<string, KeyObject>();
   private readonly publics = new Map<string, KeyObject>();
+  /** A remote organisation's key, published by its node (set when federation is on). */
+  remote: (ex: Executor, orgId: string) => Promise<KeyObject | undefined> = async () => undefined;
 
   constructor(
     private readonly keyring: KeyService,
@@ -22,6 +24,9 @@ export class ExchangeKeys {
   async publicKey(ex: Executor, orgId: string): Promise<KeyObject> {
     const cached = this.publics.get(orgId);
     if (cached) return cached;
+    // Not cached: a partner may publish a new key for its organisation.
+    const remote = await this.remote(ex, orgId);
+    if (remote) return remote;
     const row = await ex.db
       .selectFrom('exchange_key')
       .select('public_jwk')

@@ -10,6 +10,7 @@ import type { KeyService } from '../keys/key.service.ts';
 import type { NodeKeys } from '../node/node-keys.ts';
 import type { AssetsService } from '../records/assets.service.ts';
 import type { RecordTypesService } from '../records/record-types.service.ts';
+import type { ExchangeFederation } from './delivery.ts';
 import type { ExchangeKeys } from './exchange-keys.ts';
 import type { TransferTable } from './exchange.table.ts';
 import type { NotificationsService } from './notifications.service.ts';
@@ -28,6 +29,8 @@ export interface ExchangeDeps {
   notifications: NotificationsService;
   /** Accuracy flags that travel with transfers and check answers (absent: none travel). */
   accuracy?: AccuracyHooks;
+  /** Partner nodes, or ONE_NODE (set once federation is wired). */
+  federation: ExchangeFederation;
   orgName(ex: Executor, orgId: string): Promise<string | undefined>;
 }
 

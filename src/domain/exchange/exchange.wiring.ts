@@ -8,7 +8,12 @@ import type { NodeKeys } from '../node/node-keys.ts';
 import type { OrgService } from '../org/org.service.ts';
 import type { AssetsService } from '../records/assets.service.ts';
 import type { RecordTypesService } from '../records/record-types.service.ts';
+import type { KeyObject } from 'node:crypto';
+import type { Tx } from '../../store/store.ts';
+import { ONE_NODE } from './delivery.ts';
+import type { ExchangeFederation } from './delivery.ts';
 import { ExchangeKeys } from './exchange-keys.ts';
+import { RemoteTransfers } from './transfer-remote.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import { NotificationsService } from './notifications.service.ts';
 import { QueriesService } from './queries.service.ts';
@@ -20,6 +25,12 @@ export interface ExchangeModule {
   transfers: TransfersService;
   queries: QueriesService;
   notifications: NotificationsService;
+  /** The organisation's exchange public key (made on first use), for partner directories. */
+  exchangeKey(tx: Tx, orgId: string): Promise<KeyObject>;
+  /** Connects partner nodes (called once by the federation module). */
+  useFederation(f: ExchangeFederation): void;
+  /** What federation delivers to and from the exchange. */
+  remote: RemoteTransfers;
 }
 
 export interface ExchangeWiring {
@@ -45,11 +56,19 @@ export function createExchange(ctx: DomainContext, w: ExchangeWiring): ExchangeM
     recordTypes: w.recordTypes,
     notifications,
     accuracy: w.accuracy,
+    federation: ONE_NODE,
     orgName: async (ex, orgId) => (await w.orgs.byId(ex, orgId))?.name,
   };
+  const transfers = new TransfersService(deps);
   return {
-    transfers: new TransfersService(deps),
+    transfers,
     queries: new QueriesService(deps),
     notifications,
+    exchangeKey: (tx, orgId) => deps.exchangeKeys.publicKey(tx, orgId),
+    useFederation: (f) => {
+      deps.federation = f;
+      deps.exchangeKeys.remote = (ex, orgId) => f.exchangeKeyOf(ex, orgId);
+    },
+    remote: new RemoteTransfers(deps),
   };
 }

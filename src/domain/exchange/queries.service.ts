@@ -16,6 +16,7 @@ import { purposeProblems } from '../records/records.service.ts';
 import { signJws } from './envelope.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import { watchForFishing } from './fishing.ts';
+import { askRemote } from './queries-remote.ts';
 import { project } from './record-source.ts';
 
 export { FISHING } from './fishing.ts';
@@ -36,6 +37,7 @@ export interface CheckInput extends QueryInput {
 }
 
 interface AgreementRef {
+  agreementId: string;
   reference: string;
   version: number;
 }
@@ -98,6 +100,8 @@ export class QueriesService {
   }
 
   async lookup(actor: Actor, q: LookupInput): Promise<LookupAnswer> {
+    const node = await this.d.federation.nodeOf(this.d.ctx.store, q?.providerOrgId ?? '');
+    if (node) return askRemote<LookupAnswer>(this.d, actor, 'lookup', q, node);
     return withAccess(this.d.ctx, actor, async (gate) => {
       gate.require(
         'exchange.query',
@@ -142,6 +146,7 @@ export class QueriesService {
         fields: decision.fields,
         records,
         agreement: {
+          agreementId: decision.agreement!.agreementId,
           reference: decision.agreement!.reference,
           version: decision.agreement!.version,
         },
@@ -150,6 +155,8 @@ export class QueriesService {
   }
 
   async check(actor: Actor, q: CheckInput): Promise<CheckAnswer> {
+    const node = await this.d.federation.nodeOf(this.d.ctx.store, q?.providerOrgId ?? '');
+    if (node) return askRemote<CheckAnswer>(this.d, actor, 'check', q, node);
     return withAccess(this.d.ctx, actor, async (gate) => {
       gate.require(
         'exchange.query',
@@ -197,7 +204,11 @@ export class QueriesService {
         answer,
         { check: q.checkKey, answer },
       );
-      const agreement = { reference: version.reference, version: version.version };
+      const agreement = {
+        agreementId: version.agreementId,
+        reference: version.reference,
+        version: version.version,
+      };
       const question = (await this.questionText(gate, decision, q.checkKey)) ?? q.checkKey;
       const accuracy =
         answer === 'no-match' ? null : await this.accuracyOf(gate, q.providerOrgId, found);

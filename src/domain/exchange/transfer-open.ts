@@ -26,6 +26,7 @@ import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferTable } from './exchange.table.ts';
 import { openFlags } from './transfer-accuracy.ts';
 import { linkReceived } from './transfer-links.ts';
+import { RemoteTransfers } from './transfer-remote.ts';
 import { advance, illegal } from './transfer-states.ts';
 import { TransferViews } from './transfers.view.ts';
 import type { Transfer } from './transfers.view.ts';
@@ -109,7 +110,9 @@ export async function openTransfer(
       gate.record('share.transfer', target, decisionDetails(decision), 'allow', t.purpose);
 
       if (!t.manifest_jws) throw tampered('The transfer has no signed manifest.');
-      const m = await verifyJws<Manifest>(d.keys.publicKey, t.manifest_jws);
+      // Signed by this node, or by the partner node that speaks for the sender.
+      const signer = (await d.federation.signingKeyFor(tx, t.org_id)) ?? d.keys.publicKey;
+      const m = await verifyJws<Manifest>(signer, t.manifest_jws);
       if (
         m.transferId !== id ||
         m.recipientOrgId !== actor.orgId ||
@@ -211,6 +214,7 @@ export async function openTransfer(
         digest: m.digest,
         retainUntil,
       });
+      await new RemoteTransfers(d).report(tx, t, 'open');
       faultPoint('transfer.open.end');
       const row = await tx.db
         .selectFrom('transfer')

@@ -19,18 +19,22 @@ import { openTransfer } from './transfer-open.ts';
 import type { TransferInput } from './transfer-create.ts';
 import { STEPS, advance, illegal } from './transfer-states.ts';
 import type { Step } from './transfer-states.ts';
+import { TransferDelivery } from './transfer-delivery.ts';
+import { RemoteTransfers } from './transfer-remote.ts';
 import { TransferViews } from './transfers.view.ts';
 import type { Transfer } from './transfers.view.ts';
 
 export type { TransferInput } from './transfer-create.ts';
 
-const DAY = 86_400_000;
-
 export class TransfersService {
   readonly views: TransferViews;
+  private readonly remote: RemoteTransfers;
+  private readonly delivery: TransferDelivery;
 
   constructor(private readonly d: ExchangeDeps) {
     this.views = new TransferViews(d);
+    this.remote = new RemoteTransfers(d);
+    this.delivery = new TransferDelivery(d, this, this.views, this.remote);
   }
 
   private now(): string {
@@ -50,11 +54,7 @@ export class TransfersService {
   }
 
   /** Loads a transfer for one side, deciding the permission against that side's organisation. */
-  private async party(
-    gate: Gate,
-    id: string,
-    side: 'sender' | 'recipient',
-  ): Promise<TransferTable> {
+  async party(gate: Gate, id: string, side: 'sender' | 'recipient'): Promise<TransferTable> {
     const r = await gate.tx.db
       .selectFrom('transfer')
       .selectAll()
@@ -100,6 +100,7 @@ export class TransfersService {
         ...(set.reason ? { reason: set.reason } : {}),
       });
       await after?.(gate.tx, before);
+      if (step !== 'deliver') await this.remote.report(gate.tx, before, step, set.reason ?? null);
       faultPoint(`transfer.${step}.end`);
       const row = await gate.tx.db
         .selectFrom('transfer')
@@ -118,7 +119,8 @@ export class TransfersService {
   async ready(actor: Actor, id: string): Promise<Transfer> {
     await withAccess(this.d.ctx, actor, async (gate) => {
       const t = await this.party(gate, id, 'sender');
-      if (t.state === 'ready') {
+      // A transfer to a partner node waits in 'ready' for the outbox, which keeps trying by itself.
+      if (t.state === 'ready' && !(await this.d.federation.nodeOf(gate.tx, t.recipient_org_id))) {
         auditBoth(this.d, gate.tx, t, actor.ref, 'exchange.transfer.resumed', {});
         return;
       }
@@ -164,36 +166,12 @@ export class TransfersService {
       faultPoint('transfer.ready.end');
     });
     faultPoint('transfer.readied');
-    return this.deliver(actor, id);
-  }
-
-  /** On one node, delivery is the recipient's inbox receiving it (federation will post it). */
-  private async deliver(actor: Actor, id: string): Promise<Transfer> {
-    const at = this.d.ctx.clock();
-    const expires = new Date(
-      at.getTime() + this.d.ctx.config.transferExpiryDays * DAY,
-    ).toISOString();
-    return this.step(
-      actor,
-      id,
-      'deliver',
-      'sender',
-      { delivered_at: at.toISOString(), expires_at: expires },
-      async (tx, t) => {
-        const from = await this.d.orgName(tx, t.org_id);
-        await this.d.notifications.notify(
-          tx,
-          t.recipient_org_id,
-          'arrived',
-          id,
-          `${from} sent you ${t.record_count} ${t.record_type} record${t.record_count === 1 ? '' : 's'} under ${t.agreement_ref} for ${t.purpose}. Open it by ${expires.slice(0, 10)}.`,
-        );
-      },
-    );
+    return this.delivery.deliver(actor, id);
   }
 
   /** The sender takes it back before it is opened; the sealed payload is destroyed. */
   async recall(actor: Actor, id: string): Promise<Transfer> {
+    await this.delivery.recallAtPartner(actor, id);
     return this.step(actor, id, 'recall', 'sender', { closed_at: this.now() }, async (tx, t) => {
       await tx.db.deleteFrom('transfer_chunk').where('transfer_id', '=', id).execute();
       if (t.state === 'delivered')

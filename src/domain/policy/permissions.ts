@@ -253,6 +253,12 @@ export const PERMISSIONS = {
     scope: 'exchange:admin',
     does: 'set the organisation’s exchange webhook',
   },
+  // Federation between nodes (issue 6, point 4): the node's trust list of partner nodes.
+  'federation.manage': {
+    roles: ['administrator'],
+    scope: 'federation:admin',
+    does: 'manage the trust list of partner nodes',
+  },
   // Data subjects' rights and retention (issue 7).
   'rights.read': {
     roles: ['dpo', 'siro', 'caldicott', 'auditor'],

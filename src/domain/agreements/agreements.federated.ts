@@ -1,0 +1,253 @@
+// Agreements whose parties are on different nodes. The proposing node sends the proposed version
+// (its terms, digest and parties) to each partner node hosting a party; that node stores the same
+// agreement and version, so both hold the same terms. Each party's DPO and SIRO approve on their
+// own node, and their decisions travel to the other nodes, which record them and compute the same
+// status. A node accepts a proposal only from the node hosting the proposer, and a decision only
+// for the organisations the sending node hosts.
+import { AccordError } from '../../errors.ts';
+import type { Tx } from '../../store/store.ts';
+import type { DomainContext } from '../context.ts';
+import * as repo from './agreements.repository.ts';
+import type {
+  AgreementApprovalTable,
+  AgreementTable,
+  AgreementVersionTable,
+} from './agreements.table.ts';
+import { digestOf } from './model.ts';
+import { termsOf, waitingFor } from './versions.ts';
+
+export interface SharedVersion {
+  agreement: AgreementTable;
+  version: AgreementVersionTable;
+  parties: string[];
+}
+
+export interface SharedDecision {
+  versionId: string;
+  approvals: AgreementApprovalTable[];
+}
+
+/** Which node hosts an organisation: undefined for this node. */
+export type HostOf = (tx: Tx, orgId: string) => Promise<string | undefined>;
+
+/** What changed, for the federation module to tell partner nodes (in the same transaction). */
+export type ShareEvent = {
+  kind: 'proposed' | 'decided' | 'controlled';
+  versionId: string;
+  parties: string[];
+};
+
+/** A suspension, resumption or termination, as it stands on the node where it was made. */
+export interface SharedControl {
+  versionId: string;
+  action: string;
+  set: Pick<
+    AgreementVersionTable,
+    | 'suspended_at'
+    | 'suspended_by'
+    | 'suspend_reason'
+    | 'terminated_at'
+    | 'terminated_by'
+    | 'terminate_reason'
+  >;
+}
+
+export async function exportControl(tx: Tx, versionId: string): Promise<SharedControl> {
+  const v = (await repo.version(tx, versionId))!;
+  const { suspended_at, suspended_by, suspend_reason } = v;
+  const { terminated_at, terminated_by, terminate_reason } = v;
+  return {
+    versionId,
+    action: terminated_at ? 'terminated' : suspended_at ? 'suspended' : 'resumed',
+    set: {
+      suspended_at,
+      suspended_by,
+      suspend_reason,
+      terminated_at,
+      terminated_by,
+      terminate_reason,
+    },
+  };
+}
+
+/** Applies a party's suspension, resumption or termination made on its own node. */
+export async function importControl(
+  ctx: DomainContext,
+  tx: Tx,
+  fromNode: string,
+  hostOf: HostOf,
+  s: SharedControl,
+): Promise<{ status: string }> {
+  const v = await repo.version(tx, s?.versionId ?? '');
+  if (!v || v.status !== 'approved' || !s.set) throw new AccordError('NOT_FOUND');
+  const parties = termsOf(v).parties.map((p) => p.orgId);
+  let remoteParty = false;
+  for (const p of parties) if ((await hostOf(tx, p)) === fromNode) remoteParty = true;
+  if (!remoteParty)
+    throw new AccordError('FORBIDDEN', 'That node hosts no party to the agreement.');
+  const str = (x: unknown): string | null => (typeof x === 'string' ? x.slice(0, 2000) : null);
+  // A termination stands: a partner cannot lift one made here.
+  const terminated = v.terminated_at ?? str(s.set.terminated_at);
+  await tx.db
+    .updateTable('agreement_version')
+    .set({
+      suspended_at: str(s.set.suspended_at),
+      suspended_by: str(s.set.suspended_by),
+      suspend_reason: str(s.set.suspend_reason),
+      terminated_at: terminated,
+      terminated_by: v.terminated_by ?? str(s.set.terminated_by),
+      terminate_reason: v.terminate_reason ?? str(s.set.terminate_reason),
+      updated_at: ctx.clock().toISOString(),
+    })
+    .where('version_id', '=', v.version_id)
+    .execute();
+  for (const orgId of parties)
+    if ((await hostOf(tx, orgId)) === undefined)
+      ctx.audit.record(tx, {
+        orgId,
+        actor: `node:${fromNode}`,
+        action: `agreements.${s.action === 'terminated' ? 'terminated' : s.action === 'suspended' ? 'suspended' : 'resumed'}`,
+        target: `agreement:${v.agreement_id}`,
+        outcome: 'ok',
+        details: { version: v.version, via: `node:${fromNode}`, ...s.set },
+      });
+  return { status: v.status };
+}
+
+export async function exportProposal(tx: Tx, versionId: string): Promise<SharedVersion> {
+  const version = (await repo.version(tx, versionId))!;
+  const agreement = (await repo.agreement(tx, version.agreement_id))!;
+  return { agreement, version, parties: termsOf(version).parties.map((p) => p.orgId) };
+}
+
+/** The decisions of the organisations hosted here, for a version. */
+export async function exportDecision(
+  tx: Tx,
+  versionId: string,
+  hostOf: HostOf,
+): Promise<SharedDecision> {
+  const all = await repo.approvals(tx, [versionId]);
+  const mine: AgreementApprovalTable[] = [];
+  for (const a of all) if ((await hostOf(tx, a.org_id)) === undefined) mine.push(a);
+  return { versionId, approvals: mine };
+}
+
+export async function importProposal(
+  ctx: DomainContext,
+  tx: Tx,
+  fromNode: string,
+  hostOf: HostOf,
+  s: SharedVersion,
+): Promise<{ reference: string }> {
+  const v = s?.version;
+  if (!v || !s.agreement || v.status !== 'proposed' || v.agreement_id !== s.agreement.agreement_id)
+    throw new AccordError('VALIDATION_FAILED', 'The proposal is incomplete.');
+  if (
+    (await hostOf(tx, s.agreement.org_id)) !== fromNode ||
+    (await hostOf(tx, v.org_id)) !== fromNode
+  )
+    throw new AccordError('FORBIDDEN', 'That node does not host the proposing organisation.');
+  const terms = termsOf(v);
+  if (digestOf(terms) !== v.digest)
+    throw new AccordError('VALIDATION_FAILED', 'The terms do not match their digest.');
+  const parties = terms.parties.map((p) => p.orgId);
+  const local = [];
+  for (const p of parties) if ((await hostOf(tx, p)) === undefined) local.push(p);
+  if (local.length === 0) throw new AccordError('NOT_FOUND', 'No party is on this node.');
+  const existing = await repo.version(tx, v.version_id);
+  if (existing) return { reference: (await repo.agreement(tx, v.agreement_id))!.reference };
+  let reference = s.agreement.reference;
+  const known = await repo.agreement(tx, v.agreement_id);
+  if (!known) {
+    if (await repo.agreementIdByReference(tx, reference))
+      reference = `${reference}-${fromNode.slice(0, 6).toUpperCase()}`;
+    await tx.db
+      .insertInto('agreement')
+      .values({ ...s.agreement, reference })
+      .execute();
+  } else reference = known.reference;
+  await tx.db
+    .insertInto('agreement_version')
+    .values({ ...v, updated_at: ctx.clock().toISOString() })
+    .execute();
+  for (const orgId of parties)
+    await tx.db
+      .insertInto('agreement_party')
+      .values({ version_id: v.version_id, org_id: orgId })
+      .execute();
+  for (const orgId of local)
+    ctx.audit.record(tx, {
+      orgId,
+      actor: `node:${fromNode}/${v.proposed_by ?? ''}`,
+      action: 'agreements.proposed',
+      target: `agreement:${v.agreement_id}`,
+      outcome: 'ok',
+      details: { version: v.version, digest: v.digest, reference, via: `node:${fromNode}` },
+    });
+  return { reference };
+}
+
+export async function importDecision(
+  ctx: DomainContext,
+  tx: Tx,
+  fromNode: string,
+  hostOf: HostOf,
+  s: SharedDecision,
+): Promise<{ status: string }> {
+  const v = await repo.version(tx, s?.versionId ?? '');
+  if (!v || !Array.isArray(s.approvals)) throw new AccordError('NOT_FOUND');
+  const parties = new Set(termsOf(v).parties.map((p) => p.orgId));
+  const existing = await repo.approvals(tx, [v.version_id]);
+  const added: AgreementApprovalTable[] = [];
+  for (const a of s.approvals) {
+    if (!parties.has(a.org_id) || (await hostOf(tx, a.org_id)) !== fromNode)
+      throw new AccordError('FORBIDDEN', 'That node does not host the approving organisation.');
+    if (a.version_id !== v.version_id || !['dpo', 'siro'].includes(a.role)) continue;
+    if (!['approve', 'reject'].includes(a.decision)) continue;
+    if (existing.some((e) => e.org_id === a.org_id && e.role === a.role)) continue;
+    const row = {
+      approval_id: String(a.approval_id),
+      version_id: v.version_id,
+      org_id: a.org_id,
+      person_id: String(a.person_id),
+      role: a.role,
+      decision: a.decision,
+      comment: a.comment ? String(a.comment).slice(0, 2000) : null,
+      decided_at: String(a.decided_at),
+    };
+    await tx.db.insertInto('agreement_approval').values(row).execute();
+    added.push(row);
+  }
+  if (added.length === 0 || v.status !== 'proposed') return { status: v.status };
+  const all = await repo.approvals(tx, [v.version_id]);
+  const at = ctx.clock().toISOString();
+  const status = all.some((a) => a.decision === 'reject')
+    ? 'rejected'
+    : waitingFor(v, all).length === 0
+      ? 'approved'
+      : v.status;
+  if (status !== v.status)
+    await tx.db
+      .updateTable('agreement_version')
+      .set({ status, approved_at: status === 'approved' ? at : null, updated_at: at })
+      .where('version_id', '=', v.version_id)
+      .execute();
+  for (const orgId of parties)
+    if ((await hostOf(tx, orgId)) === undefined)
+      ctx.audit.record(tx, {
+        orgId,
+        actor: `node:${fromNode}`,
+        action: added.some((a) => a.decision === 'reject')
+          ? 'agreements.rejected'
+          : 'agreements.approved',
+        target: `agreement:${v.agreement_id}`,
+        outcome: 'ok',
+        details: {
+          version: v.version,
+          by: added.map((a) => ({ orgId: a.org_id, role: a.role, decision: a.decision })),
+          nowFullyApproved: status === 'approved',
+          via: `node:${fromNode}`,
+        },
+      });
+  return { status };
+}

@@ -1,0 +1,142 @@
+// The directory of organisations on partner nodes (repository: SQL only). Each remote
+// organisation is also a row in `organisation` with the same id, so agreements, transfers and
+// queries name it exactly as they name a local one; federation_org says which node speaks for it
+// and holds its exchange public key. A partner can never claim an organisation hosted here or by
+// another partner.
+import type { JsonWebKey as NodeJwk, KeyObject } from 'node:crypto';
+import type { Executor, Tx } from '../../store/store.ts';
+import type { FederationNodeTable } from './federation.table.ts';
+import { keyFromJwk } from './messages.ts';
+
+export interface DirectoryEntry {
+  orgId: string;
+  name: string;
+  kind: string;
+  exchangeKey: NodeJwk;
+}
+
+/** The partner node that speaks for an organisation (even if since revoked: messages to it are then refused), or undefined for a local one. */
+export async function nodeOf(ex: Executor, orgId: string): Promise<string | undefined> {
+  const r = await ex.db
+    .selectFrom('federation_org')
+    .innerJoin('federation_node', 'federation_node.node_id', 'federation_org.node_id')
+    .select('federation_org.node_id')
+    .where('federation_org.org_id', '=', orgId)
+    .executeTakeFirst();
+  return r?.node_id;
+}
+
+/** Whether the organisation is on a partner node (trusted or not). */
+export async function isRemote(ex: Executor, orgId: string): Promise<boolean> {
+  const r = await ex.db
+    .selectFrom('federation_org')
+    .select('org_id')
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
+  return r !== undefined;
+}
+
+export async function exchangeKeyOf(ex: Executor, orgId: string): Promise<KeyObject | undefined> {
+  const r = await ex.db
+    .selectFrom('federation_org')
+    .select('exchange_jwk')
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
+  return r ? keyFromJwk(JSON.parse(r.exchange_jwk) as NodeJwk) : undefined;
+}
+
+export async function trusted(
+  ex: Executor,
+  nodeId: string,
+): Promise<FederationNodeTable | undefined> {
+  return ex.db
+    .selectFrom('federation_node')
+    .selectAll()
+    .where('node_id', '=', nodeId)
+    .where('state', '=', 'trusted')
+    .executeTakeFirst();
+}
+
+/** Organisations hosted here (not the shadows of remote ones). */
+export async function localOrgs(
+  ex: Executor,
+): Promise<{ org_id: string; name: string; kind: string }[]> {
+  return ex.db
+    .selectFrom('organisation')
+    .select(['org_id', 'name', 'kind'])
+    .where('org_id', 'not in', (eb) => eb.selectFrom('federation_org').select('org_id'))
+    .orderBy('name')
+    .execute();
+}
+
+/** Records what a partner says it hosts; returns the ids accepted (claims on others' orgs are not). */
+export async function learn(
+  tx: Tx,
+  nodeId: string,
+  entries: DirectoryEntry[],
+  at: string,
+): Promise<string[]> {
+  const accepted: string[] = [];
+  for (const e of entries) {
+    if (typeof e?.orgId !== 'string' || typeof e.name !== 'string' || !e.exchangeKey) continue;
+    const org = await tx.db
+      .selectFrom('organisation')
+      .select('org_id')
+      .where('org_id', '=', e.orgId)
+      .executeTakeFirst();
+    const fed = await tx.db
+      .selectFrom('federation_org')
+      .select('node_id')
+      .where('org_id', '=', e.orgId)
+      .executeTakeFirst();
+    if ((org && !fed) || (fed && fed.node_id !== nodeId)) continue;
+    const name = e.name.slice(0, 200);
+    const jwk = JSON.stringify({
+      kty: e.exchangeKey.kty,
+      crv: e.exchangeKey.crv,
+      x: e.exchangeKey.x,
+    });
+    keyFromJwk(JSON.parse(jwk) as NodeJwk); // refuses a malformed key before it is stored
+    if (!org)
+      await tx.db
+        .insertInto('organisation')
+        .values({
+          org_id: e.orgId,
+          name,
+          kind: ['council', 'police', 'health', 'fire', 'party'].includes(e.kind)
+            ? e.kind
+            : 'other',
+          external_id: `accord-node:${nodeId}`,
+          created_at: at,
+          demo: 0,
+        })
+        .execute();
+    else
+      await tx.db.updateTable('organisation').set({ name }).where('org_id', '=', e.orgId).execute();
+    if (fed)
+      await tx.db
+        .updateTable('federation_org')
+        .set({ name, exchange_jwk: jwk, updated_at: at })
+        .where('org_id', '=', e.orgId)
+        .execute();
+    else
+      await tx.db
+        .insertInto('federation_org')
+        .values({ org_id: e.orgId, node_id: nodeId, name, exchange_jwk: jwk, updated_at: at })
+        .execute();
+    accepted.push(e.orgId);
+  }
+  return accepted;
+}
+
+export async function orgsOf(
+  ex: Executor,
+  nodeId: string,
+): Promise<{ org_id: string; name: string }[]> {
+  return ex.db
+    .selectFrom('federation_org')
+    .select(['org_id', 'name'])
+    .where('node_id', '=', nodeId)
+    .orderBy('name')
+    .execute();
+}

@@ -1,0 +1,171 @@
+// The federation module, built by services.ts when ACCORD_FEDERATION is on: this node's identity,
+// the trust list, the outbox and inbox, and the message kinds partner nodes exchange — each one
+// handed to the module that owns the data (agreements, exchange), which applies it with the same
+// code, decisions and audit as a change made on this node.
+import { AccordError } from '../../errors.ts';
+import type { Executor, Tx } from '../../store/store.ts';
+import type { AgreementsService } from '../agreements/agreements.service.ts';
+import type {
+  SharedControl,
+  SharedDecision,
+  SharedVersion,
+} from '../agreements/agreements.federated.ts';
+import {
+  exportControl,
+  exportDecision,
+  exportProposal,
+} from '../agreements/agreements.federated.ts';
+import type { DomainContext } from '../context.ts';
+import { partnerActor } from '../exchange/delivery.ts';
+import type { ExchangeFederation } from '../exchange/delivery.ts';
+import type { ExchangeModule } from '../exchange/exchange.wiring.ts';
+import type { CheckInput, LookupInput } from '../exchange/queries.service.ts';
+import type { StateMessage, TransferMessage } from '../exchange/transfer-remote.ts';
+import type { NodeKeys } from '../node/node-keys.ts';
+import * as dir from './directory.ts';
+import { Inbox } from './inbox.ts';
+import { Link, cardOf, refusal } from './link.ts';
+import { keyFromJwk, newMessageId } from './messages.ts';
+import { loadNodeIdentity } from './node-identity.ts';
+import type { NodeIdentity } from './node-identity.ts';
+import { Outbox } from './outbox.ts';
+import { TrustService } from './trust.service.ts';
+
+export interface FederationModule {
+  identity: NodeIdentity;
+  trust: TrustService;
+  inbox: Inbox;
+  outbox: Outbox;
+  link: Link;
+}
+
+export interface FederationWiring {
+  keys: NodeKeys;
+  exchange: ExchangeModule;
+  agreements: AgreementsService;
+}
+
+export async function createFederation(
+  ctx: DomainContext,
+  w: FederationWiring,
+): Promise<FederationModule> {
+  const identity = await loadNodeIdentity(ctx.config, w.keys);
+  const link = new Link(identity, ctx.clock);
+  const outbox = new Outbox(ctx, link);
+  const inbox = new Inbox(ctx, identity);
+  const trust = new TrustService(ctx, identity, link, async (tx, orgId) =>
+    (await w.exchange.exchangeKey(tx, orgId)).export({ format: 'jwk' }),
+  );
+  const hostOf = (ex: Executor, orgId: string): Promise<string | undefined> =>
+    dir.nodeOf(ex, orgId);
+
+  const port: ExchangeFederation = {
+    nodeOf: hostOf,
+    exchangeKeyOf: (ex, orgId) => dir.exchangeKeyOf(ex, orgId),
+    signingKeyFor: async (ex, orgId) => {
+      if (!(await dir.isRemote(ex, orgId))) return undefined;
+      const nodeId = await hostOf(ex, orgId);
+      const node = nodeId ? await dir.trusted(ex, nodeId) : undefined;
+      if (!node)
+        throw new AccordError(
+          'TRANSFER_TAMPERED',
+          'The node that signed this transfer is no longer on the trust list.',
+        );
+      return keyFromJwk(cardOf(node).signingKey);
+    },
+    send: async (tx, nodeId, kind, body) => {
+      await outbox.enqueue(tx, nodeId, kind, body);
+    },
+    flush: () => outbox.flush(),
+    ask: async (nodeId, kind, body) => {
+      const node = await link.partner(ctx.store, nodeId);
+      const answer = await link.send(node, { id: newMessageId(), kind, body });
+      if (!answer.ok) throw refusal(answer);
+      return answer.body;
+    },
+  };
+  w.exchange.useFederation(port);
+  w.agreements.hostOf = hostOf;
+
+  // Agreements: a proposal, or a party's decision, goes to every other node hosting a party.
+  w.agreements.onShare(async (tx: Tx, e) => {
+    const nodes = new Set<string>();
+    for (const orgId of e.parties) {
+      const n = await hostOf(tx, orgId);
+      if (n) nodes.add(n);
+    }
+    for (const n of nodes)
+      await outbox.enqueue(
+        tx,
+        n,
+        `agreement.${e.kind}`,
+        e.kind === 'proposed'
+          ? await exportProposal(tx, e.versionId)
+          : e.kind === 'decided'
+            ? await exportDecision(tx, e.versionId, hostOf)
+            : await exportControl(tx, e.versionId),
+      );
+  });
+  inbox.handle('agreement.proposed', (m, from) =>
+    w.agreements.approvals.receiveProposal(from.node_id, hostOf, m.body as SharedVersion),
+  );
+  inbox.handle('agreement.controlled', (m, from) =>
+    w.agreements.approvals.receiveControl(from.node_id, hostOf, m.body as SharedControl),
+  );
+  inbox.handle('agreement.decided', (m, from) =>
+    w.agreements.approvals.receiveDecision(from.node_id, hostOf, m.body as SharedDecision),
+  );
+
+  // Directories: each side learns the other's organisations and exchange keys.
+  inbox.handle('directory', async (m, from) => {
+    return ctx.store.transaction(async (tx) => {
+      await trust.learn(tx, from.node_id, (m.body as { organisations?: unknown })?.organisations);
+      return { organisations: await trust.ownDirectory(tx) };
+    });
+  });
+
+  // Transfers: delivered to the recipient's inbox here; state changes both ways.
+  inbox.handle('transfer.deliver', (m, from) =>
+    w.exchange.remote.receive(from.node_id, m.body as TransferMessage),
+  );
+  inbox.handle('transfer.state', (m, from) =>
+    w.exchange.remote.receiveState(from.node_id, m.body as StateMessage),
+  );
+  outbox.answered('transfer.deliver', async (tx, row, answer) => {
+    const id = (JSON.parse(row.body) as TransferMessage).transfer.transfer_id;
+    if (answer.ok) await w.exchange.remote.delivered(tx, row.node_id, id, answer.body);
+    else await w.exchange.remote.undeliverable(tx, row.node_id, id, answer.error);
+  });
+
+  // Queries: answered here by the provider, as the partner node acting for the asking organisation.
+  for (const kind of ['lookup', 'check'] as const)
+    inbox.handle(`query.${kind}`, async (m, from) => {
+      const q = (m.body ?? {}) as (LookupInput & CheckInput) & {
+        askerOrgId?: string;
+        askedBy?: string;
+      };
+      if (
+        typeof q.askerOrgId !== 'string' ||
+        (await hostOf(ctx.store, q.askerOrgId)) !== from.node_id
+      )
+        throw new AccordError('FORBIDDEN', 'That node does not host the asking organisation.');
+      if (typeof q.providerOrgId !== 'string' || (await hostOf(ctx.store, q.providerOrgId)))
+        throw new AccordError('NOT_FOUND');
+      const actor = partnerActor(q.askerOrgId, from.node_id, q.askedBy);
+      const input = {
+        providerOrgId: q.providerOrgId,
+        purpose: q.purpose,
+        identifiers: q.identifiers,
+        ...(kind === 'lookup'
+          ? { recordType: q.recordType, fields: q.fields }
+          : { checkKey: q.checkKey }),
+      };
+      const answer =
+        kind === 'lookup'
+          ? await w.exchange.queries.lookup(actor, input)
+          : await w.exchange.queries.check(actor, input as CheckInput);
+      return { answer, agreementId: answer.agreement.agreementId };
+    });
+
+  return { identity, trust, inbox, outbox, link };
+}

@@ -1,0 +1,162 @@
+// Receiving a message from a partner node. In order: it must decrypt with this node's key, come
+// from a node on the trust list (not revoked), carry a good signature from that node's key, be
+// addressed to this node, be issued within the time window, and not reuse a message id for a
+// different body. A message id seen before with the same body is not applied again: the answer
+// given the first time is given again. Every refusal is audited with its stable code; the answer
+// is itself signed by this node and sealed to the sender, so the sender verifies it in turn.
+import { AccordError } from '../../errors.ts';
+import type { DomainContext } from '../context.ts';
+import { trusted } from './directory.ts';
+import type { FederationNodeTable } from './federation.table.ts';
+import { cardOf } from './link.ts';
+import type { Answer } from './link.ts';
+import {
+  WINDOW_MS,
+  bodyDigest,
+  claimedSender,
+  keyFromJwk,
+  newMessageId,
+  seal,
+  unseal,
+  verifyMessage,
+} from './messages.ts';
+import type { Message } from './messages.ts';
+import type { NodeIdentity } from './node-identity.ts';
+
+/** Applies one kind of message from a verified partner; returns the answer's body. */
+export type Handler = (m: Message, from: FederationNodeTable) => Promise<unknown>;
+
+/** A message still being applied after this long is applied again (its first try was lost). */
+const STALE_CLAIM_MS = 60_000;
+
+export class Inbox {
+  private readonly handlers = new Map<string, Handler>();
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly me: NodeIdentity,
+  ) {}
+
+  handle(kind: string, fn: Handler): void {
+    this.handlers.set(kind, fn);
+  }
+
+  private async refused(
+    e: AccordError,
+    claimed: { from?: string; id?: string; kind?: string },
+  ): Promise<never> {
+    await this.ctx.audit.recordNow(this.ctx.store, {
+      orgId: null,
+      actor: claimed.from ? `node:${claimed.from}` : 'unknown',
+      action: 'federation.message.refused',
+      target: `node:${this.me.nodeId}`,
+      outcome: 'refused',
+      details: { code: e.code, reason: e.message, messageId: claimed.id, kind: claimed.kind },
+    });
+    throw e;
+  }
+
+  /** Receives one envelope; returns the sealed answer, or throws a coded (audited) refusal. */
+  async receive(envelope: unknown): Promise<string> {
+    const now = this.ctx.clock();
+    let jws: string;
+    let claimed: { from: string; id: string; kind: string } | undefined;
+    try {
+      jws = await unseal(this.me, typeof envelope === 'string' ? envelope : '');
+      claimed = claimedSender(jws);
+    } catch (e) {
+      return this.refused(e as AccordError, {});
+    }
+    const node = await trusted(this.ctx.store, claimed.from);
+    if (!node) return this.refused(new AccordError('FEDERATION_UNKNOWN_NODE'), claimed);
+    let m: Message;
+    try {
+      m = await verifyMessage(jws, keyFromJwk(cardOf(node).signingKey), this.me.nodeId, now);
+    } catch (e) {
+      return this.refused(e as AccordError, claimed);
+    }
+    const digest = bodyDigest(m.kind, m.body);
+    await this.ctx.store.db
+      .deleteFrom('federation_seen')
+      .where('received_at', '<', new Date(now.getTime() - 2 * WINDOW_MS).toISOString())
+      .where('response', 'is not', null)
+      .execute();
+    const seen = await this.ctx.store.db
+      .selectFrom('federation_seen')
+      .selectAll()
+      .where('node_id', '=', node.node_id)
+      .where('message_id', '=', m.id)
+      .executeTakeFirst();
+    if (seen) {
+      if (seen.digest !== digest)
+        return this.refused(new AccordError('FEDERATION_REPLAY'), claimed);
+      if (seen.response !== null) {
+        await this.ctx.audit.recordNow(this.ctx.store, {
+          orgId: null,
+          actor: `node:${node.node_id}`,
+          action: 'federation.message.duplicate',
+          target: `node:${this.me.nodeId}`,
+          outcome: 'ok',
+          details: { messageId: m.id, kind: m.kind, applied: 'once; answered as before' },
+        });
+        return this.answer(node, m, JSON.parse(seen.response) as Answer);
+      }
+      if (now.getTime() - Date.parse(seen.received_at) < STALE_CLAIM_MS)
+        throw new AccordError('CONFLICT', 'That message is being applied: try again shortly.');
+    } else {
+      const claim = await this.ctx.store.db
+        .insertInto('federation_seen')
+        .values({
+          message_id: m.id,
+          node_id: node.node_id,
+          kind: m.kind,
+          digest,
+          response: null,
+          received_at: now.toISOString(),
+        })
+        .onConflict((oc) => oc.doNothing())
+        .executeTakeFirst();
+      if (Number(claim.numInsertedOrUpdatedRows ?? 0) !== 1)
+        throw new AccordError('CONFLICT', 'That message is being applied: try again shortly.');
+    }
+    let answer: Answer;
+    try {
+      const handler = this.handlers.get(m.kind);
+      if (!handler) throw new AccordError('VALIDATION_FAILED', `Unknown message kind ${m.kind}.`);
+      answer = { ok: true, body: (await handler(m, node)) ?? null };
+    } catch (e) {
+      if (!(e instanceof AccordError)) throw e; // unexpected: not recorded, so a retry applies it
+      answer = { ok: false, error: { code: e.code, message: e.message } };
+    }
+    await this.ctx.store.transaction(async (tx) => {
+      await tx.db
+        .updateTable('federation_seen')
+        .set({ response: JSON.stringify(answer) })
+        .where('node_id', '=', node.node_id)
+        .where('message_id', '=', m.id)
+        .execute();
+      this.ctx.audit.record(tx, {
+        orgId: null,
+        actor: `node:${node.node_id}`,
+        action: 'federation.message.received',
+        target: `node:${this.me.nodeId}`,
+        outcome: answer.ok ? 'ok' : 'refused',
+        details: {
+          messageId: m.id,
+          kind: m.kind,
+          ...(answer.ok ? {} : { code: answer.error.code }),
+        },
+      });
+    });
+    return this.answer(node, m, answer);
+  }
+
+  private answer(node: FederationNodeTable, m: Message, answer: Answer): Promise<string> {
+    return seal(
+      this.me,
+      keyFromJwk(cardOf(node).encryptionKey),
+      { id: newMessageId(), to: node.node_id, kind: 'answer', inReplyTo: m.id, body: answer },
+      this.ctx.clock(),
+    );
+  }
+}

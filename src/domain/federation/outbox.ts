@@ -1,0 +1,172 @@
+// The durable outbox: a message to a partner node is written in the same transaction as the change
+// it reports (so it is sent if and only if the change committed), then delivered with retry and
+// exponential back-off. Each attempt is signed and sealed afresh with the same message id, so the
+// partner applies it once and answers every attempt the same. When the partner answers, the
+// kind's handler records the outcome here (a transfer becomes delivered).
+import { AccordError } from '../../errors.ts';
+import type { Tx } from '../../store/store.ts';
+import type { DomainContext } from '../context.ts';
+import type { FederationOutboxTable } from './federation.table.ts';
+import type { Answer, Link } from './link.ts';
+import { newMessageId } from './messages.ts';
+
+const MAX_ATTEMPTS = 20;
+const BASE_MS = 1000;
+const MAX_DELAY_MS = 15 * 60_000;
+
+/** What to do when a partner answers a message of one kind (in a transaction of its own). */
+export type OnAnswer = (tx: Tx, row: FederationOutboxTable, answer: Answer) => Promise<void>;
+
+export class Outbox {
+  private readonly onAnswer = new Map<string, OnAnswer>();
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly ctx: DomainContext,
+    private readonly link: Link,
+  ) {}
+
+  /** Registers what happens when a partner answers a kind of message. */
+  answered(kind: string, fn: OnAnswer): void {
+    this.onAnswer.set(kind, fn);
+  }
+
+  /** Queues a message in the caller's transaction; sending starts when it commits. */
+  async enqueue(tx: Tx, nodeId: string, kind: string, body: unknown): Promise<string> {
+    const id = newMessageId();
+    const at = this.ctx.clock().toISOString();
+    await tx.db
+      .insertInto('federation_outbox')
+      .values({
+        message_id: id,
+        node_id: nodeId,
+        kind,
+        body: JSON.stringify(body),
+        state: 'pending',
+        attempts: 0,
+        next_attempt_at: at,
+        last_error: null,
+        created_at: at,
+        done_at: null,
+      })
+      .execute();
+    tx.afterCommit(() => void this.flush().catch(() => undefined));
+    return id;
+  }
+
+  /** Sends every message that is due; one run at a time per process (a second call waits for it). */
+  flush(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          const due = await this.ctx.store.db
+            .selectFrom('federation_outbox')
+            .selectAll()
+            .where('state', '=', 'pending')
+            .where('next_attempt_at', '<=', this.ctx.clock().toISOString())
+            .orderBy('created_at')
+            .limit(100)
+            .execute();
+          for (const row of due) await this.attempt(row);
+        } while (this.again);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+
+  /** Resolves when no run is in progress (before the database closes); starts none. */
+  async idle(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+
+  /** The messages to one node, or all, newest first (for the administrator). */
+  async list(nodeId?: string): Promise<FederationOutboxTable[]> {
+    let q = this.ctx.store.db.selectFrom('federation_outbox').selectAll();
+    if (nodeId) q = q.where('node_id', '=', nodeId);
+    return q.orderBy('created_at', 'desc').limit(500).execute();
+  }
+
+  private async attempt(row: FederationOutboxTable): Promise<void> {
+    const now = this.ctx.clock();
+    let answer: Answer;
+    try {
+      const node = await this.link.partner(this.ctx.store, row.node_id);
+      answer = await this.link.send(node, {
+        id: row.message_id,
+        kind: row.kind,
+        body: JSON.parse(row.body) as unknown,
+      });
+    } catch (e) {
+      const attempts = row.attempts + 1;
+      const code = e instanceof AccordError ? e.code : 'INTERNAL';
+      const failed = attempts >= MAX_ATTEMPTS || code === 'FEDERATION_UNKNOWN_NODE';
+      const delay = Math.min(BASE_MS * 2 ** (attempts - 1), MAX_DELAY_MS);
+      await this.ctx.store.transaction(async (tx) => {
+        await tx.db
+          .updateTable('federation_outbox')
+          .set({
+            attempts,
+            state: failed ? 'failed' : 'pending',
+            next_attempt_at: new Date(now.getTime() + delay).toISOString(),
+            last_error: `${code}: ${(e as Error).message}`.slice(0, 500),
+            done_at: failed ? now.toISOString() : null,
+          })
+          .where('message_id', '=', row.message_id)
+          .where('state', '=', 'pending')
+          .execute();
+        if (failed)
+          this.ctx.audit.record(tx, {
+            orgId: null,
+            actor: 'node',
+            action: 'federation.message.failed',
+            target: `node:${row.node_id}`,
+            outcome: 'refused',
+            details: { messageId: row.message_id, kind: row.kind, attempts, code },
+          });
+      });
+      return;
+    }
+    await this.ctx.store.transaction(async (tx) => {
+      const r = await tx.db
+        .updateTable('federation_outbox')
+        .set({
+          attempts: row.attempts + 1,
+          state: answer.ok ? 'delivered' : 'refused',
+          last_error: answer.ok ? null : `${answer.error.code}: ${answer.error.message}`,
+          done_at: now.toISOString(),
+        })
+        .where('message_id', '=', row.message_id)
+        .where('state', '=', 'pending')
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return; // another process recorded it first
+      this.ctx.audit.record(tx, {
+        orgId: null,
+        actor: 'node',
+        action: answer.ok ? 'federation.message.delivered' : 'federation.message.refused',
+        target: `node:${row.node_id}`,
+        outcome: answer.ok ? 'ok' : 'refused',
+        details: {
+          messageId: row.message_id,
+          kind: row.kind,
+          ...(answer.ok ? {} : { code: answer.error.code }),
+        },
+      });
+      await this.onAnswer.get(row.kind)?.(tx, row, answer);
+      // Answered: a large body (a transfer's sealed chunks) is not kept a second time here.
+      if (row.body.length > 65_536)
+        await tx.db
+          .updateTable('federation_outbox')
+          .set({ body: JSON.stringify({ cleared: row.body.length }) })
+          .where('message_id', '=', row.message_id)
+          .execute();
+    });
+  }
+}
