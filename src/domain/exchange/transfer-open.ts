@@ -118,6 +118,13 @@ export async function openTransfer(
         m.recipientOrgId !== actor.orgId ||
         m.senderOrgId !== t.org_id ||
         m.recordType !== t.record_type ||
+        // What was decided above (fields, purpose, agreement) is what the signed manifest says:
+        // a partner node cannot have one list decided and another imported.
+        m.purpose !== t.purpose ||
+        m.agreement.agreementId !== t.agreement_id ||
+        m.agreement.versionId !== t.version_id ||
+        m.fields.length !== fields.length ||
+        m.fields.some((f) => !fields.includes(f)) ||
         m.chunks.length !== t.chunk_count ||
         m.recordCount !== t.record_count ||
         m.chunks.reduce((s, c) => s + c.count, 0) !== m.recordCount
@@ -145,7 +152,7 @@ export async function openTransfer(
         },
         d.ctx.clock,
       );
-      const agreed = new Set(m.fields);
+      const agreed = new Set(decision.fields);
       const stored = await tx.db
         .selectFrom('transfer_chunk')
         .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -97,6 +97,12 @@ export class RemoteTransfers {
     if (!t || typeof t.transfer_id !== 'string' || !Array.isArray(m.chunks))
       throw new AccordError('VALIDATION_FAILED', 'The transfer message is incomplete.');
     return this.d.ctx.store.transaction(async (tx) => {
+      // Who is asking comes first: a node that does not host the sender learns nothing.
+      if ((await this.d.federation.nodeOf(tx, t.org_id)) !== fromNode)
+        throw new AccordError(
+          'FORBIDDEN',
+          'That node does not speak for the sending organisation.',
+        );
       const existing = await tx.db
         .selectFrom('transfer')
         .select(['state', 'expires_at', 'org_id'])
@@ -106,11 +112,6 @@ export class RemoteTransfers {
         if (existing.org_id !== t.org_id) throw new AccordError('CONFLICT', 'Transfer id in use.');
         return { state: existing.state, expiresAt: existing.expires_at };
       }
-      if ((await this.d.federation.nodeOf(tx, t.org_id)) !== fromNode)
-        throw new AccordError(
-          'FORBIDDEN',
-          'That node does not speak for the sending organisation.',
-        );
       if (
         (await this.d.federation.nodeOf(tx, t.recipient_org_id)) !== undefined ||
         !(await this.d.orgName(tx, t.recipient_org_id))
@@ -124,7 +125,14 @@ export class RemoteTransfers {
         manifest.senderOrgId !== t.org_id ||
         manifest.recipientOrgId !== t.recipient_org_id ||
         manifest.chunks.length !== m.chunks.length ||
-        manifest.recordCount !== t.record_count
+        manifest.recordCount !== t.record_count ||
+        manifest.recordType !== t.record_type ||
+        manifest.purpose !== t.purpose ||
+        manifest.agreement?.agreementId !== t.agreement_id ||
+        manifest.agreement?.versionId !== t.version_id ||
+        typeof t.fields !== 'string' ||
+        JSON.stringify([...manifest.fields].sort()) !==
+          JSON.stringify([...(JSON.parse(t.fields) as string[])].sort())
       )
         throw new AccordError(
           'TRANSFER_TAMPERED',

@@ -8,12 +8,13 @@ import type { JsonWebKey as NodeJwk } from 'node:crypto';
 import { AccordError } from '../../errors.ts';
 import type { Executor, Tx } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
+import { keyIdOf } from '../node/node-keys.ts';
 import type { Actor } from '../policy/actor.ts';
 import { AuditedRefusal, settleRefusal, withAccess } from '../policy/gate.ts';
 import * as dir from './directory.ts';
 import type { DirectoryEntry } from './directory.ts';
 import type { Link } from './link.ts';
-import { newMessageId } from './messages.ts';
+import { keyFromJwk, newMessageId } from './messages.ts';
 import { cardFingerprint, grouped, normalFingerprint } from './node-identity.ts';
 import type { NodeCard, NodeIdentity } from './node-identity.ts';
 import { fetchCard } from './transport.ts';
@@ -165,6 +166,36 @@ export class TrustService {
         );
       if (card.nodeId === this.me.nodeId)
         refuse(new AccordError('VALIDATION_FAILED', 'That is this node.'));
+      // A node's id is its signing key's id: a card naming another node's id with its own keys
+      // would otherwise take over that node's row, and the organisations it hosts.
+      const signingKey = (() => {
+        try {
+          return keyFromJwk(card.signingKey);
+        } catch {
+          return undefined;
+        }
+      })();
+      if (!signingKey || keyIdOf(signingKey) !== card.nodeId)
+        refuse(
+          new AccordError('FEDERATION_BAD_CARD', 'The card’s node id is not its signing key’s id.'),
+        );
+      // Trusting a node again (a new address or certificate) keeps its key; a new key is a new node.
+      const known = await gate.tx.db
+        .selectFrom('federation_node')
+        .select('card')
+        .where('node_id', '=', card.nodeId)
+        .executeTakeFirst();
+      if (
+        known &&
+        (JSON.parse(known.card) as { signingKey: { x?: string } }).signingKey.x !==
+          card.signingKey.x
+      )
+        refuse(
+          new AccordError(
+            'FEDERATION_BAD_CARD',
+            'A node with this id is already known with another signing key.',
+          ),
+        );
       const at = this.ctx.clock().toISOString();
       const row = {
         name: String(card.name).slice(0, 100),
