@@ -25,7 +25,7 @@ import type { TestNode } from './nodes.ts';
 const ids = (i: number): Record<string, string> => ({ nhsNumber: String(person(i).nhsNumber) });
 
 async function audited(s: Services, orgId: string, action: string): Promise<string[]> {
-  return (await s.audit.list({ orgId, action, limit: 100 })).map((e) => e.target);
+  return (await s.audit.list({ orgId, action, limit: 100 })).map((e) => e.target ?? '');
 }
 
 forEachDialect('corrections across two nodes (Art. 19)', (dialect) => {

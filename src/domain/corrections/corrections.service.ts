@@ -227,6 +227,8 @@ export class CorrectionsService {
         auditBoth(this.d, tx, row, nodeActor(row.org_id).ref, 'corrections.overdue', {
           deadline: row.due_at,
         });
+        // A sender on another node is told by its own node's sweep, not here.
+        if (await this.d.federation.nodeOf(tx, row.org_id)) return;
         const to = (await this.d.orgName(tx, row.recipient_org_id)) ?? row.recipient_org_id;
         await this.d.notifications.notify(
           tx,
