@@ -220,7 +220,12 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
       orgs,
     });
     const federation = config.federation
-      ? await createFederation(ctx, { keys, exchange, agreements: agreementsModule.agreements })
+      ? await createFederation(ctx, {
+          keys,
+          exchange,
+          agreements: agreementsModule.agreements,
+          corrections,
+        })
       : undefined;
     return {
       ...ctx,

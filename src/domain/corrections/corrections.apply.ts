@@ -10,6 +10,7 @@ import type { Gate } from '../policy/gate.ts';
 import type { RecordTable } from '../records/records.table.ts';
 import { destroyRecords, setRestriction } from '../rights/record-ops.ts';
 import { writeVersion } from '../rights/record-version.ts';
+import type { RemoteCorrections } from './corrections-remote.ts';
 import { auditBoth } from './corrections.deps.ts';
 import type { CorrectionsDeps } from './corrections.deps.ts';
 import type { CorrectionNoticeTable } from './corrections.table.ts';
@@ -45,8 +46,10 @@ export async function openFor(
 ): Promise<NoticeContents> {
   const privateKey = await d.exchangeKeys.privateKey(gate.tx, n.recipient_org_id);
   if (!privateKey) throw new AccordError('TRANSFER_TAMPERED', 'The notice was not made for you.');
+  // Signed by this node, or by the partner node that speaks for the sender.
+  const signer = (await d.federation.signingKeyFor(gate.tx, n.org_id)) ?? d.keys.publicKey;
   const { header, contents } = await openNotice(
-    d.keys.publicKey,
+    signer,
     privateKey,
     n.notice_id,
     n.sealed,
@@ -71,6 +74,7 @@ export async function applyNotice(
   d: CorrectionsDeps,
   actor: Actor,
   id: string,
+  remote: RemoteCorrections,
 ): Promise<CorrectionNotice> {
   return withAccess(d.ctx, actor, async (gate) => {
     const tx = gate.tx;
@@ -118,13 +122,22 @@ export async function applyNotice(
       done,
     });
     const by = (await d.orgName(tx, n.recipient_org_id)) ?? n.recipient_org_id;
-    await d.notifications.notify(
-      tx,
-      n.org_id,
-      'correction-acknowledged',
-      n.transfer_id,
-      `${by} applied your correction to transfer ${n.transfer_id.slice(0, 8)} line ${n.line}: ${done}.`,
-    );
+    // A sender on another node is told there (its node notifies it and updates its timeline).
+    if (
+      !(await remote.answer(tx, n, {
+        state: 'acknowledged',
+        reason: null,
+        done,
+        closedBy: actor.ref,
+      }))
+    )
+      await d.notifications.notify(
+        tx,
+        n.org_id,
+        'correction-acknowledged',
+        n.transfer_id,
+        `${by} applied your correction to transfer ${n.transfer_id.slice(0, 8)} line ${n.line}: ${done}.`,
+      );
     if (n.request_id)
       await d.requestEvent(
         tx,

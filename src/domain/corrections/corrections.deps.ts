@@ -2,6 +2,7 @@
 // organisations' audit logs (the sender's and the recipient's), as transfers do.
 import type { Executor, Tx } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
+import type { ExchangeFederation } from '../exchange/delivery.ts';
 import type { ExchangeKeys } from '../exchange/exchange-keys.ts';
 import type { NotificationsService } from '../exchange/notifications.service.ts';
 import type { KeyService } from '../keys/key.service.ts';
@@ -21,6 +22,8 @@ export interface CorrectionsDeps {
   records: RecordsService;
   holds: HoldsService;
   notifications: NotificationsService;
+  /** Partner nodes, or ONE_NODE (set once federation is wired). */
+  federation: ExchangeFederation;
   orgName(ex: Executor, orgId: string): Promise<string | undefined>;
   /** Adds a line to the sender's request timeline (an acknowledgement, a dispute). */
   requestEvent(

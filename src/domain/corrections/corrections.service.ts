@@ -4,11 +4,13 @@
 // inside the rectification, erasure or restriction that calls for it.
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import type { Executor } from '../../store/store.ts';
+import type { ExchangeFederation } from '../exchange/delivery.ts';
 import { nodeActor } from '../policy/actor.ts';
 import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
 import type { Gate } from '../policy/gate.ts';
 import { applyNotice, openFor, receivedNotice, stateError } from './corrections.apply.ts';
+import { RemoteCorrections } from './corrections-remote.ts';
 import { auditBoth } from './corrections.deps.ts';
 import type { CorrectionsDeps } from './corrections.deps.ts';
 import type { CorrectionNoticeTable } from './corrections.table.ts';
@@ -18,7 +20,18 @@ import type { CorrectionNotice } from './corrections.view.ts';
 export type { CorrectionNotice } from './corrections.view.ts';
 
 export class CorrectionsService {
-  constructor(private readonly d: CorrectionsDeps) {}
+  /** What federation delivers to and from this module. */
+  readonly remote: RemoteCorrections;
+
+  constructor(private readonly d: CorrectionsDeps) {
+    this.remote = new RemoteCorrections(d);
+  }
+
+  /** Connects partner nodes (called once by the federation module). */
+  useFederation(f: ExchangeFederation): void {
+    this.d.federation = f;
+    this.d.exchangeKeys.remote = (ex, orgId) => f.exchangeKeyOf(ex, orgId);
+  }
 
   private async names(ex: Executor, ids: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
@@ -101,7 +114,7 @@ export class CorrectionsService {
   /** Applies it to the recipient's copy and acknowledges it; a forged notice is refused in both logs. */
   async apply(actor: Actor, id: string): Promise<CorrectionNotice> {
     try {
-      return await applyNotice(this.d, actor, id);
+      return await applyNotice(this.d, actor, id, this.remote);
     } catch (e) {
       if (e instanceof AccordError && e.code === 'TRANSFER_TAMPERED') {
         const n = await this.d.ctx.store.db
@@ -158,13 +171,21 @@ export class CorrectionsService {
         );
       auditBoth(this.d, tx, n, actor.ref, 'corrections.disputed', { reason: why.slice(0, 1000) });
       const by = (await this.d.orgName(tx, n.recipient_org_id)) ?? n.recipient_org_id;
-      await this.d.notifications.notify(
-        tx,
-        n.org_id,
-        'correction-disputed',
-        n.transfer_id,
-        `${by} disputed your correction to transfer ${n.transfer_id.slice(0, 8)} line ${n.line}: ${why}`,
-      );
+      // A sender on another node is told there (its node notifies it and updates its timeline).
+      const away = await this.remote.answer(tx, n, {
+        state: 'disputed',
+        reason: why.slice(0, 1000),
+        done: null,
+        closedBy: actor.ref,
+      });
+      if (!away)
+        await this.d.notifications.notify(
+          tx,
+          n.org_id,
+          'correction-disputed',
+          n.transfer_id,
+          `${by} disputed your correction to transfer ${n.transfer_id.slice(0, 8)} line ${n.line}: ${why}`,
+        );
       if (n.request_id)
         await this.d.requestEvent(
           tx,
@@ -206,6 +227,8 @@ export class CorrectionsService {
         auditBoth(this.d, tx, row, nodeActor(row.org_id).ref, 'corrections.overdue', {
           deadline: row.due_at,
         });
+        // A sender on another node is told by its own node's sweep, not here.
+        if (await this.d.federation.nodeOf(tx, row.org_id)) return;
         const to = (await this.d.orgName(tx, row.recipient_org_id)) ?? row.recipient_org_id;
         await this.d.notifications.notify(
           tx,

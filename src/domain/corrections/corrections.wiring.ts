@@ -2,6 +2,7 @@
 // this) with what it needs from exchange, records and rights; it listens to the rights module's
 // record changes and sends the notices they call for.
 import type { DomainContext } from '../context.ts';
+import { ONE_NODE } from '../exchange/delivery.ts';
 import { ExchangeKeys } from '../exchange/exchange-keys.ts';
 import type { NotificationsService } from '../exchange/notifications.service.ts';
 import type { KeyService } from '../keys/key.service.ts';
@@ -31,10 +32,12 @@ export function createCorrections(ctx: DomainContext, w: CorrectionsWiring): Cor
     records: w.records,
     holds: w.rights.holds,
     notifications: w.notifications,
+    federation: ONE_NODE,
     orgName: async (ex, orgId) => (await w.orgs.byId(ex, orgId))?.name,
     requestEvent: (ex, orgId, requestId, by, kind, note) =>
       w.rights.requests.partnerEvent(ex, orgId, requestId, by, kind, note),
   };
-  w.rights.rightsActions.onChange((gate, change) => propagate(d, gate, change));
-  return new CorrectionsService(d);
+  const service = new CorrectionsService(d);
+  w.rights.rightsActions.onChange((gate, change) => propagate(d, gate, change, service.remote));
+  return service;
 }

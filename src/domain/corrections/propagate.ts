@@ -9,6 +9,7 @@ import type { Gate } from '../policy/gate.ts';
 import type { RecordChange } from '../rights/record-change.ts';
 import { ACKNOWLEDGE_DAYS } from './corrections.deps.ts';
 import type { CorrectionsDeps } from './corrections.deps.ts';
+import type { RemoteCorrections } from './corrections-remote.ts';
 import type { CorrectionNoticeTable } from './corrections.table.ts';
 import { KIND_LABELS } from './corrections.view.ts';
 import { sealNotice } from './notice-seal.ts';
@@ -60,6 +61,7 @@ export async function propagate(
   d: CorrectionsDeps,
   gate: Gate,
   change: RecordChange,
+  remote: RemoteCorrections,
 ): Promise<string[]> {
   const tx = gate.tx;
   const orgId = gate.actor.orgId;
@@ -121,6 +123,8 @@ export async function propagate(
       updated_at: at,
     };
     await tx.db.insertInto('correction_notice').values(row).execute();
+    // A partner on another node gets it through the outbox, sent if and only if this commits.
+    const away = await remote.send(tx, row);
     const details = {
       transfer: c.transfer_id,
       line: c.line,
@@ -154,13 +158,15 @@ export async function propagate(
     });
     const from = (await d.orgName(tx, orgId)) ?? orgId;
     const to = (await d.orgName(tx, c.recipient_org_id)) ?? c.recipient_org_id;
-    await d.notifications.notify(
-      tx,
-      c.recipient_org_id,
-      'correction',
-      c.transfer_id,
-      `${from} sent a correction (${KIND_LABELS[change.kind]?.toLowerCase()}${fields.length ? `: ${fields.join(', ')}` : ''}) for a record you received in transfer ${c.transfer_id.slice(0, 8)}. Apply or dispute it by ${row.due_at.slice(0, 10)}.`,
-    );
+    // A partner on another node is told there, when its node stores the notice.
+    if (!away)
+      await d.notifications.notify(
+        tx,
+        c.recipient_org_id,
+        'correction',
+        c.transfer_id,
+        `${from} sent a correction (${KIND_LABELS[change.kind]?.toLowerCase()}${fields.length ? `: ${fields.join(', ')}` : ''}) for a record you received in transfer ${c.transfer_id.slice(0, 8)}. Apply or dispute it by ${row.due_at.slice(0, 10)}.`,
+      );
     told.push(
       `${to} (${KIND_LABELS[change.kind]?.toLowerCase()}, transfer ${c.transfer_id.slice(0, 8)} line ${c.line})`,
     );

@@ -16,6 +16,8 @@ import {
   exportProposal,
 } from '../agreements/agreements.federated.ts';
 import type { DomainContext } from '../context.ts';
+import type { AnswerMessage, NoticeMessage } from '../corrections/corrections-remote.ts';
+import type { CorrectionsService } from '../corrections/corrections.service.ts';
 import { partnerActor } from '../exchange/delivery.ts';
 import type { ExchangeFederation } from '../exchange/delivery.ts';
 import type { ExchangeModule } from '../exchange/exchange.wiring.ts';
@@ -43,6 +45,7 @@ export interface FederationWiring {
   keys: NodeKeys;
   exchange: ExchangeModule;
   agreements: AgreementsService;
+  corrections: CorrectionsService;
 }
 
 export async function createFederation(
@@ -85,6 +88,7 @@ export async function createFederation(
     },
   };
   w.exchange.useFederation(port);
+  w.corrections.useFederation(port);
   w.agreements.hostOf = hostOf;
 
   // Agreements: a proposal, or a party's decision, goes to every other node hosting a party.
@@ -135,6 +139,19 @@ export async function createFederation(
     const id = (JSON.parse(row.body) as TransferMessage).transfer.transfer_id;
     if (answer.ok) await w.exchange.remote.delivered(tx, row.node_id, id, answer.body);
     else await w.exchange.remote.undeliverable(tx, row.node_id, id, answer.error);
+  });
+
+  // Correction notices (Art. 19): stored in the recipient's inbox here; its decision goes back.
+  inbox.handle('correction.notice', (m, from) =>
+    w.corrections.remote.receive(from.node_id, m.body as NoticeMessage),
+  );
+  inbox.handle('correction.answered', (m, from) =>
+    w.corrections.remote.receiveAnswer(from.node_id, m.body as AnswerMessage),
+  );
+  outbox.answered('correction.notice', async (tx, row, answer) => {
+    if (answer.ok) return;
+    const id = (JSON.parse(row.body) as NoticeMessage).notice_id;
+    await w.corrections.remote.undeliverable(tx, row.node_id, id, answer.error);
   });
 
   // Queries: answered here by the provider, as the partner node acting for the asking organisation.
