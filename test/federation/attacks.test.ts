@@ -1,0 +1,174 @@
+// Two attacks a dishonest partner node could try, refused: a card that names another node's id
+// with its own keys (to take over that node's organisations), and a transfer whose signed
+// manifest lists more fields than the transfer it delivers says (to have one list decided and
+// another imported). Found by a security review; kept as regressions.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { startNode } from './nodes.ts';
+import type { TestNode } from './nodes.ts';
+import { setupOrg } from '../helpers/people.ts';
+import type { OrgFixture } from '../helpers/people.ts';
+import { proposed } from '../helpers/agreements.ts';
+import { exchangeTerms } from '../helpers/exchange.ts';
+import { person } from '../helpers/records.ts';
+import { cardFingerprint } from '../../src/domain/federation/node-identity.ts';
+import { keyFromJwk, newMessageId, seal } from '../../src/domain/federation/messages.ts';
+import {
+  chunkDigest,
+  encryptChunk,
+  recordDigest,
+  signJws,
+  wholeDigest,
+} from '../../src/domain/exchange/envelope.ts';
+import type { AccordError } from '../../src/errors.ts';
+
+let a: TestNode;
+let b: TestNode;
+let m: TestNode;
+let council: OrgFixture;
+let police: OrgFixture;
+let forger: https.Server | undefined;
+
+before(async () => {
+  [a, b, m] = await Promise.all([
+    startNode('sqlite', 'A'),
+    startNode('sqlite', 'B'),
+    startNode('sqlite', 'Mallory'),
+  ]);
+  council = await setupOrg(a.services, 'Attack Council');
+  police = await setupOrg(b.services, 'Attack Police');
+  await a.federation.trust.trust(
+    await council.actor('administrator'),
+    b.url,
+    b.federation.trust.card().fingerprint,
+  );
+  await b.federation.trust.trust(
+    await police.actor('administrator'),
+    a.url,
+    a.federation.trust.card().fingerprint,
+  );
+});
+after(async () => {
+  forger?.close();
+  await Promise.all([a?.close(), b?.close(), m?.close()]);
+});
+
+test('a card naming a partner’s node id with other keys is refused, and the partner keeps its row', async () => {
+  const bId = b.federation.identity.nodeId;
+  const mine = m.federation.trust.card();
+  const keys = {
+    nodeId: bId,
+    signingKey: mine.signingKey,
+    encryptionKey: mine.encryptionKey,
+    tlsCertSha256: mine.tlsCertSha256,
+  };
+  const card = { ...keys, name: 'Not B', url: 'x', fingerprint: cardFingerprint(keys) };
+  forger = https.createServer(
+    { key: m.federation.identity.tls.key, cert: m.federation.identity.tls.cert },
+    (_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify(card)),
+  );
+  await new Promise<void>((r) => forger!.listen(0, '127.0.0.1', r));
+  const url = `https://127.0.0.1:${(forger.address() as AddressInfo).port}`;
+  await assert.rejects(
+    a.federation.trust.trust(await council.actor('administrator'), url, card.fingerprint),
+    (e: AccordError) => e.code === 'FEDERATION_BAD_CARD',
+  );
+  const row = await a.services.store.db
+    .selectFrom('federation_node')
+    .selectAll()
+    .where('node_id', '=', bId)
+    .executeTakeFirstOrThrow();
+  assert.equal(row.url, b.url);
+  assert.equal(row.state, 'trusted');
+});
+
+test('a delivered transfer whose signed manifest lists more fields than agreed never reaches the inbox', async () => {
+  let ag = await proposed(a.services, council, exchangeTerms(a.services, council, police));
+  await a.federation.outbox.flush();
+  for (const who of ['dpo', 'siro'] as const)
+    await b.services.agreements.decide(
+      await police.actor(who),
+      ag.latest.versionId,
+      'approve',
+      null,
+    );
+  await b.federation.outbox.flush();
+  for (const who of ['dpo', 'siro'] as const)
+    ag = await a.services.agreements.decide(
+      await council.actor(who),
+      ag.latest.versionId,
+      'approve',
+      null,
+    );
+  await a.federation.outbox.flush();
+  const agreed = ['givenName', 'familyName', 'dateOfBirth', 'postcode'];
+  const more = [...agreed, 'nhsNumber', 'address'];
+  const records = [Object.fromEntries(more.map((f) => [f, person(3)[f]]))];
+  const transferId = randomUUID();
+  const to = await a.services.store.db
+    .selectFrom('federation_org')
+    .select('exchange_jwk')
+    .where('org_id', '=', police.orgId)
+    .executeTakeFirstOrThrow();
+  const jwe = await encryptChunk(keyFromJwk(JSON.parse(to.exchange_jwk)), transferId, 0, records);
+  const digest = chunkDigest(records.map(recordDigest));
+  const v = ag.latest;
+  const manifest = {
+    transferId,
+    senderOrgId: council.orgId,
+    recipientOrgId: police.orgId,
+    agreement: {
+      agreementId: ag.id,
+      versionId: v.versionId,
+      reference: ag.reference,
+      version: v.version,
+    },
+    purpose: 'safeguarding',
+    recordType: 'person',
+    fields: more,
+    recordCount: 1,
+    chunks: [{ index: 0, count: 1, digest }],
+    digest: wholeDigest([digest]),
+    createdAt: new Date().toISOString(),
+  };
+  const at = new Date().toISOString();
+  const body = {
+    transfer: {
+      transfer_id: transferId,
+      org_id: council.orgId,
+      recipient_org_id: police.orgId,
+      agreement_id: ag.id,
+      version_id: v.versionId,
+      agreement_ref: ag.reference,
+      purpose: 'safeguarding',
+      record_type: 'person',
+      fields: JSON.stringify(agreed),
+      selection: 'x',
+      record_count: 1,
+      chunk_count: 1,
+      byte_count: jwe.length,
+      manifest: JSON.stringify(manifest),
+      manifest_jws: signJws(a.federation.identity.keys, manifest, 'accord-manifest+jws'),
+      created_by: 'x',
+      created_at: at,
+      ready_at: at,
+    },
+    chunks: [{ chunk_index: 0, record_count: 1, jwe }],
+  };
+  const envelope = await seal(
+    a.federation.identity,
+    keyFromJwk(b.federation.trust.card().encryptionKey),
+    { id: newMessageId(), to: b.federation.identity.nodeId, kind: 'transfer.deliver', body },
+    new Date(),
+  );
+  await b.federation.inbox.receive(envelope).catch(() => undefined);
+  const stored = await b.services.store.db
+    .selectFrom('transfer')
+    .select('transfer_id')
+    .where('transfer_id', '=', transferId)
+    .executeTakeFirst();
+  assert.equal(stored, undefined, 'nothing reached the inbox');
+});
