@@ -1,7 +1,7 @@
-// Two attacks a dishonest partner node could try, refused: a card that names another node's id
-// with its own keys (to take over that node's organisations), and a transfer whose signed
-// manifest lists more fields than the transfer it delivers says (to have one list decided and
-// another imported). Found by a security review; kept as regressions.
+// Attacks a dishonest partner node could try, refused: a card that names another node's id with
+// its own keys (to take over that node's organisations), a transfer whose signed manifest lists
+// more fields than the transfer it delivers says (to have one list decided and another
+// imported), and a new version of an agreement it does not own. Found by a security review; kept as regressions.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
@@ -24,6 +24,9 @@ import {
   wholeDigest,
 } from '../../src/domain/exchange/envelope.ts';
 import type { AccordError } from '../../src/errors.ts';
+import type { Agreement } from '../../src/domain/agreements/agreements.view.ts';
+import { canonical, digestOf } from '../../src/domain/agreements/model.ts';
+import type { AgreementTerms } from '../../src/domain/agreements/model.ts';
 
 let a: TestNode;
 let b: TestNode;
@@ -31,6 +34,7 @@ let m: TestNode;
 let council: OrgFixture;
 let police: OrgFixture;
 let forger: https.Server | undefined;
+let dsa: Agreement;
 
 before(async () => {
   [a, b, m] = await Promise.all([
@@ -104,6 +108,7 @@ test('a delivered transfer whose signed manifest lists more fields than agreed n
       null,
     );
   await a.federation.outbox.flush();
+  dsa = ag;
   const agreed = ['givenName', 'familyName', 'dateOfBirth', 'postcode'];
   const more = [...agreed, 'nhsNumber', 'address'];
   const records = [Object.fromEntries(more.map((f) => [f, person(3)[f]]))];
@@ -171,4 +176,54 @@ test('a delivered transfer whose signed manifest lists more fields than agreed n
     .where('transfer_id', '=', transferId)
     .executeTakeFirst();
   assert.equal(stored, undefined, 'nothing reached the inbox');
+});
+
+test('a partner node cannot add a version to an agreement another organisation owns', async () => {
+  const v1 = await b.services.store.db
+    .selectFrom('agreement_version')
+    .selectAll()
+    .where('version_id', '=', dsa.latest.versionId)
+    .executeTakeFirstOrThrow();
+  const owned = await b.services.store.db
+    .selectFrom('agreement')
+    .selectAll()
+    .where('agreement_id', '=', dsa.id)
+    .executeTakeFirstOrThrow();
+  const terms = JSON.parse(v1.body) as AgreementTerms;
+  for (const f of terms.flows) f.fields.push('nhsNumber', 'address');
+  const v2 = {
+    ...v1,
+    version_id: randomUUID(),
+    version: 2,
+    status: 'proposed',
+    org_id: police.orgId,
+    body: canonical(terms),
+    digest: digestOf(terms),
+  };
+  const envelope = await seal(
+    b.federation.identity,
+    keyFromJwk(a.federation.trust.card().encryptionKey),
+    {
+      id: newMessageId(),
+      to: a.federation.identity.nodeId,
+      kind: 'agreement.proposed',
+      body: {
+        agreement: { ...owned, org_id: police.orgId },
+        version: v2,
+        parties: [council.orgId, police.orgId],
+      },
+    },
+    new Date(),
+  );
+  await a.federation.inbox.receive(envelope).catch(() => undefined);
+  const versions = await a.services.store.db
+    .selectFrom('agreement_version')
+    .select(['version', 'org_id'])
+    .where('agreement_id', '=', dsa.id)
+    .execute();
+  assert.deepEqual(
+    versions.map((v) => v.version),
+    [1],
+    'the owner’s node holds only the owner’s version',
+  );
 });

@@ -165,7 +165,20 @@ export async function importProposal(
       .insertInto('agreement')
       .values({ ...s.agreement, reference })
       .execute();
-  } else reference = known.reference;
+  } else {
+    // A new version of a known agreement comes only from the node hosting its owner (the stored
+    // owner, not the one the message names). The owner's node is the authority on its versions:
+    // one still waiting here was withdrawn there (withdrawals do not travel), so it is here too.
+    if ((await hostOf(tx, known.org_id)) !== fromNode || known.org_id !== s.agreement.org_id)
+      throw new AccordError('FORBIDDEN', 'That node does not host the agreement’s owner.');
+    await tx.db
+      .updateTable('agreement_version')
+      .set({ status: 'withdrawn', updated_at: ctx.clock().toISOString() })
+      .where('agreement_id', '=', known.agreement_id)
+      .where('status', '=', 'proposed')
+      .execute();
+    reference = known.reference;
+  }
   await tx.db
     .insertInto('agreement_version')
     .values({ ...v, updated_at: ctx.clock().toISOString() })

@@ -7,6 +7,14 @@ import type { ExchangeDeps } from './exchange.deps.ts';
 /** Fishing: this many misses, or this many different people, from one person within the window. */
 export const FISHING = { windowMs: 10 * 60_000, misses: 5, subjects: 20 } as const;
 
+/**
+ * Whose queries count together. A person here is counted as themselves; a person asking through a
+ * partner node is named by that node, which could name a new one each time, so the partner node
+ * (within the asking organisation) is counted as one.
+ */
+export const askerKey = (ref: string): string =>
+  ref.startsWith('node:') ? (ref.split('/')[0] as string) : ref;
+
 /** Raises one alert as the person crosses either fishing threshold within the window. */
 export async function watchForFishing(
   d: ExchangeDeps,
@@ -22,7 +30,7 @@ export async function watchForFishing(
   const recent = () =>
     gate.tx.db
       .selectFrom('exchange_query')
-      .where('asked_by', '=', gate.actor.ref)
+      .where('asked_by', '=', askerKey(gate.actor.ref))
       .where('org_id', '=', gate.actor.orgId)
       .where('asked_at', '>=', since);
   const upTo = async (

@@ -15,7 +15,7 @@ import { lookupIdentifiers } from '../records/identifiers.ts';
 import { purposeProblems } from '../records/records.service.ts';
 import { signJws } from './envelope.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
-import { watchForFishing } from './fishing.ts';
+import { askerKey, watchForFishing } from './fishing.ts';
 import { askRemote } from './queries-remote.ts';
 import { project } from './record-source.ts';
 
@@ -324,7 +324,7 @@ export class QueriesService {
         provider_org_id: q.providerOrgId,
         agreement_id: d.agreement!.agreementId,
         kind,
-        asked_by: actor.ref,
+        asked_by: askerKey(actor.ref),
         subject_id: subjectId,
         outcome,
         purpose: q.purpose,

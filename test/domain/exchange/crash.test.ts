@@ -65,6 +65,7 @@ forEachDialect('exchange: crash safety', (dialect) => {
       {
         env: {
           ...process.env,
+          NODE_ENV: 'test',
           ACCORD_FAULT_POINT: fault ?? '',
           ACCORD_FAULT_SKIP: String(skip),
         },
