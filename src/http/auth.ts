@@ -94,8 +94,12 @@ export async function registerAuth(app: FastifyInstance, services: Services): Pr
 
   await app.register(rateLimit, {
     global: false,
+    // By token where a token is needed; by address on public routes, where an Authorization
+    // header proves nothing and a fresh one per request would otherwise dodge the limit.
     keyGenerator: (req) =>
-      req.headers.authorization ? `t:${req.headers.authorization.slice(7, 40)}` : `ip:${req.ip}`,
+      req.headers.authorization && !(req.routeOptions.config as { public?: boolean }).public
+        ? `t:${req.headers.authorization.slice(7, 40)}`
+        : `ip:${req.ip}`,
     errorResponseBuilder: (_req, ctx) =>
       Object.assign(
         new AccordError('RATE_LIMITED', `Too many requests: try again in ${ctx.after}.`),
