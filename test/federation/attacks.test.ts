@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { CompactEncrypt } from 'jose';
 import { startNode } from './nodes.ts';
 import type { TestNode } from './nodes.ts';
 import { setupOrg } from '../helpers/people.ts';
@@ -225,5 +226,24 @@ test('a partner node cannot add a version to an agreement another organisation o
     versions.map((v) => v.version),
     [1],
     'the owner’s node holds only the owner’s version',
+  );
+});
+
+test('something else the node key signed is not taken as a federation message', async () => {
+  const payload = {
+    id: newMessageId(),
+    from: a.federation.identity.nodeId,
+    to: b.federation.identity.nodeId,
+    iat: new Date().toISOString(),
+    kind: 'directory',
+    body: { organisations: [] },
+  };
+  const jws = signJws(a.federation.identity.keys, payload, 'accord-manifest+jws');
+  const envelope = await new CompactEncrypt(Buffer.from(jws))
+    .setProtectedHeader({ alg: 'ECDH-ES+A256KW', enc: 'A256GCM', cty: 'accord-fed+jws' })
+    .encrypt(keyFromJwk(b.federation.trust.card().encryptionKey));
+  await assert.rejects(
+    b.federation.inbox.receive(envelope),
+    (e: AccordError) => e.code === 'FEDERATION_BAD_SIGNATURE',
   );
 });

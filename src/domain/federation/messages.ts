@@ -94,7 +94,12 @@ export async function verifyMessage<B>(
 ): Promise<Message<B>> {
   let m: Message<B>;
   try {
-    const { payload } = await compactVerify(jws, senderKey, { algorithms: ['EdDSA'] });
+    const { payload, protectedHeader } = await compactVerify(jws, senderKey, {
+      algorithms: ['EdDSA'],
+    });
+    // The node key signs other things too (manifests, check answers): only a federation
+    // message is taken as one.
+    if (protectedHeader.typ !== 'accord-fed+jws') throw new Error('typ');
     m = JSON.parse(Buffer.from(payload).toString('utf8')) as Message<B>;
   } catch {
     throw new AccordError('FEDERATION_BAD_SIGNATURE');
