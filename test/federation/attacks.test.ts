@@ -247,3 +247,28 @@ test('something else the node key signed is not taken as a federation message', 
     (e: AccordError) => e.code === 'FEDERATION_BAD_SIGNATURE',
   );
 });
+
+test('a partner cannot expire a transfer: each node expires by its own clock', async () => {
+  // The inbox answers a refused message with its code, and audits it: read the code from there.
+  const refusal = async (step: string): Promise<unknown> => {
+    const id = newMessageId();
+    await b.federation.inbox.receive(
+      await seal(
+        a.federation.identity,
+        keyFromJwk(b.federation.trust.card().encryptionKey),
+        {
+          id,
+          to: b.federation.identity.nodeId,
+          kind: 'transfer.state',
+          body: { transferId: randomUUID(), step, reason: null },
+        },
+        new Date(),
+      ),
+    );
+    const seen = await b.services.audit.list({ action: 'federation.message.received' });
+    return seen.find((e) => e.details.messageId === id)?.details.code;
+  };
+  // A step a partner may report reaches the transfer look-up (there is none); expiry never does.
+  assert.equal(await refusal('acknowledge'), 'NOT_FOUND');
+  assert.equal(await refusal('expire'), 'VALIDATION_FAILED');
+});

@@ -260,7 +260,15 @@ export class RemoteTransfers {
 
   /** On the other node: applies a change the partner made, with the same audit and notices. */
   async receiveState(fromNode: string, m: StateMessage): Promise<{ state: string }> {
-    if (!m || typeof m.transferId !== 'string' || !(m.step in STEPS) || m.step === 'deliver')
+    // Delivery comes as its own message, and each node expires transfers by its own clock: a
+    // partner cannot expire one (say, one already opened here).
+    if (
+      !m ||
+      typeof m.transferId !== 'string' ||
+      !(m.step in STEPS) ||
+      m.step === 'deliver' ||
+      m.step === 'expire'
+    )
       throw new AccordError('VALIDATION_FAILED', 'The state message is not valid.');
     return this.d.ctx.store.transaction(async (tx) => {
       const t = await tx.db
