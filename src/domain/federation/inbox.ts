@@ -103,6 +103,17 @@ export class Inbox {
       }
       if (now.getTime() - Date.parse(seen.received_at) < STALE_CLAIM_MS)
         throw new AccordError('CONFLICT', 'That message is being applied: try again shortly.');
+      // A stale claim (its applier died): one retry takes it over, atomically, and applies it.
+      const retaken = await this.ctx.store.db
+        .updateTable('federation_seen')
+        .set({ received_at: now.toISOString() })
+        .where('node_id', '=', node.node_id)
+        .where('message_id', '=', m.id)
+        .where('received_at', '=', seen.received_at)
+        .where('response', 'is', null)
+        .executeTakeFirst();
+      if (Number(retaken.numUpdatedRows) !== 1)
+        throw new AccordError('CONFLICT', 'That message is being applied: try again shortly.');
     } else {
       const claim = await this.ctx.store.db
         .insertInto('federation_seen')
