@@ -27,7 +27,14 @@ export interface CompiledVersion {
   special: Map<string, Set<string>>;
   checks: Map<
     string,
-    { from: string; recordType: string; field: string; yesWhen: Set<string>; special: boolean }
+    {
+      from: string;
+      recordType: string;
+      field: string;
+      question: string;
+      yesWhen: Set<string>;
+      special: boolean;
+    }
   >;
   underAge: { age: number; field: string } | null;
   caldicott: Set<string> | null;
@@ -82,6 +89,7 @@ export function compileVersion(row: VersionRow): CompiledVersion {
           from: c.from,
           recordType: c.recordType,
           field: c.field,
+          question: c.question,
           yesWhen: new Set(c.yesWhen.map(String)),
           special: c.special === true,
         },

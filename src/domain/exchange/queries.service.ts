@@ -71,8 +71,6 @@ export type Accuracy = 'disputed' | 'verified' | null;
 const noneFound = (): Found => Object.assign([], { ids: [] as string[] });
 
 export class QueriesService {
-  private readonly questions = new Map<string, string | undefined>();
-
   constructor(private readonly d: ExchangeDeps) {}
 
   private async problems(gate: Gate, q: QueryInput): Promise<Problem[]> {
@@ -209,7 +207,7 @@ export class QueriesService {
         reference: version.reference,
         version: version.version,
       };
-      const question = (await this.questionText(gate, decision, q.checkKey)) ?? q.checkKey;
+      const question = c.question || q.checkKey;
       const accuracy =
         answer === 'no-match' ? null : await this.accuracyOf(gate, q.providerOrgId, found);
       const signature = signJws(
@@ -270,36 +268,6 @@ export class QueriesService {
     const flags = [...(await this.d.accuracy.flagsFor(gate.tx, orgId, found.ids)).values()];
     if (flags.some((f) => f.flag === 'disputed')) return 'disputed';
     return flags.some((f) => f.flag === 'verified') ? 'verified' : null;
-  }
-
-  /** The question as the agreement words it (a version's terms never change once proposed). */
-  private async questionText(
-    gate: Gate,
-    d: ShareDecision,
-    key: string,
-  ): Promise<string | undefined> {
-    const cacheKey = `${d.agreement!.versionId}|${key}`;
-    if (this.questions.has(cacheKey)) return this.questions.get(cacheKey);
-    const question = await this.readQuestion(gate, d, key);
-    if (this.questions.size >= 1000) this.questions.clear();
-    this.questions.set(cacheKey, question);
-    return question;
-  }
-
-  private async readQuestion(
-    gate: Gate,
-    d: ShareDecision,
-    key: string,
-  ): Promise<string | undefined> {
-    const row = await gate.tx.db
-      .selectFrom('agreement_version')
-      .select('body')
-      .where('version_id', '=', d.agreement!.versionId)
-      .executeTakeFirst();
-    const terms = row
-      ? (JSON.parse(row.body) as { checks?: { key: string; question: string }[] })
-      : undefined;
-    return terms?.checks?.find((c) => c.key === key)?.question;
   }
 
   /** Keeps the query, audits it on both sides and watches for fishing. */
