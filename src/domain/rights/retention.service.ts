@@ -3,6 +3,7 @@
 // is swept in one transaction that ends with its destruction certificate in the audit log (what,
 // how many, which rule, when), so records never go without the evidence that they went.
 import { createHash, createHmac } from 'node:crypto';
+import { widenCache } from '../../store/store.ts';
 import type { Executor, Tx } from '../../store/store.ts';
 import type { AuditEntry } from '../audit/audit.types.ts';
 import type { DomainContext } from '../context.ts';
@@ -16,7 +17,7 @@ import type { RecordTypesService } from '../records/record-types.service.ts';
 import type { RecordsService } from '../records/records.service.ts';
 import type { InformationAssetTable } from '../records/records.table.ts';
 import { sealBatch } from '../records/sealing.ts';
-import type { HoldsService } from './holds.service.ts';
+import type { HeldSet, HoldsService } from './holds.service.ts';
 import { LISTED, certificate, merge } from './retention.report.ts';
 import type { AssetSweep, SweepProgress, SweepReport } from './retention.report.ts';
 
@@ -163,61 +164,77 @@ export class RetentionService {
     const held = await this.holds.held(gate.tx, orgId);
     const assets = only === undefined ? await this.ruledAssets(gate.tx, orgId) : only ? [only] : [];
     const report: SweepReport = { ...merge([], this.today()), dryRun };
-    for (const asset of assets) {
-      const s: AssetSweep = {
-        assetId: asset.asset_id,
-        assetName: asset.name,
-        period: asset.retention_period ?? 'per record (received under an agreement)',
-        from: asset.retention_from ?? '',
-        action: asset.retention_action === 'pseudonymise' ? 'pseudonymise' : 'delete',
-        due: 0,
-        held: 0,
-        processed: 0,
-      };
-      const digest = createHash('sha256');
-      let after = '';
-      for (;;) {
-        const rows = await this.dueRows(gate.tx, asset, after);
-        if (rows.length === 0) break;
-        after = rows[rows.length - 1]!.record_id;
-        const go: DueRow[] = [];
-        for (const r of rows) {
-          const why = held.reason(r);
-          if (report.sample.length < LISTED)
-            report.sample.push({
-              recordId: r.record_id,
-              assetName: asset.name,
-              retainUntil: r.retain_until ?? '',
-              heldBecause: why,
-            });
-          if (why) s.held++;
-          else go.push(r);
-        }
-        s.due += rows.length;
-        if (!dryRun && go.length) {
-          for (const r of go) digest.update(`${r.record_id}\n`);
-          if (s.action === 'delete')
-            await destroyRecords(
-              gate.tx,
-              orgId,
-              go.map((r) => r.record_id),
-              go.map((r) => r.subject_id),
-            );
-          else await this.pseudonymise(gate.tx, orgId, go);
-          s.processed += go.length;
-        }
-        progress?.(rows.length);
-        if (rows.length < BATCH) break;
-      }
-      report.assets.push(s);
-      if (!dryRun && s.due > 0)
-        gate.record(
-          'retention.certificate',
-          `asset:${asset.asset_id}`,
-          certificate(s, this.today(), digest.digest('hex'), this.ctx.clock()),
-        );
+    const restoreCache = !dryRun && gate.tx.sqlite ? widenCache(gate.tx.sqlite) : undefined;
+    try {
+      for (const asset of assets)
+        await this.sweepAsset(gate, asset, dryRun, held, report, progress);
+    } finally {
+      restoreCache?.();
     }
     return merge([report], this.today(), dryRun);
+  }
+
+  private async sweepAsset(
+    gate: Gate,
+    asset: InformationAssetTable,
+    dryRun: boolean,
+    held: HeldSet,
+    report: SweepReport,
+    progress?: (n: number) => void,
+  ): Promise<void> {
+    const orgId = gate.actor.orgId;
+    const s: AssetSweep = {
+      assetId: asset.asset_id,
+      assetName: asset.name,
+      period: asset.retention_period ?? 'per record (received under an agreement)',
+      from: asset.retention_from ?? '',
+      action: asset.retention_action === 'pseudonymise' ? 'pseudonymise' : 'delete',
+      due: 0,
+      held: 0,
+      processed: 0,
+    };
+    const digest = createHash('sha256');
+    let after = '';
+    for (;;) {
+      const rows = await this.dueRows(gate.tx, asset, after);
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1]!.record_id;
+      const go: DueRow[] = [];
+      for (const r of rows) {
+        const why = held.reason(r);
+        if (report.sample.length < LISTED)
+          report.sample.push({
+            recordId: r.record_id,
+            assetName: asset.name,
+            retainUntil: r.retain_until ?? '',
+            heldBecause: why,
+          });
+        if (why) s.held++;
+        else go.push(r);
+      }
+      s.due += rows.length;
+      if (!dryRun && go.length) {
+        for (const r of go) digest.update(`${r.record_id}\n`);
+        if (s.action === 'delete')
+          await destroyRecords(
+            gate.tx,
+            orgId,
+            go.map((r) => r.record_id),
+            go.map((r) => r.subject_id),
+          );
+        else await this.pseudonymise(gate.tx, orgId, go);
+        s.processed += go.length;
+      }
+      progress?.(rows.length);
+      if (rows.length < BATCH) break;
+    }
+    report.assets.push(s);
+    if (!dryRun && s.due > 0)
+      gate.record(
+        'retention.certificate',
+        `asset:${asset.asset_id}`,
+        certificate(s, this.today(), digest.digest('hex'), this.ctx.clock()),
+      );
   }
 
   /** Takes the person out of each record: identifying fields tokenised, the link to the subject cut. */
