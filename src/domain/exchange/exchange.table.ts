@@ -74,6 +74,16 @@ export interface ExchangeQueryTable {
   asked_at: string;
 }
 
+/** How many look-ups or checks an organisation made under an agreement on one UTC day (budgets). */
+export interface ExchangeQueryCountTable {
+  org_id: string;
+  kind: string;
+  /** yyyy-mm-dd, UTC */
+  day: string;
+  agreement_id: string;
+  n: number;
+}
+
 export interface ExchangeNotificationTable {
   notification_id: string;
   org_id: string;
@@ -109,6 +119,7 @@ export interface ExchangeTables {
   transfer: TransferTable;
   transfer_chunk: TransferChunkTable;
   exchange_query: ExchangeQueryTable;
+  exchange_query_count: ExchangeQueryCountTable;
   exchange_notification: ExchangeNotificationTable;
   exchange_webhook: ExchangeWebhookTable;
   exchange_webhook_delivery: ExchangeWebhookDeliveryTable;

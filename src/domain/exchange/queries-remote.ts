@@ -10,6 +10,7 @@ import { withAccess } from '../policy/gate.ts';
 import { lookupIdentifiers } from '../records/identifiers.ts';
 import { purposeProblems } from '../records/records.service.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
+import { keepQuery } from './query-log.ts';
 import type { CheckAnswer, CheckInput, LookupAnswer, LookupInput } from './queries.service.ts';
 
 /** What the provider's node answers with: the answer, and the agreement it was decided under. */
@@ -59,21 +60,18 @@ export async function askRemote<A extends LookupAnswer | CheckAnswer>(
   const a = reply.answer;
   const outcome = 'answer' in a ? a.answer : a.match ? 'match' : 'no-match';
   return withAccess(d.ctx, actor, async (gate) => {
-    await gate.tx.db
-      .insertInto('exchange_query')
-      .values({
-        query_id: uuid7(),
-        org_id: actor.orgId,
-        provider_org_id: q.providerOrgId,
-        agreement_id: reply.agreementId,
-        kind,
-        asked_by: actor.ref,
-        subject_id: null,
-        outcome,
-        purpose: q.purpose,
-        asked_at: d.ctx.clock().toISOString(),
-      })
-      .execute();
+    await keepQuery(gate.tx, {
+      query_id: uuid7(),
+      org_id: actor.orgId,
+      provider_org_id: q.providerOrgId,
+      agreement_id: reply.agreementId,
+      kind,
+      asked_by: actor.ref,
+      subject_id: null,
+      outcome,
+      purpose: q.purpose,
+      asked_at: d.ctx.clock().toISOString(),
+    });
     gate.record(
       `exchange.${kind}`,
       `org:${q.providerOrgId}`,

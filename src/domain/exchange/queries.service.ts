@@ -5,7 +5,6 @@
 // misses, or many different people, asked about by one person in a short time.
 import { assertNoProblems } from '../../errors.ts';
 import type { Problem } from '../../errors.ts';
-import type { Tx } from '../../store/store.ts';
 import type { ShareDecision } from '../agreements/decide-share.ts';
 import { uuid7 } from '../ids.ts';
 import type { Actor } from '../policy/actor.ts';
@@ -14,6 +13,7 @@ import type { Gate } from '../policy/gate.ts';
 import { lookupIdentifiers } from '../records/identifiers.ts';
 import { purposeProblems } from '../records/records.service.ts';
 import { signJws } from './envelope.ts';
+import { keepQuery, usedToday } from './query-log.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import { askerKey, watchForFishing } from './fishing.ts';
 import { askRemote } from './queries-remote.ts';
@@ -84,19 +84,6 @@ export class QueriesService {
     return p;
   }
 
-  /** Look-ups or checks the actor's organisation made today (UTC), per agreement. */
-  private async usedToday(tx: Tx, orgId: string, kind: string): Promise<Map<string, number>> {
-    const rows = await tx.db
-      .selectFrom('exchange_query')
-      .select(['agreement_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('org_id', '=', orgId)
-      .where('kind', '=', kind)
-      .where('asked_at', '>=', `${this.d.ctx.clock().toISOString().slice(0, 10)}T00:00:00.000Z`)
-      .groupBy('agreement_id')
-      .execute();
-    return new Map(rows.map((r) => [r.agreement_id, Number(r.n)]));
-  }
-
   async lookup(actor: Actor, q: LookupInput): Promise<LookupAnswer> {
     const node = await this.d.federation.nodeOf(this.d.ctx.store, q?.providerOrgId ?? '');
     if (node) return askRemote<LookupAnswer>(this.d, actor, 'lookup', q, node);
@@ -107,7 +94,7 @@ export class QueriesService {
         { purpose: q.purpose },
       );
       assertNoProblems(await this.problems(gate, q), 'The look-up is not complete.');
-      const used = await this.usedToday(gate.tx, actor.orgId, 'lookup');
+      const used = await usedToday(gate.tx, actor.orgId, 'lookup', this.d.ctx.clock());
       const recordType = q.recordType ?? 'person';
       // The subject's records are found first (nothing leaves unless allowed): a condition such
       // as an age limit is decided on them.
@@ -170,7 +157,7 @@ export class QueriesService {
         .between(q.providerOrgId, actor.orgId)
         .map((v) => v.checks.get(q.checkKey))
         .find((c) => c && c.from === q.providerOrgId);
-      const used = await this.usedToday(gate.tx, actor.orgId, 'check');
+      const used = await usedToday(gate.tx, actor.orgId, 'check', this.d.ctx.clock());
       const hit = await this.d.source.subject(gate.tx, q.providerOrgId, q.identifiers);
       const found =
         hit && defined
@@ -284,21 +271,18 @@ export class QueriesService {
     const actor = gate.actor;
     const queryId = uuid7();
     const at = this.d.ctx.clock().toISOString();
-    await tx.db
-      .insertInto('exchange_query')
-      .values({
-        query_id: queryId,
-        org_id: actor.orgId,
-        provider_org_id: q.providerOrgId,
-        agreement_id: d.agreement!.agreementId,
-        kind,
-        asked_by: askerKey(actor.ref),
-        subject_id: subjectId,
-        outcome,
-        purpose: q.purpose,
-        asked_at: at,
-      })
-      .execute();
+    await keepQuery(tx, {
+      query_id: queryId,
+      org_id: actor.orgId,
+      provider_org_id: q.providerOrgId,
+      agreement_id: d.agreement!.agreementId,
+      kind,
+      asked_by: askerKey(actor.ref),
+      subject_id: subjectId,
+      outcome,
+      purpose: q.purpose,
+      asked_at: at,
+    });
     const common = { queryId, agreement: d.agreement, fields: d.fields, outcome, ...details };
     gate.record(`exchange.${kind}`, `org:${q.providerOrgId}`, common, 'ok', q.purpose);
     this.d.ctx.audit.record(tx, {

@@ -131,8 +131,17 @@ export class KeyService {
     );
   }
 
+  /** The index key has one version for life (rotation re-wraps it; the hashes depend on it). */
   async indexKey(ex: Executor, orgId: string): Promise<Buffer> {
-    return (await this.load(ex, orgId, 'index')).key;
+    return (
+      this.cache.get(`${orgId}/index/current`) ??
+      this.remember(`${orgId}/index/current`, (await this.load(ex, orgId, 'index')).key)
+    );
+  }
+
+  private remember(cacheKey: string, key: Buffer): Buffer {
+    this.cache.set(cacheKey, key);
+    return key;
   }
 
   /**

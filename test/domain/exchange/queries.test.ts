@@ -144,6 +144,18 @@ forEachDialect('exchange: look-ups and checks', (dialect) => {
     await assert.rejects(look(), (e: AccordError) => e.code === 'RATE_LIMITED');
     const [entry] = await s.audit.list({ orgId: fire.orgId, action: 'share.lookup' });
     assert.equal(entry?.details.clause, 'budget');
+    // A refused look-up is not counted; the budget is per UTC day: the next day allows two more.
+    const count = await s.store.db
+      .selectFrom('exchange_query_count')
+      .select('n')
+      .where('org_id', '=', fire.orgId)
+      .where('kind', '=', 'lookup')
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(count.n), 2);
+    clock.advance(86_400_000);
+    await look();
+    await look();
+    await assert.rejects(look(), (e: AccordError) => e.code === 'RATE_LIMITED');
   });
 
   test('fishing: repeated misses raise one alert in both organisations, and the webhook is called', async () => {
