@@ -272,3 +272,39 @@ test('a partner cannot expire a transfer: each node expires by its own clock', a
   assert.equal(await refusal('acknowledge'), 'NOT_FOUND');
   assert.equal(await refusal('expire'), 'VALIDATION_FAILED');
 });
+
+test('only the operating organisation’s administrators change the node-wide trust list', async () => {
+  // A second organisation hosted on node A: its administrator may see the trust list, but not
+  // change whom every organisation on the node exchanges with — until the operator names it.
+  const tenant = await setupOrg(a.services, 'Attack Tenant', { tokens: false });
+  const admin = await tenant.actor('administrator');
+  assert.ok((await a.federation.trust.list(admin)).length >= 1);
+  const mId = m.federation.identity.nodeId;
+  const mFp = m.federation.trust.card().fingerprint;
+  await assert.rejects(
+    a.federation.trust.trust(admin, m.url, mFp),
+    (e: AccordError) => e.code === 'FORBIDDEN' && /operates this node/.test(e.message),
+  );
+  await assert.rejects(
+    a.federation.trust.revoke(admin, b.federation.identity.nodeId),
+    (e: AccordError) => e.code === 'FORBIDDEN',
+  );
+  const [refused] = await a.services.audit.list({
+    orgId: tenant.orgId,
+    action: 'federation.trust-list',
+  });
+  assert.equal(refused?.outcome, 'refused');
+  assert.equal(refused?.details.operatorOrgId, council.orgId);
+
+  await a.federation.trust.setOperator(tenant.orgId);
+  try {
+    assert.equal((await a.federation.trust.trust(admin, m.url, mFp)).nodeId, mId);
+    await assert.rejects(
+      a.federation.trust.revoke(await council.actor('administrator'), mId),
+      (e: AccordError) => e.code === 'FORBIDDEN',
+    );
+    assert.equal((await a.federation.trust.revoke(admin, mId)).state, 'revoked');
+  } finally {
+    await a.federation.trust.setOperator(council.orgId);
+  }
+});

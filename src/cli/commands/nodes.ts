@@ -65,5 +65,14 @@ export function nodesCommand(): Command {
         show(await federation(s).trust.revoke(OPERATOR, nodeId));
       });
     });
+  nodes
+    .command('operator <orgId>')
+    .description('Name the organisation whose administrators may change the trust list in the API')
+    .action(async (orgId: string) => {
+      await withServices(async (s) => {
+        const o = await federation(s).trust.setOperator(orgId);
+        out(`${o.name} (${o.orgId}) operates this node: its administrators manage the trust list.`);
+      });
+    });
   return nodes;
 }

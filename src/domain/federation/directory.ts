@@ -6,6 +6,7 @@
 import type { JsonWebKey as NodeJwk, KeyObject } from 'node:crypto';
 import type { Executor, Tx } from '../../store/store.ts';
 import type { FederationNodeTable } from './federation.table.ts';
+import * as settings from '../node/node-settings.ts';
 import { keyFromJwk } from './messages.ts';
 
 export interface DirectoryEntry {
@@ -68,6 +69,28 @@ export async function localOrgs(
     .orderBy('name')
     .execute();
 }
+
+/**
+ * The organisation whose administrators operate this node: the trust list is node-wide, so an
+ * administrator of any other organisation hosted here must not change whom every organisation
+ * here exchanges with. The node setting `federation.operatorOrgId` names it (set with
+ * `accord nodes operator`); without it, the first organisation created here.
+ */
+export async function operatorOrg(ex: Executor): Promise<string | undefined> {
+  const set = await settings.get(ex, OPERATOR_SETTING);
+  if (set) return set;
+  const first = await ex.db
+    .selectFrom('organisation')
+    .select('org_id')
+    .where('org_id', 'not in', (eb) => eb.selectFrom('federation_org').select('org_id'))
+    .orderBy('created_at')
+    .orderBy('org_id')
+    .limit(1)
+    .executeTakeFirst();
+  return first?.org_id;
+}
+
+export const OPERATOR_SETTING = 'federation.operatorOrgId';
 
 /** Records what a partner says it hosts; returns the ids accepted (claims on others' orgs are not). */
 export async function learn(

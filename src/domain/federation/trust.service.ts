@@ -9,6 +9,7 @@ import { AccordError } from '../../errors.ts';
 import type { Executor, Tx } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
 import { keyIdOf } from '../node/node-keys.ts';
+import * as settings from '../node/node-settings.ts';
 import type { Actor } from '../policy/actor.ts';
 import { AuditedRefusal, settleRefusal, withAccess } from '../policy/gate.ts';
 import * as dir from './directory.ts';
@@ -58,10 +59,22 @@ export class TrustService {
     actor: Actor | null,
     ref: string,
     fn: (a: Acting) => Promise<T>,
+    changes = true,
   ): Promise<T> {
     if (actor)
       return withAccess(this.ctx, actor, async (gate) => {
         gate.require('federation.manage', { orgId: actor.orgId, ref });
+        const operator = changes ? await dir.operatorOrg(gate.tx) : actor.orgId;
+        if (operator !== actor.orgId)
+          gate.refuse(
+            new AccordError(
+              'FORBIDDEN',
+              'The trust list is the whole node’s: only administrators of the organisation that operates this node may change it.',
+            ),
+            'federation.trust-list',
+            ref,
+            { operatorOrgId: operator ?? null },
+          );
         return fn({
           tx: gate.tx,
           record: (action, target, details) => gate.record(action, target, details),
@@ -124,13 +137,30 @@ export class TrustService {
   }
 
   async list(actor: Actor | null): Promise<TrustedNode[]> {
-    return this.act(actor, 'federation:nodes', async (gate) => {
-      const rows = await gate.tx.db
-        .selectFrom('federation_node')
-        .select('node_id')
-        .orderBy('added_at')
-        .execute();
-      return Promise.all(rows.map((r) => this.view(gate.tx, r.node_id)));
+    return this.act(
+      actor,
+      'federation:nodes',
+      async (gate) => {
+        const rows = await gate.tx.db
+          .selectFrom('federation_node')
+          .select('node_id')
+          .orderBy('added_at')
+          .execute();
+        return Promise.all(rows.map((r) => this.view(gate.tx, r.node_id)));
+      },
+      false,
+    );
+  }
+
+  /** Names the organisation whose administrators operate the node (command line only). */
+  async setOperator(orgId: string): Promise<{ orgId: string; name: string }> {
+    return this.act(OPERATOR, `org:${orgId}`, async (a) => {
+      const org = (await dir.localOrgs(a.tx)).find((o) => o.org_id === orgId);
+      if (!org)
+        throw new AccordError('NOT_FOUND', 'No organisation with that id is hosted on this node.');
+      await settings.put(a.tx, dir.OPERATOR_SETTING, orgId, this.ctx.clock());
+      a.record('federation.operator.set', `org:${orgId}`, { name: org.name });
+      return { orgId, name: org.name };
     });
   }
 
@@ -223,7 +253,7 @@ export class TrustService {
       return card.nodeId;
     });
     await this.sync(nodeId).catch(() => undefined); // the partner may not trust us yet
-    return this.act(actor, `node:${nodeId}`, (gate) => this.view(gate.tx, nodeId));
+    return this.act(actor, `node:${nodeId}`, (gate) => this.view(gate.tx, nodeId), false);
   }
 
   async revoke(actor: Actor | null, nodeId: string): Promise<TrustedNode> {
