@@ -111,7 +111,17 @@ test('log a request, pause and resume it, produce the bundle, hold and dry-run r
   await dpo.click('button:has-text("Set hold")');
   await dpo.waitForURL(/retention\?done=/);
   assert.match((await dpo.locator('main').textContent()) ?? '', /Ombudsman complaint/);
+  assert.equal(
+    await dpo
+      .locator('.govuk-notification-banner')
+      .textContent()
+      .then((t) => /Legal hold set/.test(t ?? '')),
+    true,
+  );
   await assertAccessible(dpo, 'retention with a hold');
+  // A banner only Accord wrote is shown: a crafted address cannot put words in it.
+  await dpo.goto(`${base}/retention?done=${encodeURIComponent('Call 0800 000 000 to verify.')}`);
+  assert.equal(await dpo.locator('.govuk-notification-banner').count(), 0);
   await dpo.close();
 });
 

@@ -9,6 +9,7 @@ import type { ControlAction } from '../../domain/agreements/agreements.approvals
 import { basisLabel } from '../../domain/records/lawful-bases.ts';
 import { AccordError } from '../../errors.ts';
 import { field, may, submitForm } from '../pages.ts';
+import { doneOf, withDone } from '../flash.ts';
 
 const STATUS_TAG: Record<string, string> = {
   draft: 'govuk-tag--grey',
@@ -79,8 +80,7 @@ export function agreementPages(services: Services): FastifyPluginAsync {
       const a = await load(req);
       return submitForm(reply, 'agreements/detail.njk', await detail(req.actor!, a), async () => {
         const r = await work(req.actor!, a, req.body);
-        const to =
-          typeof r === 'string' ? r : `/agreements/${a.id}?done=${encodeURIComponent(done)}`;
+        const to = typeof r === 'string' ? r : withDone(`/agreements/${a.id}`, done);
         return reply.redirect(to, 303);
       });
     };
@@ -135,7 +135,7 @@ export function agreementPages(services: Services): FastifyPluginAsync {
       const a = await load(req);
       return reply.page('agreements/detail.njk', {
         ...(await detail(req.actor!, a)),
-        done: (req.query as { done?: string }).done,
+        done: doneOf(req),
       });
     });
 

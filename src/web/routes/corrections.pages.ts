@@ -6,6 +6,7 @@ import type { Services } from '../../services.ts';
 import type { Actor } from '../../domain/policy/actor.ts';
 import type { CorrectionNotice } from '../../domain/corrections/corrections.view.ts';
 import { field, may, submitForm } from '../pages.ts';
+import { doneOf, withDone } from '../flash.ts';
 
 /** GOV.UK tag colours for each state. */
 export const NOTICE_TAGS: Record<string, string> = {
@@ -51,10 +52,7 @@ export function correctionsPages(services: Services): FastifyPluginAsync {
 
     app.get('/corrections/:noticeId', read, async (req, reply) => {
       const n = await corrections.get(req.actor!, noticeId(req));
-      return reply.page(
-        'corrections/notice.njk',
-        detail(req.actor!, n, { done: (req.query as { done?: string }).done }),
-      );
+      return reply.page('corrections/notice.njk', detail(req.actor!, n, { done: doneOf(req) }));
     });
 
     const step = (
@@ -67,7 +65,7 @@ export function correctionsPages(services: Services): FastifyPluginAsync {
           await work(req.actor!, n.id, req.body);
           const done =
             name === 'apply' ? 'Applied and acknowledged.' : 'Disputed: the sender has been told.';
-          return reply.redirect(`/corrections/${n.id}?done=${encodeURIComponent(done)}`, 303);
+          return reply.redirect(withDone(`/corrections/${n.id}`, done), 303);
         });
       });
     step('apply', (a, id) => corrections.apply(a, id));

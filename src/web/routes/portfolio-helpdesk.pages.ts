@@ -11,6 +11,7 @@ import {
   TICKET_STATUSES,
 } from '../../domain/portfolio/tickets.model.ts';
 import { field, may, submitForm } from '../pages.ts';
+import { doneOf, withDone } from '../flash.ts';
 
 const kindOptions = TICKET_KINDS.map((k) => [k, KIND_LABELS[k]] as [string, string]);
 const priorityOptions = PRIORITIES.map((x) => [x, PRIORITY_LABELS[x]] as [string, string]);
@@ -101,7 +102,7 @@ export function portfolioHelpdeskPages(services: Services): FastifyPluginAsync {
           : [],
         done: (req.query as { raised?: string; done?: string }).raised
           ? 'Ticket raised.'
-          : (req.query as { done?: string }).done,
+          : doneOf(req),
       };
     };
 
@@ -125,10 +126,7 @@ export function portfolioHelpdeskPages(services: Services): FastifyPluginAsync {
           const data = await ticketPage(req);
           return submitForm(reply, 'portfolio/helpdesk-ticket.njk', data, async () => {
             await work(req, req.actor!, data.t.id);
-            return reply.redirect(
-              `/helpdesk/${data.t.id}?done=${encodeURIComponent(message)}`,
-              303,
-            );
+            return reply.redirect(withDone(`/helpdesk/${data.t.id}`, message), 303);
           });
         },
       );

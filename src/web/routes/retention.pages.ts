@@ -4,6 +4,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
 import { HOLD_SCOPES, HOLD_SCOPE_LABELS } from '../../domain/rights/holds.service.ts';
 import { field, may, submitForm } from '../pages.ts';
+import { doneOf, withDone } from '../flash.ts';
 
 const scopeOptions = HOLD_SCOPES.map((s) => [s, HOLD_SCOPE_LABELS[s]] as [string, string]);
 
@@ -21,7 +22,7 @@ export function retentionPages(services: Services): FastifyPluginAsync {
         canRun: may(actor, 'retention.run'),
         canHold: may(actor, 'holds.manage'),
         scopeOptions,
-        done: (req.query as { done?: string }).done,
+        done: doneOf(req),
       };
     };
     app.get(
@@ -36,7 +37,7 @@ export function retentionPages(services: Services): FastifyPluginAsync {
         submitForm(reply, 'rights/retention.njk', await page(req), async () => {
           const report = await r.retention.run(req.actor!);
           const message = `Sweep done: ${report.processed} record(s) deleted or pseudonymised, ${report.held} kept under legal hold. Certificates are in the audit log.`;
-          return reply.redirect(`/retention?done=${encodeURIComponent(message)}`, 303);
+          return reply.redirect(withDone('/retention', message), 303);
         }),
     );
     app.post(
@@ -52,7 +53,7 @@ export function retentionPages(services: Services): FastifyPluginAsync {
                 : field(req.body, 'targetId'),
             reason: field(req.body, 'reason'),
           });
-          return reply.redirect(`/retention?done=${encodeURIComponent('Legal hold set.')}`, 303);
+          return reply.redirect(withDone('/retention', 'Legal hold set.'), 303);
         }),
     );
     app.post(
@@ -65,7 +66,7 @@ export function retentionPages(services: Services): FastifyPluginAsync {
             (req.params as { holdId: string }).holdId,
             field(req.body, 'liftReason'),
           );
-          return reply.redirect(`/retention?done=${encodeURIComponent('Legal hold lifted.')}`, 303);
+          return reply.redirect(withDone('/retention', 'Legal hold lifted.'), 303);
         }),
     );
   };

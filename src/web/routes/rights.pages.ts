@@ -15,6 +15,7 @@ import { IDENTIFIER_FIELDS } from '../../domain/rights/subjects.ts';
 import { dateField, field, may, submitForm } from '../pages.ts';
 import { NOTICE_TAGS } from './corrections.pages.ts';
 import { assertNoProblems } from '../../errors.ts';
+import { doneOf, withDone } from '../flash.ts';
 
 const kindOptions = REQUEST_KINDS.map((k) => [k, KIND_LABELS[k]] as [string, string]);
 const channelOptions = CHANNELS.map((c) => [c, CHANNEL_LABELS[c]] as [string, string]);
@@ -69,7 +70,7 @@ export function rightsPages(services: Services): FastifyPluginAsync {
             identityVerified: field(req.body, 'identityVerified') === 'yes',
           });
           return reply.redirect(
-            `/rights/${created.id}?done=${encodeURIComponent(`Request ${created.reference} logged.`)}`,
+            withDone(`/rights/${created.id}`, `Request ${created.reference} logged.`),
             303,
           );
         }),
@@ -98,7 +99,7 @@ export function rightsPages(services: Services): FastifyPluginAsync {
         request,
         manage,
         moveOptions: request.moves.map((m) => [m, MOVE_LABELS[m]] as [string, string]),
-        done: (req.query as { done?: string }).done,
+        done: doneOf(req),
       };
     };
     app.get(
@@ -119,10 +120,7 @@ export function rightsPages(services: Services): FastifyPluginAsync {
           const data = await requestPage(req);
           return submitForm(reply, 'rights/request.njk', data, async () => {
             const message = await work(req, req.actor!, data.request.id);
-            return reply.redirect(
-              `/rights/${data.request.id}?done=${encodeURIComponent(message)}`,
-              303,
-            );
+            return reply.redirect(withDone(`/rights/${data.request.id}`, message), 303);
           });
         },
       );
@@ -197,7 +195,7 @@ export function rightsPages(services: Services): FastifyPluginAsync {
         pageTitle: `Subject access bundle ${bundle.reference}`,
         backLink: `/rights/${id}`,
         bundle,
-        done: (req.query as { done?: string }).done,
+        done: doneOf(req),
       };
     };
     app.get(
@@ -219,7 +217,7 @@ export function rightsPages(services: Services): FastifyPluginAsync {
             reason: field(req.body, 'redactReason'),
           });
           return reply.redirect(
-            `/rights/${id}/bundle?done=${encodeURIComponent('Passage marked to be withheld.')}`,
+            withDone(`/rights/${id}/bundle`, 'Passage marked to be withheld.'),
             303,
           );
         });
