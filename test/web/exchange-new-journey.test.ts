@@ -62,7 +62,10 @@ test('seal a draft transfer from the pages: an asset, then one person', async ()
   await assertAccessible(handler, 'new transfer, with errors');
   await handler.check('input[name="route"]');
   await submit(handler);
-  assert.match(await text(handler, '.govuk-error-summary'), /Choose an asset, one person or a file/);
+  assert.match(
+    await text(handler, '.govuk-error-summary'),
+    /Choose an asset, one person or a file/,
+  );
   await handler.check('input[name="pick"][value="asset"]');
   await handler.selectOption('#assetId', { label: 'Residents (person)' });
   await submit(handler);
