@@ -24,7 +24,8 @@ let council: OrgFixture;
 let police: OrgFixture;
 
 before(async () => {
-  t = await createTestApp('sqlite');
+  // A small upload limit, so the journey can meet it.
+  t = await createTestApp('sqlite', { ACCORD_TRANSFER_UPLOAD_MAX_BYTES: '4096' });
   council = await setupOrg(t.services, 'New Transfer Council', { tokens: false });
   police = await setupOrg(t.services, 'New Transfer Police', { tokens: false });
   await exchangeAgreement(t.services, council, police);
@@ -122,6 +123,24 @@ test('seal a draft from an uploaded file: a bad file lists its bad rows, a good 
   assert.match(summary, /Line 2: /);
   assert.match(summary, /Line 3: dateOfBirth is required/);
   await assertAccessible(handler, 'upload, bad file');
+
+  // Too large: refused without being read, and the refusal audited.
+  const big = Array.from({ length: 40 }, (_, i) => JSON.stringify(person(950 + i))).join('\n');
+  await handler.setInputFiles('#file', {
+    name: 'everyone.jsonl',
+    mimeType: 'application/x-ndjson',
+    buffer: Buffer.from(big),
+  });
+  await submit(handler);
+  assert.match(
+    await text(handler, '.govuk-error-summary'),
+    /larger than the 4 KB this node accepts for a transfer/,
+  );
+  const [refused] = await t.services.audit.list({
+    orgId: council.orgId,
+    action: 'exchange.transfer.refused',
+  });
+  assert.equal(refused?.details.code, 'TRANSFER_TOO_LARGE');
 
   const rows = [person(910), person(911), person(912), person(913)];
   const cols = ['nhsNumber', 'givenName', 'familyName', 'dateOfBirth', 'postcode', 'address'];

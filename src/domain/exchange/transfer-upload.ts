@@ -35,8 +35,11 @@ export interface UploadInput extends Omit<TransferInput, 'selection'> {
 
 const FORMAT_NAMES: Record<ImportFormat, string> = { csv: 'CSV', jsonl: 'JSON Lines' };
 
-const megabytes = (n: number): string =>
-  `${(n / 1_048_576).toLocaleString('en-GB', { maximumFractionDigits: 1 })} MB`;
+/** A size as people read it: "512 KB", "256 MB". */
+const size = (n: number): string =>
+  n < 1_048_576
+    ? `${Math.floor(n / 1024).toLocaleString('en-GB')} KB`
+    : `${(n / 1_048_576).toLocaleString('en-GB', { maximumFractionDigits: 1 })} MB`;
 
 /** Reads, checks, projects and seals the file's rows into a draft; all rows or nothing. */
 export async function createTransferFromFile(
@@ -75,7 +78,7 @@ export async function createTransferFromFile(
 function tooLarge(limit: number): AccordError {
   return new AccordError(
     'TRANSFER_TOO_LARGE',
-    `The file is larger than the ${megabytes(limit)} this node accepts for a transfer. Split it into smaller files.`,
+    `The file is larger than the ${size(limit)} this node accepts for a transfer. Split it into smaller files.`,
   );
 }
 

@@ -163,7 +163,8 @@ export function exchangeNewPages(services: Services): FastifyPluginAsync {
       ]);
     return {
       format,
-      stream: fs.createReadStream(file.path, { highWaterMark: 1 << 20 }),
+      // Opened now (not lazily), so removing the file afterwards can never race the opening.
+      stream: fs.createReadStream('', { fd: fs.openSync(file.path, 'r'), highWaterMark: 1 << 20 }),
       totalBytes: file.truncated ? maxBytes + 1 : file.bytes,
     };
   };

@@ -215,7 +215,7 @@ forEachDialect('exchange: transfers from an uploaded file', (dialect) => {
       upload('', { stream: known, totalBytes: body.length }),
       'TRANSFER_TOO_LARGE',
     );
-    assert.match(e.message, /larger than the 0\.5 MB this node accepts/);
+    assert.match(e.message, /larger than the 512 KB this node accepts/);
     assert.equal(known.readableDidRead, false);
     assert.equal((await lastRefusal())?.details.bytes, body.length);
 
