@@ -12,6 +12,7 @@
 // lines of such a transfer link to no sender record, so a later correction of one of them
 // (Art. 19) is the sender's to send by hand, and no accuracy flag travels with them.
 import { createHash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import type { Actor } from '../policy/actor.ts';
@@ -31,6 +32,13 @@ export interface UploadInput extends Omit<TransferInput, 'selection'> {
   stream: Readable;
   /** The file's size when known in advance (Content-Length): a file too large is refused unread. */
   totalBytes?: number | null;
+}
+
+/** How much of the upload was read, whether it passed the limit, and its running digest. */
+interface Reading {
+  bytes: number;
+  over: boolean;
+  hash: Hash;
 }
 
 const FORMAT_NAMES: Record<ImportFormat, string> = { csv: 'CSV', jsonl: 'JSON Lines' };
@@ -66,7 +74,7 @@ export async function createTransferFromFile(
       );
     if (input.totalBytes != null && input.totalBytes > limit)
       refuse(tooLarge(limit), null, { bytes: input.totalBytes, limit });
-    const reading = { bytes: 0, over: false, hash: createHash('sha256') };
+    const reading: Reading = { bytes: 0, over: false, hash: createHash('sha256') };
     return draftTransfer(d, views, gate, input, {
       describe: `an uploaded ${FORMAT_NAMES[input.format]} file`,
       pages: (row) => filePages(d, gate, row, input, limit, reading, refuse),
@@ -86,11 +94,7 @@ function tooLarge(limit: number): AccordError {
  * The upload's bytes, counted and hashed, ending early once past the limit. The caller's stream
  * is left open rather than destroyed: an HTTP request must still be answered.
  */
-function limited(
-  stream: Readable,
-  limit: number,
-  reading: { bytes: number; over: boolean; hash: ReturnType<typeof createHash> },
-): Readable {
+function limited(stream: Readable, limit: number, reading: Reading): Readable {
   async function* bytes(): AsyncGenerator<Buffer> {
     for await (const chunk of stream.iterator({ destroyOnReturn: false }) as AsyncIterable<
       Buffer | string
@@ -115,7 +119,7 @@ async function* filePages(
   row: TransferTable,
   input: UploadInput,
   limit: number,
-  reading: { bytes: number; over: boolean; hash: ReturnType<typeof createHash> },
+  reading: Reading,
   refuse: (e: AccordError, id: string | null, more?: Record<string, unknown>) => never,
 ): AsyncGenerator<SealItem[]> {
   // The rows are checked against the sender's own definition of the type: the agreement covers
