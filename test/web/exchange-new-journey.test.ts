@@ -122,6 +122,7 @@ test('seal a draft from an uploaded file: a bad file lists its bad rows, a good 
   assert.match(summary, /2 rows of 3 have problems: nothing was sent/);
   assert.match(summary, /Line 2: /);
   assert.match(summary, /Line 3: dateOfBirth is required/);
+  assert.equal(await handler.locator('.govuk-error-summary').count(), 1, 'one error summary');
   await assertAccessible(handler, 'upload, bad file');
 
   // Too large: refused without being read, and the refusal audited.

@@ -52,7 +52,12 @@ async function onThisPage<T>(work: () => Promise<T>): Promise<T> {
     if (e.code === 'TRANSFER_TOO_LARGE' || e.problems.some((p) => p.line))
       throw new AccordError(e.code, e.message, [
         { field: 'file', message: e.message },
-        ...e.problems.map((p) => ({ ...p, field: 'file' })),
+        // A line that could not be read at all already says "Line 7 is not valid JSON".
+        ...e.problems.map((p) => ({
+          ...p,
+          field: 'file',
+          line: p.message.startsWith(`Line ${p.line} `) ? undefined : p.line,
+        })),
       ]);
     if (!e.problems.length) throw e;
     throw new AccordError(
