@@ -36,6 +36,8 @@ export interface Config {
   readonly transferExpiryDays: number;
   /** The most records one transfer may carry (larger ones are refused). */
   readonly transferMaxRecords: number;
+  /** The largest file a transfer may be made from (bytes); larger uploads are refused. */
+  readonly transferUploadMaxBytes: number;
   /** Whether this node federates with partner nodes (then it serves HTTPS). */
   readonly federation: boolean;
   /** This node's name on its node card. */
@@ -151,6 +153,13 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     healthCheckSeconds: int(env, 'ACCORD_HEALTH_SECONDS', 60, 0, 86_400),
     transferExpiryDays: int(env, 'ACCORD_TRANSFER_EXPIRY_DAYS', 14, 1, 3650),
     transferMaxRecords: int(env, 'ACCORD_TRANSFER_MAX_RECORDS', 1_000_000, 1, 100_000_000),
+    transferUploadMaxBytes: int(
+      env,
+      'ACCORD_TRANSFER_UPLOAD_MAX_BYTES',
+      268_435_456,
+      1024,
+      4_294_967_296,
+    ),
     federation,
     nodeName,
     nodeUrl,
@@ -186,6 +195,7 @@ export function describeConfig(config: Config): Record<string, string | number |
     healthCheckSeconds: config.healthCheckSeconds,
     transferExpiryDays: config.transferExpiryDays,
     transferMaxRecords: config.transferMaxRecords,
+    transferUploadMaxBytes: config.transferUploadMaxBytes,
     federation: config.federation,
     nodeName: config.nodeName,
     nodeUrl: config.nodeUrl,

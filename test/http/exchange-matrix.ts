@@ -109,6 +109,25 @@ export const EXCHANGE_MATRIX: Record<string, MatrixEntry> = {
       };
     },
   },
+  'POST /api/exchange/transfers/upload': {
+    permission: 'exchange.send',
+    allowed: MOVERS,
+    build: async (ctx) => {
+      const pair = await setUp(ctx, ctx.own, ctx.other);
+      const query = new URLSearchParams({
+        recipientOrgId: ctx.other.orgId,
+        agreementId: pair.agreementId,
+        purpose: 'safeguarding',
+        recordType: 'person',
+      });
+      return {
+        url: `/api/exchange/transfers/upload?${query.toString()}`,
+        payload: `${JSON.stringify(person(3))}\n`,
+        contentType: 'application/x-ndjson',
+        ok: 201,
+      };
+    },
+  },
   'POST /api/exchange/transfers/:transferId/ready': {
     permission: 'exchange.send',
     allowed: MOVERS,

@@ -32,10 +32,7 @@ export interface TransferInput {
 }
 
 function inputProblems(i: TransferInput): Problem[] {
-  const p = purposeProblems(i.purpose);
-  if (!i.recipientOrgId) p.push({ field: 'recipientOrgId', message: 'Choose the recipient' });
-  if (!i.agreementId) p.push({ field: 'agreementId', message: 'Choose the agreement' });
-  if (!i.recordType) p.push({ field: 'recordType', message: 'Choose the record type' });
+  const p = baseProblems(i);
   if (i.selection?.kind === 'asset' && !i.selection.assetId)
     p.push({ field: 'selection', message: 'Choose the asset to send records from' });
   if (i.selection?.kind !== 'asset' && i.selection?.kind !== 'subject')
@@ -51,20 +48,11 @@ export async function createTransfer(
   input: TransferInput,
 ): Promise<Transfer> {
   return withAccess(d.ctx, actor, async (gate) => {
-    gate.require(
-      'exchange.send',
-      { orgId: actor.orgId, ref: 'transfer:new' },
-      { purpose: input.purpose },
-    );
+    requireSend(gate, input.purpose);
     assertNoProblems(inputProblems(input), 'The transfer is not complete.');
-    const tx = gate.tx;
-    if (input.recipientOrgId === actor.orgId || !(await d.orgName(tx, input.recipientOrgId)))
-      assertNoProblems([
-        { field: 'recipientOrgId', message: 'Choose another organisation to send to' },
-      ]);
     const sel = input.selection;
     if (sel.kind === 'asset') {
-      const asset = await d.assets.row(tx, sel.assetId);
+      const asset = await d.assets.row(gate.tx, sel.assetId);
       if (!asset || asset.org_id !== actor.orgId) throw new AccordError('NOT_FOUND');
       if (asset.type_key !== input.recordType)
         assertNoProblems([
@@ -74,88 +62,139 @@ export async function createTransfer(
           },
         ]);
     }
-    // The decision is the recipient's: may it receive these records from us, for this purpose?
-    const decision = decideShare(onlyAgreement(await d.sharing.index(tx), input.agreementId), {
-      actor: { ...actor, orgId: input.recipientOrgId },
-      operation: 'transfer',
-      providerOrgId: actor.orgId,
-      recordType: input.recordType,
-      purpose: input.purpose,
-      now: d.ctx.clock().getTime(),
-    });
-    const target = `${input.recordType}@org:${input.recipientOrgId}`;
-    const details = { recipient: input.recipientOrgId, ...decisionDetails(decision) };
-    if (!decision.allow)
-      gate.refuse(shareError(decision), 'share.transfer', target, details, input.purpose);
-    const agreement = decision.agreement!;
-    gate.record('share.transfer', target, details, 'allow', input.purpose);
-
-    const id = uuid7();
-    const at = d.ctx.clock().toISOString();
-    const row: TransferTable = {
-      transfer_id: id,
-      org_id: actor.orgId,
-      recipient_org_id: input.recipientOrgId,
-      agreement_id: agreement.agreementId,
-      version_id: agreement.versionId,
-      agreement_ref: agreement.reference,
-      purpose: input.purpose,
-      record_type: input.recordType,
-      fields: JSON.stringify(decision.fields),
-      selection:
+    return draftTransfer(d, views, gate, input, {
+      describe:
         sel.kind === 'asset'
           ? `asset:${sel.assetId}${sel.where ? ' (filtered)' : ''}`
           : 'one person, by identifiers',
-      state: 'draft',
-      record_count: 0,
-      chunk_count: 0,
-      byte_count: 0,
-      manifest: '{}',
-      manifest_jws: null,
-      recipient_asset_id: null,
-      reason: null,
-      created_by: actor.ref,
-      created_at: at,
-      ready_at: null,
-      delivered_at: null,
-      expires_at: null,
-      opened_at: null,
-      opened_by: null,
-      closed_at: null,
-      updated_at: at,
-    };
-    await tx.db.insertInto('transfer').values(row).execute();
-    const manifest = await seal(d, gate, row, decision.fields, sel, agreement);
-    row.record_count = manifest.recordCount;
-    row.chunk_count = manifest.chunks.length;
-    row.manifest = JSON.stringify(manifest);
-    await tx.db
-      .updateTable('transfer')
-      .set({
-        record_count: row.record_count,
-        chunk_count: row.chunk_count,
-        byte_count: row.byte_count,
-        manifest: row.manifest,
-      })
-      .where('transfer_id', '=', id)
-      .execute();
-    auditBoth(d, tx, row, actor.ref, 'exchange.transfer.drafted', {
-      records: row.record_count,
-      fields: decision.fields,
-      agreement,
+      pages: (row) => d.source.select(gate.tx, row.org_id, row.record_type, sel),
     });
-    faultPoint('transfer.create.end');
-    return views.toView(tx, row, actor.orgId);
   });
 }
 
-/** Streams the selection into encrypted chunks; returns the manifest (unsigned until ready). */
+/** The records a draft carries: the sender's own (with their ids), or rows of a file (without). */
+export interface SealItem {
+  recordId?: string;
+  payload: Record<string, unknown>;
+}
+
+export interface DraftSource {
+  /** How the records were picked, as both sides see it ("Picked from"). */
+  describe: string;
+  /** The records, page by page; read only after the decision allowed the transfer. */
+  pages(row: TransferTable): AsyncIterable<SealItem[]>;
+  /** More for the "drafted" audit entry, once every page was read (never personal data). */
+  audit?(): Record<string, unknown>;
+}
+
+export function requireSend(gate: Gate, purpose: string): void {
+  gate.require('exchange.send', { orgId: gate.actor.orgId, ref: 'transfer:new' }, { purpose });
+}
+
+export function baseProblems(i: Omit<TransferInput, 'selection'>): Problem[] {
+  const p = purposeProblems(i.purpose);
+  if (!i.recipientOrgId) p.push({ field: 'recipientOrgId', message: 'Choose the recipient' });
+  if (!i.agreementId) p.push({ field: 'agreementId', message: 'Choose the agreement' });
+  if (!i.recordType) p.push({ field: 'recordType', message: 'Choose the record type' });
+  return p;
+}
+
+/**
+ * Decides the transfer (the recipient's side of the agreement), then stores the draft and seals
+ * the source's records into it. Runs inside the caller's withAccess, after requireSend.
+ */
+export async function draftTransfer(
+  d: ExchangeDeps,
+  views: TransferViews,
+  gate: Gate,
+  input: Omit<TransferInput, 'selection'>,
+  source: DraftSource,
+): Promise<Transfer> {
+  const tx = gate.tx;
+  const actor = gate.actor;
+  if (input.recipientOrgId === actor.orgId || !(await d.orgName(tx, input.recipientOrgId)))
+    assertNoProblems([
+      { field: 'recipientOrgId', message: 'Choose another organisation to send to' },
+    ]);
+  // The decision is the recipient's: may it receive these records from us, for this purpose?
+  const decision = decideShare(onlyAgreement(await d.sharing.index(tx), input.agreementId), {
+    actor: { ...actor, orgId: input.recipientOrgId },
+    operation: 'transfer',
+    providerOrgId: actor.orgId,
+    recordType: input.recordType,
+    purpose: input.purpose,
+    now: d.ctx.clock().getTime(),
+  });
+  const target = `${input.recordType}@org:${input.recipientOrgId}`;
+  const details = { recipient: input.recipientOrgId, ...decisionDetails(decision) };
+  if (!decision.allow)
+    gate.refuse(shareError(decision), 'share.transfer', target, details, input.purpose);
+  const agreement = decision.agreement!;
+  gate.record('share.transfer', target, details, 'allow', input.purpose);
+
+  const id = uuid7();
+  const at = d.ctx.clock().toISOString();
+  const row: TransferTable = {
+    transfer_id: id,
+    org_id: actor.orgId,
+    recipient_org_id: input.recipientOrgId,
+    agreement_id: agreement.agreementId,
+    version_id: agreement.versionId,
+    agreement_ref: agreement.reference,
+    purpose: input.purpose,
+    record_type: input.recordType,
+    fields: JSON.stringify(decision.fields),
+    selection: source.describe,
+    state: 'draft',
+    record_count: 0,
+    chunk_count: 0,
+    byte_count: 0,
+    manifest: '{}',
+    manifest_jws: null,
+    recipient_asset_id: null,
+    reason: null,
+    created_by: actor.ref,
+    created_at: at,
+    ready_at: null,
+    delivered_at: null,
+    expires_at: null,
+    opened_at: null,
+    opened_by: null,
+    closed_at: null,
+    updated_at: at,
+  };
+  await tx.db.insertInto('transfer').values(row).execute();
+  const manifest = await seal(d, gate, row, decision.fields, source.pages(row), agreement);
+  row.record_count = manifest.recordCount;
+  row.chunk_count = manifest.chunks.length;
+  row.manifest = JSON.stringify(manifest);
+  await tx.db
+    .updateTable('transfer')
+    .set({
+      record_count: row.record_count,
+      chunk_count: row.chunk_count,
+      byte_count: row.byte_count,
+      manifest: row.manifest,
+    })
+    .where('transfer_id', '=', id)
+    .execute();
+  auditBoth(d, tx, row, actor.ref, 'exchange.transfer.drafted', {
+    records: row.record_count,
+    fields: decision.fields,
+    agreement,
+    ...source.audit?.(),
+  });
+  faultPoint('transfer.create.end');
+  return views.toView(tx, row, actor.orgId);
+}
+
+/** Streams the records into encrypted chunks; returns the manifest (unsigned until ready). */
 async function seal(
   d: ExchangeDeps,
   gate: Gate,
   row: TransferTable,
   fields: string[],
-  sel: Selection,
+  pages: AsyncIterable<SealItem[]>,
   agreement: Manifest['agreement'],
 ): Promise<Manifest> {
   const tx = gate.tx;
@@ -185,7 +224,7 @@ async function seal(
     pending = [];
     faultPoint('transfer.create.chunk');
   };
-  for await (const page of d.source.select(tx, row.org_id, row.record_type, sel)) {
+  for await (const page of pages) {
     count += page.length;
     if (count > max)
       gate.refuse(
@@ -199,23 +238,17 @@ async function seal(
         row.purpose,
       );
     // Each line remembers its source record (for Art. 19 corrections) and its accuracy flag.
+    // Rows of an uploaded file have no record here to remember (see transfer-upload.ts).
     const line = count - page.length;
-    await linkSent(
-      tx,
-      row.transfer_id,
-      row.org_id,
-      line,
-      page.map((r) => r.recordId),
-    );
-    const flagged = await accuracy?.flagsFor(
-      tx,
-      row.org_id,
-      page.map((r) => r.recordId),
-    );
-    page.forEach((r, i) => {
-      const f = flagged?.get(r.recordId);
-      if (f) flags.push({ line: line + i + 1, flag: f.flag, note: f.note });
-    });
+    const recordIds = page.flatMap((r) => (r.recordId ? [r.recordId] : []));
+    if (recordIds.length === page.length) {
+      await linkSent(tx, row.transfer_id, row.org_id, line, recordIds);
+      const flagged = await accuracy?.flagsFor(tx, row.org_id, recordIds);
+      page.forEach((r, i) => {
+        const f = flagged?.get(r.recordId!);
+        if (f) flags.push({ line: line + i + 1, flag: f.flag, note: f.note });
+      });
+    }
     for (const r of page) {
       pending.push(project(r.payload, fields));
       if (pending.length === CHUNK_RECORDS) await flush();

@@ -17,6 +17,8 @@ import type { TransferTable } from './exchange.table.ts';
 import { createTransfer } from './transfer-create.ts';
 import { openTransfer } from './transfer-open.ts';
 import type { TransferInput } from './transfer-create.ts';
+import { createTransferFromFile } from './transfer-upload.ts';
+import type { UploadInput } from './transfer-upload.ts';
 import { STEPS, advance, illegal } from './transfer-states.ts';
 import type { Step } from './transfer-states.ts';
 import { TransferDelivery } from './transfer-delivery.ts';
@@ -25,6 +27,7 @@ import { TransferViews } from './transfers.view.ts';
 import type { Transfer } from './transfers.view.ts';
 
 export type { TransferInput } from './transfer-create.ts';
+export type { UploadInput } from './transfer-upload.ts';
 
 export class TransfersService {
   readonly views: TransferViews;
@@ -44,6 +47,11 @@ export class TransfersService {
   /** Picks, projects and seals the records into a draft; refused with nothing stored but the audit entry. */
   async create(actor: Actor, input: TransferInput): Promise<Transfer> {
     return createTransfer(this.d, this.views, actor, input);
+  }
+
+  /** Reads, checks, projects and seals an uploaded file's rows into a draft: all rows or nothing. */
+  async createFromFile(actor: Actor, input: UploadInput): Promise<Transfer> {
+    return createTransferFromFile(this.d, this.views, actor, input);
   }
 
   /** Verifies and imports it into one of the recipient's assets, all or nothing. */

@@ -15,7 +15,6 @@ import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
 import type { Gate } from '../policy/gate.ts';
 import type { AssetsService } from './assets.service.ts';
-import { HeaderError, readRows } from './import-rows.ts';
 import type { ImportFormat } from './import-rows.ts';
 import type { RecordTypesService } from './record-types.service.ts';
 import { RecordWriter } from './record-writer.ts';
@@ -23,10 +22,15 @@ import type { NewRecord } from './record-writer.ts';
 import type { ImportJobTable } from './records.table.ts';
 import { purposeProblems } from './records.service.ts';
 import { retainUntilMemo } from './retention-date.ts';
-import { checkPayload } from './validate-record.ts';
+import {
+  MAX_PROBLEMS_KEPT,
+  emptyReport,
+  failedRowsMessage,
+  validatedRows,
+} from './validated-rows.ts';
 
 const BATCH = 1000;
-export const MAX_PROBLEMS_KEPT = 1000;
+export { MAX_PROBLEMS_KEPT };
 const RUNNER = `${os.hostname()}:${process.pid}`;
 
 export interface ImportProgress {
@@ -237,8 +241,7 @@ export class ImportService {
     // A bigger page cache for the bulk load, so the identifier index stays in memory.
     gate.tx.sqlite?.pragma('cache_size = -131072');
     const dueDate = retainUntilMemo(asset.retention_period, asset.retention_from);
-    const problems: Problem[] = [];
-    let failedRows = 0;
+    const report = emptyReport();
     let imported = 0;
     let batch: NewRecord[] = [];
     // Counts bytes as the rows are read (a 'data' listener would start the stream flowing early).
@@ -251,59 +254,37 @@ export class ImportService {
       }),
     );
     try {
-      for await (const row of readRows(req.format, counted, type.fields)) {
-        progress.rowsRead++;
-        if (row.error) {
-          failedRows++;
-          if (problems.length < MAX_PROBLEMS_KEPT)
-            problems.push({
-              line: row.line,
-              field: 'line',
-              message: `Line ${row.line} ${row.error}`,
-            });
-          continue;
-        }
-        const c = checkPayload(type, validate, row.value);
-        if (c.problems.length) {
-          failedRows++;
-          for (const p of c.problems)
-            if (problems.length < MAX_PROBLEMS_KEPT) problems.push({ ...p, line: row.line });
-          continue;
-        }
+      for await (const row of validatedRows(
+        type,
+        validate,
+        req.format,
+        counted,
+        report,
+        'imported',
+      )) {
+        progress.rowsRead = report.rowsRead;
         // After the first bad row nothing more is written: the import will not commit anyway.
-        if (failedRows > 0) continue;
-        batch.push({
-          payload: row.value!,
-          ids: c.ids,
-          retainUntil: dueDate(row.value!),
-        });
+        if (report.rowsFailed > 0) continue;
+        batch.push({ payload: row.value, ids: row.ids, retainUntil: dueDate(row.value) });
         if (batch.length === BATCH) {
           imported += (await writer.write(batch)).length;
           batch = [];
           req.onProgress?.(progress);
         }
       }
-    } catch (e) {
-      if (e instanceof HeaderError)
-        throw new AccordError(
-          'VALIDATION_FAILED',
-          `The file’s header is not right: nothing was imported.`,
-          e.unknown.map((c) => ({
-            line: 1,
-            field: c,
-            message: `Unknown column “${c}”: ${type.key} has ${type.fields.map((f) => f.name).join(', ')}`,
-          })),
-        );
-      throw e;
     } finally {
+      progress.rowsRead = report.rowsRead;
       gate.tx.sqlite?.pragma('cache_size = -2000');
     }
-    if (failedRows > 0) {
-      const message = `${failedRows} row${failedRows === 1 ? '' : 's'} of ${progress.rowsRead} ${failedRows === 1 ? 'has' : 'have'} problems: nothing was imported.`;
-      throw Object.assign(new AccordError('VALIDATION_FAILED', message, problems), {
-        rowsFailed: failedRows,
-      });
-    }
+    if (report.rowsFailed > 0)
+      throw Object.assign(
+        new AccordError(
+          'VALIDATION_FAILED',
+          failedRowsMessage(report, 'imported'),
+          report.problems,
+        ),
+        { rowsFailed: report.rowsFailed },
+      );
     imported += (await writer.write(batch)).length;
     if (imported === 0)
       throw new AccordError('VALIDATION_FAILED', 'The file has no records in it.');

@@ -2,9 +2,11 @@
 // acknowledge, reject), look-ups and yes/no checks, notifications and the organisation's webhook.
 // Also the sweep that expires unacknowledged transfers and retries webhook calls.
 import type { FastifyPluginAsync } from 'fastify';
+import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services.ts';
+import { AccordError } from '../../errors.ts';
 import { ErrorResponse, IdParam } from '../schemas.ts';
 import { actorOf, errors } from './helpers.ts';
 import {
@@ -16,18 +18,30 @@ import {
   NotificationSchema,
   TransferListSchema,
   TransferSchema,
+  UploadTransferQuery,
   WebhookSchema,
 } from './exchange.schemas.ts';
 
 const tags = ['exchange'];
 const Param = IdParam('transferId');
-const fails = { ...errors(ErrorResponse), 413: ErrorResponse, 422: ErrorResponse };
+const fails = {
+  ...errors(ErrorResponse),
+  413: ErrorResponse,
+  415: ErrorResponse,
+  422: ErrorResponse,
+};
 
 export function exchangeRoutes(services: Services): FastifyPluginAsync {
   const { transfers, queries, notifications } = services.exchange;
   return async (base) => {
     const app = base.withTypeProvider<TypeBoxTypeProvider>();
     const one = { 200: TransferSchema, ...fails };
+    // An uploaded file is streamed straight into the transfer: never buffered, whatever its size
+    // (the service stops reading at ACCORD_TRANSFER_UPLOAD_MAX_BYTES).
+    app.addContentTypeParser(
+      ['application/x-ndjson', 'application/jsonl', 'text/csv'],
+      (_req, payload, done) => done(null, payload),
+    );
 
     for (const box of ['inbox', 'outbox'] as const)
       app.get(
@@ -70,6 +84,38 @@ export function exchangeRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (req, reply) => reply.code(201).send(await transfers.create(actorOf(req), req.body)),
+    );
+    app.post(
+      '/exchange/transfers/upload',
+      {
+        config: { permission: 'exchange.send' },
+        schema: {
+          summary:
+            'Prepare a transfer from a file of records held outside Accord: a CSV (text/csv) or JSON Lines (application/x-ndjson) body, every row checked, all rows or none (a draft)',
+          tags,
+          consumes: ['text/csv', 'application/x-ndjson'],
+          querystring: UploadTransferQuery,
+          response: { 201: TransferSchema, ...fails },
+        },
+      },
+      async (req, reply) => {
+        const type = req.headers['content-type'] ?? '';
+        const format = type.startsWith('text/csv')
+          ? 'csv'
+          : /ndjson|jsonl/.test(type)
+            ? 'jsonl'
+            : undefined;
+        if (!format)
+          throw new AccordError('UNSUPPORTED_MEDIA_TYPE', 'Send text/csv or application/x-ndjson.');
+        const length = Number(req.headers['content-length']);
+        const draft = await transfers.createFromFile(actorOf(req), {
+          ...req.query,
+          format,
+          stream: req.body as Readable,
+          totalBytes: Number.isSafeInteger(length) ? length : null,
+        });
+        return reply.code(201).send(draft);
+      },
     );
     const steps = [
       ['ready', 'exchange.send', 'Sign the manifest and deliver the transfer'],

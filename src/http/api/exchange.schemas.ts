@@ -37,6 +37,17 @@ export const TransferSchema = Type.Object({
   actions: Type.Array(Type.String()),
 });
 
+/** What a transfer from an uploaded file is sent under (the file itself is the body). */
+export const UploadTransferQuery = Type.Object(
+  {
+    recipientOrgId: Id,
+    agreementId: Id,
+    purpose: Purpose,
+    recordType: Type.String({ minLength: 1, maxLength: 60 }),
+  },
+  { additionalProperties: false },
+);
+
 export const TransferListSchema = Type.Object({
   transfers: Type.Array(TransferSchema),
   counts: Type.Record(Type.String(), Type.Integer()),
