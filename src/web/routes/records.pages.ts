@@ -184,6 +184,12 @@ export function recordsPages(services: Services): FastifyPluginAsync {
             reply.request.body = { purpose };
             throw new AccordError('VALIDATION_FAILED', 'The import cannot start.', problems);
           }
+          // Opened now, not lazily: the file is removed as soon as the import ends, and a lazy
+          // open after an early refusal would fail with nobody listening and stop the process.
+          const stream = fs.createReadStream('', {
+            fd: fs.openSync(tmp, 'r'),
+            highWaterMark: 1 << 20,
+          });
           const started = new Promise<string>((resolve, reject) => {
             services.imports
               .run(actor, {
@@ -191,13 +197,16 @@ export function recordsPages(services: Services): FastifyPluginAsync {
                 format: format!,
                 fileName,
                 purpose,
-                stream: fs.createReadStream(tmp, { highWaterMark: 1 << 20 }),
+                stream,
                 totalBytes: fs.statSync(tmp).size,
                 fileSha256: hash.digest('hex'),
                 onStart: resolve,
               })
               .catch((e: unknown) => reject(e instanceof Error ? e : new Error(String(e))))
-              .finally(() => fs.rmSync(tmp, { force: true }));
+              .finally(() => {
+                stream.destroy();
+                fs.rmSync(tmp, { force: true });
+              });
           });
           return reply.redirect(`/imports/${await started}`, 303);
         });
