@@ -36,6 +36,10 @@ export interface Config {
   readonly transferExpiryDays: number;
   /** The most records one transfer may carry (larger ones are refused). */
   readonly transferMaxRecords: number;
+  /** A transfer is sealed in chunks of at most this many records… */
+  readonly transferChunkRecords: number;
+  /** …and about this many bytes of projected records, so each chunk travels on its own. */
+  readonly transferChunkBytes: number;
   /** Whether this node federates with partner nodes (then it serves HTTPS). */
   readonly federation: boolean;
   /** This node's name on its node card. */
@@ -151,6 +155,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     healthCheckSeconds: int(env, 'ACCORD_HEALTH_SECONDS', 60, 0, 86_400),
     transferExpiryDays: int(env, 'ACCORD_TRANSFER_EXPIRY_DAYS', 14, 1, 3650),
     transferMaxRecords: int(env, 'ACCORD_TRANSFER_MAX_RECORDS', 1_000_000, 1, 100_000_000),
+    transferChunkRecords: int(env, 'ACCORD_TRANSFER_CHUNK_RECORDS', 1000, 1, 100_000),
+    transferChunkBytes: int(env, 'ACCORD_TRANSFER_CHUNK_BYTES', 8_388_608, 1024, 67_108_864),
     federation,
     nodeName,
     nodeUrl,
@@ -186,6 +192,8 @@ export function describeConfig(config: Config): Record<string, string | number |
     healthCheckSeconds: config.healthCheckSeconds,
     transferExpiryDays: config.transferExpiryDays,
     transferMaxRecords: config.transferMaxRecords,
+    transferChunkRecords: config.transferChunkRecords,
+    transferChunkBytes: config.transferChunkBytes,
     federation: config.federation,
     nodeName: config.nodeName,
     nodeUrl: config.nodeUrl,
