@@ -9,29 +9,16 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../src/domain/policy/actor.ts';
 import type { Services } from '../../src/services.ts';
-import { proposed } from '../helpers/agreements.ts';
 import { testClock } from '../helpers/clock.ts';
 import { forEachDialect } from '../helpers/db.ts';
-import { exchangeTerms, peopleAsset } from '../helpers/exchange.ts';
-import { setupOrg } from '../helpers/people.ts';
+import { peopleAsset } from '../helpers/exchange.ts';
 import type { OrgFixture } from '../helpers/people.ts';
 import { newMessageId } from '../../src/domain/federation/messages.ts';
-import { restartNode, startNode } from './nodes.ts';
+import { restartNode } from './nodes.ts';
 import type { TestNode } from './nodes.ts';
+import { actorOn, partners, received, staged as stagedOn } from './partners.ts';
 
 const CHUNK = { ACCORD_TRANSFER_CHUNK_RECORDS: '2' };
-
-/** How many messages of a kind a node has received and answered (its audit log says). */
-async function received(s: Services, kind: string): Promise<number> {
-  const rows = await s.store.db
-    .selectFrom('audit_entry')
-    .select('entry')
-    .where('action', '=', 'federation.message.received')
-    .execute();
-  return rows.filter(
-    (r) => (JSON.parse(r.entry) as { details: { kind: string } }).details.kind === kind,
-  ).length;
-}
 
 async function actions(s: Services, action: string): Promise<number> {
   const rows = await s.store.db
@@ -50,46 +37,10 @@ forEachDialect('chunked transfers between nodes', (dialect) => {
   let police: OrgFixture;
   let agreementId = '';
   let source = '';
-  const onB = async (who: 'handler' | 'dpo'): Promise<Actor> =>
-    (await b.services.actors.personActor(police.people[who].personId, { mfa: true }))!;
+  const onB = (who: 'handler' | 'dpo'): Promise<Actor> => actorOn(b.services, police, who);
 
   before(async () => {
-    [a, b] = await Promise.all([
-      startNode(dialect, 'Chunk Council node', clock, CHUNK),
-      startNode(dialect, 'Chunk Police node', clock, CHUNK),
-    ]);
-    council = await setupOrg(a.services, 'Chunk Council', { tokens: false });
-    police = await setupOrg(b.services, 'Chunk Police', { tokens: false });
-    await a.federation.trust.trust(
-      await council.actor('administrator'),
-      b.url,
-      b.federation.trust.card().fingerprint,
-    );
-    await b.federation.trust.trust(
-      await police.actor('administrator'),
-      a.url,
-      a.federation.trust.card().fingerprint,
-    );
-    let ag = await proposed(a.services, council, exchangeTerms(a.services, council, police));
-    await a.federation.outbox.flush();
-    for (const who of ['dpo', 'siro'] as const)
-      await b.services.agreements.decide(
-        await police.actor(who),
-        ag.latest.versionId,
-        'approve',
-        null,
-      );
-    await b.federation.outbox.flush();
-    for (const who of ['dpo', 'siro'] as const)
-      ag = await a.services.agreements.decide(
-        await council.actor(who),
-        ag.latest.versionId,
-        'approve',
-        null,
-      );
-    await a.federation.outbox.flush();
-    agreementId = ag.id;
-    source = await peopleAsset(a.services, council, 9);
+    ({ a, b, council, police, agreementId, source } = await partners(dialect, clock, CHUNK, 9));
   });
   after(async () => {
     await a?.close();
@@ -112,14 +63,7 @@ forEachDialect('chunked transfers between nodes', (dialect) => {
       (t) => t.id,
     );
 
-  const staged = async (id: string): Promise<number> =>
-    (
-      await b.services.store.db
-        .selectFrom('transfer_inbound_chunk')
-        .select('chunk_index')
-        .where('transfer_id', '=', id)
-        .execute()
-    ).length;
+  const staged = (id: string): Promise<number> => stagedOn(b.services, id);
 
   test('a transfer of five chunks crosses as an offer and five chunk messages, and opens whole', async () => {
     const chunksBefore = await received(b.services, 'transfer.chunk');

@@ -88,6 +88,22 @@ export async function startNode(
   });
 }
 
+/** What a node runs on, for starting it in another process (test/helpers/node-process.ts). */
+export function placeOf(node: TestNode): {
+  url: string;
+  dataDir: string;
+  port: number;
+  env: Record<string, string>;
+} {
+  const w = places.get(node)!;
+  return {
+    url: w.db.url,
+    dataDir: w.db.dataDir,
+    port: w.port,
+    env: { ...w.env, ACCORD_NODE_URL: node.url },
+  };
+}
+
 /** Starts a stopped node again: same database, data directory (keys, certificate) and port. */
 export async function restartNode(node: TestNode): Promise<TestNode> {
   const w = places.get(node)!;

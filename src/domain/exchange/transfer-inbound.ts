@@ -8,12 +8,12 @@
 import { AccordError } from '../../errors.ts';
 import type { Tx } from '../../store/store.ts';
 import { faultPoint } from '../faults.ts';
-import { sealedDigest, verifyJws } from './envelope.ts';
+import { sealedDigest } from './envelope.ts';
 import type { Manifest } from './envelope.ts';
 import { auditBoth, auditBothNow } from './exchange.deps.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferInboundTable, TransferTable } from './exchange.table.ts';
-import { headerOf } from './transfer-messages.ts';
+import { headerOf, verifiedManifest } from './transfer-messages.ts';
 import type { Arrival, ChunkMessage, OfferMessage } from './transfer-messages.ts';
 
 const DAY = 86_400_000;
@@ -45,7 +45,7 @@ export class InboundTransfers {
         if (staged.org_id !== t.org_id) throw new AccordError('CONFLICT', 'Transfer id in use.');
         return { state: 'staged', have: await this.held(tx, t.transfer_id) };
       }
-      const manifest = await this.verified(tx, t);
+      const manifest = await verifiedManifest(this.d, tx, t);
       const at = this.d.ctx.clock().toISOString();
       await tx.db
         .insertInto('transfer_inbound')
@@ -95,6 +95,7 @@ export class InboundTransfers {
           .updateTable('transfer_inbound')
           .set({ updated_at: at })
           .where('transfer_id', '=', m.transferId)
+          .where('node_id', '=', fromNode)
           .execute();
         const staged = await tx.db
           .selectFrom('transfer_inbound')
@@ -250,41 +251,6 @@ export class InboundTransfers {
     );
     faultPoint('transfer.arrived');
     return { state: 'delivered', expiresAt: expires };
-  }
-
-  /** Checks the offer against the sending node's signature, so a forged one is never staged. */
-  private async verified(tx: Tx, t: Header): Promise<Manifest> {
-    if (
-      (await this.d.federation.nodeOf(tx, t.recipient_org_id)) !== undefined ||
-      !(await this.d.orgName(tx, t.recipient_org_id))
-    )
-      throw new AccordError('NOT_FOUND', 'The recipient organisation is not on this node.');
-    const key = await this.d.federation.signingKeyFor(tx, t.org_id);
-    const manifest = await verifyJws<Manifest>(key!, t.manifest_jws ?? '');
-    const sealedOk =
-      Array.isArray(manifest.chunks) &&
-      manifest.chunks.length > 0 &&
-      manifest.chunks.every((c, i) => c.index === i && typeof c.sealed === 'string');
-    if (
-      !sealedOk ||
-      manifest.transferId !== t.transfer_id ||
-      manifest.senderOrgId !== t.org_id ||
-      manifest.recipientOrgId !== t.recipient_org_id ||
-      manifest.chunks.length !== t.chunk_count ||
-      manifest.recordCount !== t.record_count ||
-      manifest.recordType !== t.record_type ||
-      manifest.purpose !== t.purpose ||
-      manifest.agreement?.agreementId !== t.agreement_id ||
-      manifest.agreement?.versionId !== t.version_id ||
-      typeof t.fields !== 'string' ||
-      JSON.stringify([...manifest.fields].sort()) !==
-        JSON.stringify([...(JSON.parse(t.fields) as string[])].sort())
-    )
-      throw new AccordError(
-        'TRANSFER_TAMPERED',
-        'The signed manifest does not describe this transfer.',
-      );
-    return manifest;
   }
 
   /** A transfer already in the inbox here (delivered before): its state, answered again. */
