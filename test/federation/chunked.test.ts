@@ -214,8 +214,10 @@ forEachDialect('chunked transfers between nodes', (dialect) => {
     assert.ok(recalled.some((r) => r.target === `transfer:${id}`));
   });
 
+  let tampered = '';
   test('a tampered chunk is refused and audited, and the transfer stays invisible', async () => {
     const id = await draft();
+    tampered = id;
     // The sealed chunk changes after the manifest described it (a fault or an attack en route).
     const row = await a.services.store.db
       .selectFrom('transfer_chunk')
@@ -265,5 +267,25 @@ forEachDialect('chunked transfers between nodes', (dialect) => {
     });
     assert.equal(answer.ok, false);
     assert.equal(!answer.ok && answer.error.code, 'NOT_FOUND');
+  });
+
+  test('a staged transfer the sender stopped sending is removed when its time runs out', async () => {
+    assert.equal(await staged(tampered), 4);
+    clock.advance(15 * 86_400_000);
+    await b.services.exchange.transfers.expireDue();
+    assert.equal(await staged(tampered), 0);
+    const left = await b.services.store.db
+      .selectFrom('transfer_inbound')
+      .select('transfer_id')
+      .where('transfer_id', '=', tampered)
+      .executeTakeFirst();
+    assert.equal(left, undefined);
+    const expired = await b.services.store.db
+      .selectFrom('audit_entry')
+      .select('target')
+      .where('action', '=', 'exchange.transfer.expired')
+      .where('org_id', '=', police.orgId)
+      .execute();
+    assert.ok(expired.some((r) => r.target === `transfer:${tampered}`));
   });
 });
