@@ -214,6 +214,31 @@ forEachDialect('chunked transfers between nodes', (dialect) => {
     assert.ok(recalled.some((r) => r.target === `transfer:${id}`));
   });
 
+  test('a whole-transfer message queued before the upgrade is refused; sending again delivers', async () => {
+    const id = await draft();
+    const remote = a.services.exchange.remote;
+    const original = remote.offerToSend.bind(remote);
+    remote.offerToSend = async () => undefined; // as if only the old message had been queued
+    const handler = await council.actor('handler');
+    assert.equal((await a.services.exchange.transfers.ready(handler, id)).state, 'ready');
+    remote.offerToSend = original;
+    await a.services.store.transaction((tx) =>
+      a.federation.outbox.enqueue(tx, b.federation.identity.nodeId, 'transfer.deliver', {
+        transfer: { transfer_id: id },
+        chunks: [],
+      }),
+    );
+    await a.federation.outbox.flush();
+    const told = await a.services.store.db
+      .selectFrom('audit_entry')
+      .select('action')
+      .where('action', '=', 'exchange.transfer.undeliverable')
+      .where('target', '=', `transfer:${id}`)
+      .execute();
+    assert.equal(told.length, 1);
+    assert.equal((await a.services.exchange.transfers.ready(handler, id)).state, 'delivered');
+  });
+
   let tampered = '';
   test('a tampered chunk is refused and audited, and the transfer stays invisible', async () => {
     const id = await draft();

@@ -159,6 +159,15 @@ export async function createFederation(
         });
     });
 
+  // A whole-transfer message queued before chunked delivery: delivered by a partner not yet
+  // upgraded, or refused by one that is (the sender is told; sending again offers it in chunks).
+  outbox.answered('transfer.deliver', async (tx, row, answer) => {
+    const id = (JSON.parse(row.body) as Partial<OfferMessage>).transfer?.transfer_id;
+    if (!id) return;
+    if (answer.ok) await remote.arrived(tx, row.node_id, id, answer.body as Arrival);
+    else await remote.undeliverable(tx, row.node_id, id, answer.error);
+  });
+
   // Correction notices (Art. 19): stored in the recipient's inbox here; its decision goes back.
   inbox.handle('correction.notice', (m, from) =>
     w.corrections.remote.receive(from.node_id, m.body as NoticeMessage),
