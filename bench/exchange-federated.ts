@@ -1,6 +1,7 @@
 // The same transfer between two Accord nodes over loopback HTTPS: node A (the council) seals,
-// signs and delivers it through its federation outbox; node B (the police) verifies the
-// manifest against A's key, stores it, and opens it; B's "opened" travels back to A.
+// signs and delivers it through its federation outbox (an offer, then one message per chunk);
+// node B (the police) verifies the manifest against A's key and each chunk against the manifest,
+// stores it, and opens it; B's "opened" travels back to A.
 import { Readable } from 'node:stream';
 import { exchangeTerms } from '../test/helpers/exchange.ts';
 import { setupOrg } from '../test/helpers/people.ts';

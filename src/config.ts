@@ -38,6 +38,10 @@ export interface Config {
   readonly transferMaxRecords: number;
   /** The largest file a transfer may be made from (bytes); larger uploads are refused. */
   readonly transferUploadMaxBytes: number;
+  /** A transfer is sealed in chunks of at most this many records… */
+  readonly transferChunkRecords: number;
+  /** …and about this many bytes of projected records, so each chunk travels on its own. */
+  readonly transferChunkBytes: number;
   /** Whether this node federates with partner nodes (then it serves HTTPS). */
   readonly federation: boolean;
   /** This node's name on its node card. */
@@ -160,6 +164,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       1024,
       4_294_967_296,
     ),
+    transferChunkRecords: int(env, 'ACCORD_TRANSFER_CHUNK_RECORDS', 1000, 1, 100_000),
+    transferChunkBytes: int(env, 'ACCORD_TRANSFER_CHUNK_BYTES', 8_388_608, 1024, 67_108_864),
     federation,
     nodeName,
     nodeUrl,
@@ -196,6 +202,8 @@ export function describeConfig(config: Config): Record<string, string | number |
     transferExpiryDays: config.transferExpiryDays,
     transferMaxRecords: config.transferMaxRecords,
     transferUploadMaxBytes: config.transferUploadMaxBytes,
+    transferChunkRecords: config.transferChunkRecords,
+    transferChunkBytes: config.transferChunkBytes,
     federation: config.federation,
     nodeName: config.nodeName,
     nodeUrl: config.nodeUrl,

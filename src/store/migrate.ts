@@ -17,6 +17,7 @@ import * as m0012 from './migrations/0012_federation.ts';
 import * as m0013 from './migrations/0013_corrections.ts';
 import * as m0014 from './migrations/0014_identifier_index.ts';
 import * as m0015 from './migrations/0015_exchange_query_subjects.ts';
+import * as m0016 from './migrations/0016_transfer_staging.ts';
 import * as m0019 from './migrations/0019_exchange_query_count.ts';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
@@ -36,6 +37,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0013_corrections', m0013.up],
   ['0014_identifier_index', m0014.up],
   ['0015_exchange_query_subjects', m0015.up],
+  ['0016_transfer_staging', m0016.up],
   ['0019_exchange_query_count', m0019.up],
 ];
 

@@ -21,6 +21,7 @@ import {
   chunkDigest,
   encryptChunk,
   recordDigest,
+  sealedDigest,
   signJws,
   wholeDigest,
 } from '../../src/domain/exchange/envelope.ts';
@@ -136,7 +137,7 @@ test('a delivered transfer whose signed manifest lists more fields than agreed n
     recordType: 'person',
     fields: more,
     recordCount: 1,
-    chunks: [{ index: 0, count: 1, digest }],
+    chunks: [{ index: 0, count: 1, digest, sealed: sealedDigest(jwe) }],
     digest: wholeDigest([digest]),
     createdAt: new Date().toISOString(),
   };
@@ -162,15 +163,30 @@ test('a delivered transfer whose signed manifest lists more fields than agreed n
       created_at: at,
       ready_at: at,
     },
-    chunks: [{ chunk_index: 0, record_count: 1, jwe }],
   };
   const envelope = await seal(
     a.federation.identity,
     keyFromJwk(b.federation.trust.card().encryptionKey),
-    { id: newMessageId(), to: b.federation.identity.nodeId, kind: 'transfer.deliver', body },
+    { id: newMessageId(), to: b.federation.identity.nodeId, kind: 'transfer.offer', body },
     new Date(),
   );
   await b.federation.inbox.receive(envelope).catch(() => undefined);
+  const refused = await b.services.store.db
+    .selectFrom('audit_entry')
+    .select('entry')
+    .where('action', '=', 'federation.message.received')
+    .where('outcome', '=', 'refused')
+    .execute();
+  assert.ok(
+    refused.some((r) => r.entry.includes('TRANSFER_TAMPERED')),
+    'the offer is refused as tampered',
+  );
+  const staged = await b.services.store.db
+    .selectFrom('transfer_inbound')
+    .select('transfer_id')
+    .where('transfer_id', '=', transferId)
+    .executeTakeFirst();
+  assert.equal(staged, undefined, 'nothing was staged');
   const stored = await b.services.store.db
     .selectFrom('transfer')
     .select('transfer_id')

@@ -1,18 +1,24 @@
 // Two federating Accord nodes in one test process: each its own database and data directory,
-// listening on its own loopback port over HTTPS with the certificate made on first start.
+// listening on its own loopback port over HTTPS with the certificate made on first start. A node
+// can be stopped and started again on the same database, data directory and port (a restart).
 import net from 'node:net';
 import { buildApp } from '../../src/app.ts';
 import type { App } from '../../src/app.ts';
 import type { FederationModule } from '../../src/domain/federation/federation.wiring.ts';
+import { openServices } from '../../src/services.ts';
 import type { Services } from '../../src/services.ts';
 import type { DialectName } from '../../src/store/store.ts';
-import { createTestServices } from '../helpers/app.ts';
+import { testConfig } from '../helpers/app.ts';
+import { createEmptyDb } from '../helpers/db.ts';
 
 export interface TestNode {
   services: Services;
   federation: FederationModule;
   app: App;
   url: string;
+  /** Stops listening and closes the database, keeping both for restartNode. */
+  stop(): Promise<void>;
+  /** Stops it and drops its database and data directory. */
   close(): Promise<void>;
 }
 
@@ -27,29 +33,80 @@ async function freePort(): Promise<number> {
   });
 }
 
+interface Where {
+  db: { url: string; dataDir: string; drop(): Promise<void> };
+  port: number;
+  env: Record<string, string>;
+  clock?: () => Date;
+}
+
+const places = new WeakMap<TestNode, Where>();
+
+async function listen(w: Where): Promise<TestNode> {
+  const url = `https://127.0.0.1:${w.port}`;
+  const services = await openServices(
+    testConfig(w.db.url, w.db.dataDir, { ...w.env, ACCORD_NODE_URL: url }),
+    { actor: 'node', clock: w.clock },
+  );
+  const federation = services.federation!;
+  const app = await buildApp(services, { https: federation.identity.tls });
+  await app.listen({ port: w.port, host: '127.0.0.1' });
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await app.close();
+    await services.close();
+  };
+  const node: TestNode = {
+    services,
+    federation,
+    app,
+    url,
+    stop,
+    close: async () => {
+      await stop();
+      await w.db.drop();
+    },
+  };
+  places.set(node, w);
+  return node;
+}
+
 export async function startNode(
   dialect: DialectName,
   name: string,
   clock?: () => Date,
+  env: Record<string, string> = {},
 ): Promise<TestNode> {
-  const port = await freePort();
-  const url = `https://127.0.0.1:${port}`;
-  const t = await createTestServices(
-    dialect,
-    { ACCORD_FEDERATION: 'true', ACCORD_NODE_URL: url, ACCORD_NODE_NAME: name },
+  const db = await createEmptyDb(dialect);
+  return listen({
+    db,
+    port: await freePort(),
+    env: { ACCORD_FEDERATION: 'true', ACCORD_NODE_NAME: name, ...env },
     clock,
-  );
-  const federation = t.services.federation!;
-  const app = await buildApp(t.services, { https: federation.identity.tls });
-  await app.listen({ port, host: '127.0.0.1' });
+  });
+}
+
+/** What a node runs on, for starting it in another process (test/helpers/node-process.ts). */
+export function placeOf(node: TestNode): {
+  url: string;
+  dataDir: string;
+  port: number;
+  env: Record<string, string>;
+} {
+  const w = places.get(node)!;
   return {
-    services: t.services,
-    federation,
-    app,
-    url,
-    close: async () => {
-      await app.close();
-      await t.close();
-    },
+    url: w.db.url,
+    dataDir: w.db.dataDir,
+    port: w.port,
+    env: { ...w.env, ACCORD_NODE_URL: node.url },
   };
+}
+
+/** Starts a stopped node again: same database, data directory (keys, certificate) and port. */
+export async function restartNode(node: TestNode): Promise<TestNode> {
+  const w = places.get(node)!;
+  await node.stop();
+  return listen(w);
 }

@@ -14,8 +14,17 @@ export interface ExchangeFederation {
   exchangeKeyOf(ex: Executor, orgId: string): Promise<KeyObject | undefined>;
   /** The signing key of the node that signs for an organisation (undefined: this node). */
   signingKeyFor(ex: Executor, orgId: string): Promise<KeyObject | undefined>;
-  /** Queues a message to a partner in the caller's transaction (sent once it commits). */
-  send(tx: Tx, nodeId: string, kind: string, body: unknown): Promise<void>;
+  /**
+   * Queues a message to a partner in the caller's transaction (sent once it commits); with
+   * `once`, not when the same message is already waiting to be sent.
+   */
+  send(
+    tx: Tx,
+    nodeId: string,
+    kind: string,
+    body: unknown,
+    opts?: { once?: boolean },
+  ): Promise<void>;
   /** Waits for queued messages to be attempted (so a caller sees the outcome when it can). */
   flush(): Promise<void>;
   /** Asks a partner and waits for its verified answer (queries). */

@@ -3,15 +3,14 @@
 // organisation (compact JWE, ECDH-ES+A256KW with A256GCM). A manifest carries the record count,
 // and for each chunk the SHA-256 over the SHA-256 of each projected record in it; the whole
 // transfer's digest is the SHA-256 over the chunk digests, so any changed, missing, extra or
-// reordered record fails verification.
+// reordered record fails verification. Each chunk's entry also holds the SHA-256 of its sealed
+// text, so a partner node can check every chunk on its own as it arrives, without opening it.
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { CompactEncrypt, compactDecrypt, compactVerify } from 'jose';
 import { AccordError } from '../../errors.ts';
 import { canonical } from '../agreements/model.ts';
 import type { NodeKeys } from '../node/node-keys.ts';
-
-export const CHUNK_RECORDS = 1000;
 
 export interface Manifest {
   transferId: string;
@@ -22,12 +21,21 @@ export interface Manifest {
   recordType: string;
   fields: string[];
   recordCount: number;
-  chunks: { index: number; count: number; digest: string }[];
+  chunks: ManifestChunk[];
   /** SHA-256 over the chunk digests, in order. */
   digest: string;
   createdAt: string;
   /** JWE to the recipient of the accuracy flags on the records sent, by line (when any). */
   accuracy?: string;
+}
+
+export interface ManifestChunk {
+  index: number;
+  count: number;
+  /** SHA-256 over the chunk's record digests (checked on opening). */
+  digest: string;
+  /** SHA-256 of the sealed chunk (its JWE text): checked on arrival at a partner node. */
+  sealed?: string;
 }
 
 const b64 = (s: string | Buffer): string => Buffer.from(s).toString('base64url');
@@ -36,9 +44,18 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
 /** The SHA-256 of one projected record (canonical JSON, so key order does not matter). */
 export const recordDigest = (record: Record<string, unknown>): string => sha256(canonical(record));
 
+/** A record's digest and the length of its canonical text (what sizes a chunk). */
+export function measuredDigest(record: Record<string, unknown>): { digest: string; size: number } {
+  const text = canonical(record);
+  return { digest: sha256(text), size: text.length };
+}
+
 /** A chunk's digest: SHA-256 over its records' digests, in order. */
 export const chunkDigest = (recordDigests: readonly string[]): string =>
   sha256(recordDigests.join(''));
+
+/** The digest of a sealed chunk as it travels (the JWE text), checked before it is stored. */
+export const sealedDigest = (jwe: string): string => sha256(jwe);
 
 export const wholeDigest = (chunkDigests: readonly string[]): string =>
   sha256(chunkDigests.join(''));

@@ -47,8 +47,37 @@ export interface TransferTable {
   updated_at: string;
 }
 
-/** Up to CHUNK_RECORDS projected records, encrypted to the recipient (compact JWE). */
+/** Up to ACCORD_TRANSFER_CHUNK_RECORDS projected records, encrypted to the recipient (compact JWE). */
 export interface TransferChunkTable {
+  transfer_id: string;
+  chunk_index: number;
+  org_id: string;
+  record_count: number;
+  jwe: string;
+}
+
+/**
+ * A transfer arriving from a partner node, chunk by chunk: not in `transfer` (so in no inbox)
+ * until every chunk is here and verified.
+ */
+export interface TransferInboundTable {
+  transfer_id: string;
+  /** The sending organisation (on the partner node). */
+  org_id: string;
+  recipient_org_id: string;
+  /** The partner node sending it. */
+  node_id: string;
+  /** The transfer as the sender holds it (JSON of the offer's transfer). */
+  header: string;
+  /** What the verified, signed manifest says of each chunk: [{ count, sealed }] (JSON). */
+  chunks: string;
+  chunk_count: number;
+  received_at: string;
+  updated_at: string;
+}
+
+/** A chunk of an arriving transfer, checked against the signed manifest before it was stored. */
+export interface TransferInboundChunkTable {
   transfer_id: string;
   chunk_index: number;
   org_id: string;
@@ -118,6 +147,8 @@ export interface ExchangeTables {
   exchange_key: ExchangeKeyTable;
   transfer: TransferTable;
   transfer_chunk: TransferChunkTable;
+  transfer_inbound: TransferInboundTable;
+  transfer_inbound_chunk: TransferInboundChunkTable;
   exchange_query: ExchangeQueryTable;
   exchange_query_count: ExchangeQueryCountTable;
   exchange_notification: ExchangeNotificationTable;

@@ -1,7 +1,8 @@
 // Making a transfer: the sender picks records, an agreement and a purpose; the decision point
 // (the recipient's side of the agreement) says which fields may flow; each record is projected
-// onto them and encrypted to the recipient in chunks of CHUNK_RECORDS, streaming, with the
-// manifest describing every chunk. A refusal leaves nothing but its audit entry.
+// onto them and encrypted to the recipient in chunks (at most ACCORD_TRANSFER_CHUNK_RECORDS records
+// and about ACCORD_TRANSFER_CHUNK_BYTES bytes each, so every chunk can travel to a partner node as
+// a message of its own), streaming, with the manifest describing every chunk. A refusal leaves nothing but its audit entry.
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import type { Problem } from '../../errors.ts';
 import { decideShare } from '../agreements/decide-share.ts';
@@ -11,7 +12,13 @@ import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
 import type { Gate } from '../policy/gate.ts';
 import { purposeProblems } from '../records/records.service.ts';
-import { CHUNK_RECORDS, chunkDigest, encryptChunk, recordDigest, wholeDigest } from './envelope.ts';
+import {
+  chunkDigest,
+  encryptChunk,
+  measuredDigest,
+  sealedDigest,
+  wholeDigest,
+} from './envelope.ts';
 import type { Manifest } from './envelope.ts';
 import { auditBoth, decisionDetails, onlyAgreement, shareError } from './exchange.deps.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
@@ -199,11 +206,18 @@ async function seal(
 ): Promise<Manifest> {
   const tx = gate.tx;
   const recipientKey = await d.exchangeKeys.publicKey(tx, row.recipient_org_id);
-  const max = d.ctx.config.transferMaxRecords;
+  const { transferMaxRecords: max, transferChunkRecords, transferChunkBytes } = d.ctx.config;
   const chunks: Manifest['chunks'] = [];
   let pending: Record<string, unknown>[] = [];
+  let digests: string[] = [];
+  let bytes = 0;
   const flags: TravellingFlag[] = [];
   const accuracy = d.accuracy && (await d.accuracy.any(tx, row.org_id)) ? d.accuracy : undefined;
+  // To a partner node each chunk is a message of its own, which must fit the partner's limit
+  // (wrapped twice more in base64 on the way: about 1.8 times the sealed text).
+  const travelMax = (await d.federation.nodeOf(tx, row.recipient_org_id))
+    ? Math.floor(d.ctx.config.federationMaxBytes / 4)
+    : Infinity;
   let count = 0;
   const flush = async (): Promise<void> => {
     if (!pending.length) return;
@@ -219,9 +233,27 @@ async function seal(
         jwe,
       })
       .execute();
-    chunks.push({ index, count: pending.length, digest: chunkDigest(pending.map(recordDigest)) });
+    if (jwe.length > travelMax)
+      gate.refuse(
+        new AccordError(
+          'TRANSFER_TOO_LARGE',
+          `Chunk ${index + 1} is too large to travel to the partner node: a record in it is too large.`,
+        ),
+        'exchange.transfer.refused',
+        `transfer:${row.transfer_id}`,
+        { recipient: row.recipient_org_id, chunkBytes: jwe.length },
+        row.purpose,
+      );
+    chunks.push({
+      index,
+      count: pending.length,
+      digest: chunkDigest(digests),
+      sealed: sealedDigest(jwe),
+    });
     row.byte_count += jwe.length;
     pending = [];
+    digests = [];
+    bytes = 0;
     faultPoint('transfer.create.chunk');
   };
   for await (const page of pages) {
@@ -250,8 +282,14 @@ async function seal(
       });
     }
     for (const r of page) {
-      pending.push(project(r.payload, fields));
-      if (pending.length === CHUNK_RECORDS) await flush();
+      const projected = project(r.payload, fields);
+      const m = measuredDigest(projected);
+      // A record that would take the chunk past its size starts the next one.
+      if (pending.length && bytes + m.size > transferChunkBytes) await flush();
+      pending.push(projected);
+      digests.push(m.digest);
+      bytes += m.size;
+      if (pending.length >= transferChunkRecords) await flush();
     }
   }
   await flush();

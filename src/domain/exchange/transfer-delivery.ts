@@ -33,8 +33,9 @@ export class TransferDelivery {
   }
 
   /**
-   * Sends the signed manifest and sealed chunks through the federation outbox, in the same
-   * transaction as the audit entry; it becomes delivered when the partner node has stored it.
+   * Offers the transfer (its signed manifest) through the federation outbox, in the same
+   * transaction as the audit entry; the partner's answer names the chunks it holds, the outbox
+   * sends the others one message each, and it becomes delivered when the partner has them all.
    */
   private async deliverRemote(actor: Actor, id: string, node: string): Promise<Transfer> {
     await withAccess(this.d.ctx, actor, async (gate) => {
@@ -43,12 +44,7 @@ export class TransferDelivery {
         gate.refuse(illegal('deliver', t.state), 'exchange.transfer.deliver', `transfer:${id}`, {
           state: t.state,
         });
-      await this.d.federation.send(
-        gate.tx,
-        node,
-        'transfer.deliver',
-        await this.remote.outgoing(gate.tx, t),
-      );
+      await this.d.federation.send(gate.tx, node, 'transfer.offer', this.remote.offer(t));
       auditBoth(this.d, gate.tx, t, actor.ref, 'exchange.transfer.sent', { node: `node:${node}` });
     });
     await this.d.federation.flush();

@@ -1,76 +1,52 @@
 // Transfers to and from organisations on partner nodes. The sender makes the transfer exactly as
 // for a local recipient (projected, sealed to the recipient organisation's key, manifest signed
-// by this node); delivering it sends the transfer row, the signed manifest and the sealed chunks
-// to the recipient's node, which verifies the manifest against the sending node's key and stores
-// it in the recipient's inbox as delivered. Each later change (opened, acknowledged, rejected on
-// the recipient's node; recalled on the sender's) travels back so both nodes show the same state.
+// by this node). Delivering it sends an offer (the transfer and its signed manifest, no records);
+// the recipient's node verifies and stages it and answers with the chunks it already holds, and
+// the outbox then sends each missing sealed chunk as a message of its own (the outbox reads the
+// chunk when it sends it). The last chunk makes it delivered there, and here when the answer
+// comes back. An interrupted delivery resumes from the chunks the partner does not hold: the
+// outbox retries each chunk by itself, and sending again offers it anew. Each later change
+// (opened, acknowledged, rejected on the recipient's node; recalled on the sender's) travels back
+// so both nodes show the same state.
 import { AccordError } from '../../errors.ts';
-import type { Tx } from '../../store/store.ts';
-import { verifyJws } from './envelope.ts';
-import type { Manifest } from './envelope.ts';
+import type { Executor, Tx } from '../../store/store.ts';
 import { auditBoth } from './exchange.deps.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
-import type { TransferChunkTable, TransferTable } from './exchange.table.ts';
+import type { TransferTable } from './exchange.table.ts';
+import { InboundTransfers } from './transfer-inbound.ts';
+import type { Arrival, ChunkMessage, OfferMessage, StateMessage } from './transfer-messages.ts';
 import { STEPS, advance, illegal } from './transfer-states.ts';
 import type { Step } from './transfer-states.ts';
 
-const DAY = 86_400_000;
-
-/** What travels: the transfer as the sender holds it, without its per-node bookkeeping. */
-export interface TransferMessage {
-  transfer: Pick<
-    TransferTable,
-    | 'transfer_id'
-    | 'org_id'
-    | 'recipient_org_id'
-    | 'agreement_id'
-    | 'version_id'
-    | 'agreement_ref'
-    | 'purpose'
-    | 'record_type'
-    | 'fields'
-    | 'selection'
-    | 'record_count'
-    | 'chunk_count'
-    | 'byte_count'
-    | 'manifest'
-    | 'manifest_jws'
-    | 'created_by'
-    | 'created_at'
-    | 'ready_at'
-  >;
-  chunks: Pick<TransferChunkTable, 'chunk_index' | 'record_count' | 'jwe'>[];
-}
-
-export interface StateMessage {
-  transferId: string;
-  step: Step;
-  reason: string | null;
-}
+export type {
+  Arrival,
+  ChunkMessage,
+  OfferMessage,
+  StateMessage,
+  TransferHeader,
+} from './transfer-messages.ts';
 
 /** Which side of a transfer makes each step (and so which node may report it). */
 const BY_RECIPIENT: readonly Step[] = ['open', 'acknowledge', 'reject'];
 
 export class RemoteTransfers {
-  constructor(private readonly d: ExchangeDeps) {}
+  /** The recipient's side: offers and chunks arriving from partner nodes. */
+  readonly inbound: InboundTransfers;
 
-  /** The message that delivers a made-ready transfer to the recipient's node. */
-  async outgoing(tx: Tx, t: TransferTable): Promise<TransferMessage> {
-    const chunks = await tx.db
-      .selectFrom('transfer_chunk')
-      .select(['chunk_index', 'record_count', 'jwe'])
-      .where('transfer_id', '=', t.transfer_id)
-      .orderBy('chunk_index')
-      .execute();
-    const { transfer_id, org_id, recipient_org_id, agreement_id, version_id, agreement_ref } = t;
+  constructor(private readonly d: ExchangeDeps) {
+    this.inbound = new InboundTransfers(d);
+  }
+
+  /** The offer that starts (or resumes) delivering a made-ready transfer to the partner's node. */
+  offer(t: TransferTable): OfferMessage {
     return {
       transfer: {
-        transfer_id,
-        org_id,
-        recipient_org_id,
-        agreement_id,
-        version_id,
-        agreement_ref,
+        transfer_id: t.transfer_id,
+        org_id: t.org_id,
+        recipient_org_id: t.recipient_org_id,
+        agreement_id: t.agreement_id,
+        version_id: t.version_id,
+        agreement_ref: t.agreement_ref,
         purpose: t.purpose,
         record_type: t.record_type,
         fields: t.fields,
@@ -84,105 +60,55 @@ export class RemoteTransfers {
         created_at: t.created_at,
         ready_at: t.ready_at,
       },
-      chunks,
     };
   }
 
-  /** On the recipient's node: stores a transfer from a partner as delivered (once). */
-  async receive(
-    fromNode: string,
-    m: TransferMessage,
-  ): Promise<{ state: string; expiresAt: string | null }> {
-    const t = m?.transfer;
-    if (!t || typeof t.transfer_id !== 'string' || !Array.isArray(m.chunks))
-      throw new AccordError('VALIDATION_FAILED', 'The transfer message is incomplete.');
-    return this.d.ctx.store.transaction(async (tx) => {
-      // Who is asking comes first: a node that does not host the sender learns nothing.
-      if ((await this.d.federation.nodeOf(tx, t.org_id)) !== fromNode)
-        throw new AccordError(
-          'FORBIDDEN',
-          'That node does not speak for the sending organisation.',
-        );
-      const existing = await tx.db
-        .selectFrom('transfer')
-        .select(['state', 'expires_at', 'org_id'])
-        .where('transfer_id', '=', t.transfer_id)
-        .executeTakeFirst();
-      if (existing) {
-        if (existing.org_id !== t.org_id) throw new AccordError('CONFLICT', 'Transfer id in use.');
-        return { state: existing.state, expiresAt: existing.expires_at };
+  /** An offer still worth sending: the transfer is still waiting to be delivered. */
+  async offerToSend(ex: Executor, m: OfferMessage): Promise<OfferMessage | undefined> {
+    return (await this.stateOf(ex, m.transfer.transfer_id)) === 'ready' ? m : undefined;
+  }
+
+  /** A chunk message as it is sent: the sealed chunk read now (none once no longer needed). */
+  async chunkToSend(ex: Executor, m: ChunkMessage): Promise<ChunkMessage | undefined> {
+    if ((await this.stateOf(ex, m.transferId)) !== 'ready') return undefined;
+    const c = await ex.db
+      .selectFrom('transfer_chunk')
+      .select('jwe')
+      .where('transfer_id', '=', m.transferId)
+      .where('chunk_index', '=', m.index)
+      .executeTakeFirst();
+    return c ? { transferId: m.transferId, index: m.index, jwe: c.jwe } : undefined;
+  }
+
+  /**
+   * On the sender's node: the partner answered an offer or a chunk. Staged, after an offer: each
+   * chunk it does not hold is queued (once: not again while one is waiting in the outbox).
+   * Complete: the transfer is delivered here too.
+   */
+  async arrived(tx: Tx, fromNode: string, transferId: string, a: Arrival): Promise<void> {
+    if (a?.state !== 'staged') return this.delivered(tx, fromNode, transferId, a);
+    if (!Array.isArray(a.have)) return;
+    const t = await tx.db
+      .selectFrom('transfer')
+      .select(['state', 'chunk_count'])
+      .where('transfer_id', '=', transferId)
+      .executeTakeFirst();
+    if (t?.state !== 'ready') return;
+    const have = new Set(a.have);
+    for (let index = 0; index < t.chunk_count; index++)
+      if (!have.has(index)) {
+        const body: ChunkMessage = { transferId, index };
+        await this.d.federation.send(tx, fromNode, 'transfer.chunk', body, { once: true });
       }
-      if (
-        (await this.d.federation.nodeOf(tx, t.recipient_org_id)) !== undefined ||
-        !(await this.d.orgName(tx, t.recipient_org_id))
-      )
-        throw new AccordError('NOT_FOUND', 'The recipient organisation is not on this node.');
-      // Checked now so a forged or mismatched transfer never reaches the inbox.
-      const key = await this.d.federation.signingKeyFor(tx, t.org_id);
-      const manifest = await verifyJws<Manifest>(key!, t.manifest_jws ?? '');
-      if (
-        manifest.transferId !== t.transfer_id ||
-        manifest.senderOrgId !== t.org_id ||
-        manifest.recipientOrgId !== t.recipient_org_id ||
-        manifest.chunks.length !== m.chunks.length ||
-        manifest.recordCount !== t.record_count ||
-        manifest.recordType !== t.record_type ||
-        manifest.purpose !== t.purpose ||
-        manifest.agreement?.agreementId !== t.agreement_id ||
-        manifest.agreement?.versionId !== t.version_id ||
-        typeof t.fields !== 'string' ||
-        JSON.stringify([...manifest.fields].sort()) !==
-          JSON.stringify([...(JSON.parse(t.fields) as string[])].sort())
-      )
-        throw new AccordError(
-          'TRANSFER_TAMPERED',
-          'The signed manifest does not describe this transfer.',
-        );
-      const now = this.d.ctx.clock();
-      const at = now.toISOString();
-      const expires = new Date(
-        now.getTime() + this.d.ctx.config.transferExpiryDays * DAY,
-      ).toISOString();
-      const row: TransferTable = {
-        ...t,
-        fields: t.fields,
-        state: 'delivered',
-        recipient_asset_id: null,
-        reason: null,
-        delivered_at: at,
-        expires_at: expires,
-        opened_at: null,
-        opened_by: null,
-        closed_at: null,
-        updated_at: at,
-      };
-      await tx.db.insertInto('transfer').values(row).execute();
-      for (const c of m.chunks)
-        await tx.db
-          .insertInto('transfer_chunk')
-          .values({
-            transfer_id: t.transfer_id,
-            chunk_index: Number(c.chunk_index),
-            org_id: t.org_id,
-            record_count: Number(c.record_count),
-            jwe: String(c.jwe),
-          })
-          .execute();
-      auditBoth(this.d, tx, row, `node:${fromNode}`, 'exchange.transfer.delivered', {
-        from: 'ready',
-        via: `node:${fromNode}`,
-        digest: manifest.digest,
-      });
-      const from = await this.d.orgName(tx, t.org_id);
-      await this.d.notifications.notify(
-        tx,
-        t.recipient_org_id,
-        'arrived',
-        t.transfer_id,
-        `${from} sent you ${t.record_count} ${t.record_type} record${t.record_count === 1 ? '' : 's'} under ${t.agreement_ref} for ${t.purpose}. Open it by ${expires.slice(0, 10)}.`,
-      );
-      return { state: 'delivered', expiresAt: expires };
-    });
+  }
+
+  private async stateOf(ex: Executor, id: string): Promise<string | undefined> {
+    const t = await ex.db
+      .selectFrom('transfer')
+      .select('state')
+      .where('transfer_id', '=', id)
+      .executeTakeFirst();
+    return t?.state;
   }
 
   /** On the sender's node: the recipient's node has it, so it is delivered here too. */
@@ -222,7 +148,7 @@ export class RemoteTransfers {
     tx: Tx,
     fromNode: string,
     transferId: string,
-    error: { code: string; message: string },
+    error: { code: string; message: string; chunk?: number },
   ): Promise<void> {
     const t = await tx.db
       .selectFrom('transfer')
@@ -237,7 +163,11 @@ export class RemoteTransfers {
       target: `transfer:${transferId}`,
       purpose: t.purpose,
       outcome: 'refused',
-      details: { code: error.code, reason: error.message },
+      details: {
+        code: error.code,
+        reason: error.message,
+        ...(error.chunk !== undefined ? { chunk: error.chunk } : {}),
+      },
     });
     await this.d.notifications.notify(
       tx,
@@ -252,8 +182,10 @@ export class RemoteTransfers {
   async report(tx: Tx, t: TransferTable, step: Step, reason: string | null = null): Promise<void> {
     const other = BY_RECIPIENT.includes(step) ? t.org_id : t.recipient_org_id;
     const node = await this.d.federation.nodeOf(tx, other);
-    // A recall is agreed with the partner first (recallAtPartner), or follows delivery (delivered).
-    if (!node || step === 'recall') return;
+    // A recall of a delivered transfer is agreed with the partner first (recallAtPartner), and one
+    // of a draft concerns nobody else; a recall while chunks are on their way has the partner
+    // remove what it staged (the outbox stops sending the rest, as the chunks are gone).
+    if (!node || (step === 'recall' && t.state !== 'ready')) return;
     const body: StateMessage = { transferId: t.transfer_id, step, reason };
     await this.d.federation.send(tx, node, 'transfer.state', body);
   }
@@ -276,7 +208,11 @@ export class RemoteTransfers {
         .selectAll()
         .where('transfer_id', '=', m.transferId)
         .executeTakeFirst();
-      if (!t) throw new AccordError('NOT_FOUND');
+      if (!t) {
+        if (m.step === 'recall' && (await this.inbound.recallStaged(tx, fromNode, m.transferId)))
+          return { state: 'recalled' };
+        throw new AccordError('NOT_FOUND');
+      }
       const actorOrg = BY_RECIPIENT.includes(m.step) ? t.recipient_org_id : t.org_id;
       if ((await this.d.federation.nodeOf(tx, actorOrg)) !== fromNode)
         throw new AccordError('NOT_FOUND');

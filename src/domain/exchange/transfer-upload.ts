@@ -20,7 +20,6 @@ import { withAccess } from '../policy/gate.ts';
 import type { Gate } from '../policy/gate.ts';
 import type { ImportFormat } from '../records/import-rows.ts';
 import { emptyReport, failedRowsMessage, validatedRows } from '../records/validated-rows.ts';
-import { CHUNK_RECORDS } from './envelope.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferTable } from './exchange.table.ts';
 import { baseProblems, draftTransfer, requireSend } from './transfer-create.ts';
@@ -152,7 +151,7 @@ async function* filePages(
       // reading goes on so that the report names every bad row.
       if (report.rowsFailed > 0) continue;
       page.push({ payload: good.value });
-      if (page.length === CHUNK_RECORDS) {
+      if (page.length === d.ctx.config.transferChunkRecords) {
         yield page;
         page = [];
       }

@@ -9,7 +9,7 @@ import type { Actor } from '../policy/actor.ts';
 import { nodeActor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
 import type { Gate } from '../policy/gate.ts';
-import { signJws } from './envelope.ts';
+import { sealedDigest, signJws } from './envelope.ts';
 import type { Manifest } from './envelope.ts';
 import { auditBoth } from './exchange.deps.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
@@ -127,8 +127,9 @@ export class TransfersService {
   async ready(actor: Actor, id: string): Promise<Transfer> {
     await withAccess(this.d.ctx, actor, async (gate) => {
       const t = await this.party(gate, id, 'sender');
-      // A transfer to a partner node waits in 'ready' for the outbox, which keeps trying by itself.
-      if (t.state === 'ready' && !(await this.d.federation.nodeOf(gate.tx, t.recipient_org_id))) {
+      // Signed before and not yet delivered: sending again resumes it (to a partner node, from
+      // the chunks the partner does not hold yet).
+      if (t.state === 'ready') {
         auditBoth(this.d, gate.tx, t, actor.ref, 'exchange.transfer.resumed', {});
         return;
       }
@@ -150,6 +151,23 @@ export class TransfersService {
           {},
           t.purpose,
         );
+      // A draft sealed before chunks carried their sealed digest gets them now, before signing.
+      if (t.state === 'draft' && manifest.chunks.some((c) => !c.sealed)) {
+        for (const c of manifest.chunks) {
+          const { jwe } = await gate.tx.db
+            .selectFrom('transfer_chunk')
+            .select('jwe')
+            .where('transfer_id', '=', id)
+            .where('chunk_index', '=', c.index)
+            .executeTakeFirstOrThrow();
+          c.sealed = sealedDigest(jwe);
+        }
+        await gate.tx.db
+          .updateTable('transfer')
+          .set({ manifest: JSON.stringify(manifest) })
+          .where('transfer_id', '=', id)
+          .execute();
+      }
       const at = this.now();
       if (
         !(await advance(
@@ -277,6 +295,8 @@ export class TransfersService {
       });
       if (done) n++;
     }
+    // Arriving from a partner that stopped sending: the staged chunks go (none was ever visible).
+    await this.remote.inbound.purgeStale();
     return n;
   }
 }

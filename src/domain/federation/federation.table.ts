@@ -42,7 +42,7 @@ export interface FederationOutboxTable {
   kind: string;
   /** The message body (JSON); signed and sealed afresh on each attempt, same message id. */
   body: string;
-  /** pending | delivered | refused | failed */
+  /** pending | delivered | refused | failed | dropped (what it carried is gone) */
   state: string;
   attempts: number;
   next_attempt_at: string;

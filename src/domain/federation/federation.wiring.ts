@@ -22,7 +22,12 @@ import { partnerActor } from '../exchange/delivery.ts';
 import type { ExchangeFederation } from '../exchange/delivery.ts';
 import type { ExchangeModule } from '../exchange/exchange.wiring.ts';
 import type { CheckInput, LookupInput } from '../exchange/queries.service.ts';
-import type { StateMessage, TransferMessage } from '../exchange/transfer-remote.ts';
+import type {
+  Arrival,
+  ChunkMessage,
+  OfferMessage,
+  StateMessage,
+} from '../exchange/transfer-remote.ts';
 import type { NodeKeys } from '../node/node-keys.ts';
 import * as dir from './directory.ts';
 import { Inbox } from './inbox.ts';
@@ -76,8 +81,8 @@ export async function createFederation(
         );
       return keyFromJwk(cardOf(node).signingKey);
     },
-    send: async (tx, nodeId, kind, body) => {
-      await outbox.enqueue(tx, nodeId, kind, body);
+    send: async (tx, nodeId, kind, body, opts) => {
+      await outbox.enqueue(tx, nodeId, kind, body, opts);
     },
     flush: () => outbox.flush(),
     ask: async (nodeId, kind, body) => {
@@ -128,17 +133,39 @@ export async function createFederation(
     });
   });
 
-  // Transfers: delivered to the recipient's inbox here; state changes both ways.
-  inbox.handle('transfer.deliver', (m, from) =>
-    w.exchange.remote.receive(from.node_id, m.body as TransferMessage),
+  // Transfers: offered, then chunk by chunk, to the recipient's inbox here (delivered once every
+  // chunk is in); state changes both ways. The outbox reads each chunk when it sends it.
+  const remote = w.exchange.remote;
+  inbox.handle('transfer.offer', (m, from) =>
+    remote.inbound.offer(from.node_id, m.body as OfferMessage),
+  );
+  inbox.handle('transfer.chunk', (m, from) =>
+    remote.inbound.chunk(from.node_id, m.body as ChunkMessage),
   );
   inbox.handle('transfer.state', (m, from) =>
-    w.exchange.remote.receiveState(from.node_id, m.body as StateMessage),
+    remote.receiveState(from.node_id, m.body as StateMessage),
   );
+  outbox.expands('transfer.offer', (ex, body) => remote.offerToSend(ex, body as OfferMessage));
+  outbox.expands('transfer.chunk', (ex, body) => remote.chunkToSend(ex, body as ChunkMessage));
+  for (const kind of ['transfer.offer', 'transfer.chunk'])
+    outbox.answered(kind, async (tx, row, answer) => {
+      const body = JSON.parse(row.body) as Partial<OfferMessage & ChunkMessage>;
+      const id = body.transfer?.transfer_id ?? body.transferId ?? '';
+      if (answer.ok) await remote.arrived(tx, row.node_id, id, answer.body as Arrival);
+      else
+        await remote.undeliverable(tx, row.node_id, id, {
+          ...answer.error,
+          ...(body.index !== undefined ? { chunk: body.index } : {}),
+        });
+    });
+
+  // A whole-transfer message queued before chunked delivery: delivered by a partner not yet
+  // upgraded, or refused by one that is (the sender is told; sending again offers it in chunks).
   outbox.answered('transfer.deliver', async (tx, row, answer) => {
-    const id = (JSON.parse(row.body) as TransferMessage).transfer.transfer_id;
-    if (answer.ok) await w.exchange.remote.delivered(tx, row.node_id, id, answer.body);
-    else await w.exchange.remote.undeliverable(tx, row.node_id, id, answer.error);
+    const id = (JSON.parse(row.body) as Partial<OfferMessage>).transfer?.transfer_id;
+    if (!id) return;
+    if (answer.ok) await remote.arrived(tx, row.node_id, id, answer.body as Arrival);
+    else await remote.undeliverable(tx, row.node_id, id, answer.error);
   });
 
   // Correction notices (Art. 19): stored in the recipient's inbox here; its decision goes back.

@@ -2,9 +2,11 @@
 // it reports (so it is sent if and only if the change committed), then delivered with retry and
 // exponential back-off. Each attempt is signed and sealed afresh with the same message id, so the
 // partner applies it once and answers every attempt the same. When the partner answers, the
-// kind's handler records the outcome here (a transfer becomes delivered).
+// kind's handler records the outcome here (a transfer becomes delivered). A kind may keep only a
+// reference in the outbox and have its body read when it is sent (a transfer's sealed chunk, so
+// the chunks are not stored twice); when that is gone (recalled), the message is dropped.
 import { AccordError } from '../../errors.ts';
-import type { Tx } from '../../store/store.ts';
+import type { Executor, Tx } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
 import type { FederationOutboxTable } from './federation.table.ts';
 import type { Answer, Link } from './link.ts';
@@ -17,8 +19,15 @@ const MAX_DELAY_MS = 15 * 60_000;
 /** What to do when a partner answers a message of one kind (in a transaction of its own). */
 export type OnAnswer = (tx: Tx, row: FederationOutboxTable, answer: Answer) => Promise<void>;
 
+/** The body to send for a stored one, read at sending time; undefined: no longer to be sent. */
+export type Expand = (ex: Executor, stored: unknown) => Promise<unknown>;
+
+/** Messages read per pass; a full pass is followed by another. */
+const BATCH = 100;
+
 export class Outbox {
   private readonly onAnswer = new Map<string, OnAnswer>();
+  private readonly expanders = new Map<string, Expand>();
   private running: Promise<void> | undefined;
   private again = false;
 
@@ -32,17 +41,43 @@ export class Outbox {
     this.onAnswer.set(kind, fn);
   }
 
-  /** Queues a message in the caller's transaction; sending starts when it commits. */
-  async enqueue(tx: Tx, nodeId: string, kind: string, body: unknown): Promise<string> {
+  /** Registers how the body of a kind of message is read when it is sent. */
+  expands(kind: string, fn: Expand): void {
+    this.expanders.set(kind, fn);
+  }
+
+  /**
+   * Queues a message in the caller's transaction; sending starts when it commits. With `once`,
+   * nothing is queued when the same message (node, kind and body) is already waiting.
+   */
+  async enqueue(
+    tx: Tx,
+    nodeId: string,
+    kind: string,
+    body: unknown,
+    opts: { once?: boolean } = {},
+  ): Promise<string | undefined> {
     const id = newMessageId();
     const at = this.ctx.clock().toISOString();
+    const text = JSON.stringify(body);
+    if (opts.once) {
+      const waiting = await tx.db
+        .selectFrom('federation_outbox')
+        .select('message_id')
+        .where('state', '=', 'pending')
+        .where('node_id', '=', nodeId)
+        .where('kind', '=', kind)
+        .where('body', '=', text)
+        .executeTakeFirst();
+      if (waiting) return undefined;
+    }
     await tx.db
       .insertInto('federation_outbox')
       .values({
         message_id: id,
         node_id: nodeId,
         kind,
-        body: JSON.stringify(body),
+        body: text,
         state: 'pending',
         attempts: 0,
         next_attempt_at: at,
@@ -63,18 +98,23 @@ export class Outbox {
     }
     this.running = (async () => {
       try {
+        // A node found unreachable in this run is not tried again in it: its other messages
+        // (say, the rest of a transfer's chunks) wait for their next attempt instead.
+        const down = new Set<string>();
+        let full = false;
         do {
           this.again = false;
-          const due = await this.ctx.store.db
+          let q = this.ctx.store.db
             .selectFrom('federation_outbox')
             .selectAll()
             .where('state', '=', 'pending')
-            .where('next_attempt_at', '<=', this.ctx.clock().toISOString())
-            .orderBy('created_at')
-            .limit(100)
-            .execute();
-          for (const row of due) await this.attempt(row);
-        } while (this.again);
+            .where('next_attempt_at', '<=', this.ctx.clock().toISOString());
+          if (down.size) q = q.where('node_id', 'not in', [...down]);
+          const due = await q.orderBy('created_at').orderBy('message_id').limit(BATCH).execute();
+          for (const row of due)
+            if (!down.has(row.node_id) && !(await this.attempt(row))) down.add(row.node_id);
+          full = due.length === BATCH;
+        } while (this.again || full);
       } finally {
         this.running = undefined;
       }
@@ -94,16 +134,20 @@ export class Outbox {
     return q.orderBy('created_at', 'desc').limit(500).execute();
   }
 
-  private async attempt(row: FederationOutboxTable): Promise<void> {
+  /** One attempt at one message; false when the partner could not be reached. */
+  private async attempt(row: FederationOutboxTable): Promise<boolean> {
     const now = this.ctx.clock();
     let answer: Answer;
     try {
+      const stored = JSON.parse(row.body) as unknown;
+      const expand = this.expanders.get(row.kind);
+      const body = expand ? await expand(this.ctx.store, stored) : stored;
+      if (body === undefined) {
+        await this.drop(row, now);
+        return true;
+      }
       const node = await this.link.partner(this.ctx.store, row.node_id);
-      answer = await this.link.send(node, {
-        id: row.message_id,
-        kind: row.kind,
-        body: JSON.parse(row.body) as unknown,
-      });
+      answer = await this.link.send(node, { id: row.message_id, kind: row.kind, body });
     } catch (e) {
       const attempts = row.attempts + 1;
       const code = e instanceof AccordError ? e.code : 'INTERNAL';
@@ -132,7 +176,7 @@ export class Outbox {
             details: { messageId: row.message_id, kind: row.kind, attempts, code },
           });
       });
-      return;
+      return code !== 'FEDERATION_UNREACHABLE';
     }
     await this.ctx.store.transaction(async (tx) => {
       const r = await tx.db
@@ -168,5 +212,20 @@ export class Outbox {
           .where('message_id', '=', row.message_id)
           .execute();
     });
+    return true;
+  }
+
+  /** What it would have carried is gone (a recalled transfer's chunk): it is not sent. */
+  private async drop(row: FederationOutboxTable, now: Date): Promise<void> {
+    await this.ctx.store.db
+      .updateTable('federation_outbox')
+      .set({
+        state: 'dropped',
+        last_error: 'No longer to be sent: what it carried is gone.',
+        done_at: now.toISOString(),
+      })
+      .where('message_id', '=', row.message_id)
+      .where('state', '=', 'pending')
+      .execute();
   }
 }

@@ -1,0 +1,107 @@
+// Crash safety of a transfer arriving chunk by chunk: the recipient's node runs in its own process
+// and is killed with SIGKILL at a fault point — while storing a chunk, and while the last chunk
+// makes the transfer delivered. After each kill the transfer is in no inbox, the chunks committed
+// before are still staged, and once the node is started again the sender's outbox completes the
+// delivery with the chunks the node does not hold.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { testClock } from '../helpers/clock.ts';
+import { forEachDialect } from '../helpers/db.ts';
+import { peopleAsset } from '../helpers/exchange.ts';
+import { placeOf, restartNode } from './nodes.ts';
+import type { TestNode } from './nodes.ts';
+import { actorOn, partners, received, staged } from './partners.ts';
+import type { Partners } from './partners.ts';
+
+const NODE = path.join(import.meta.dirname, '../helpers/node-process.ts');
+
+/** Starts the (stopped) node in a child process armed to die at a fault point. */
+async function startArmed(node: TestNode, fault: string, skip: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', NODE, JSON.stringify(placeOf(node))], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      ACCORD_FAULT_POINT: fault,
+      ACCORD_FAULT_SKIP: String(skip),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('listening')) resolve();
+    });
+    child.on('exit', () => reject(new Error(`the node did not start: ${err}`)));
+  });
+  return child;
+}
+
+forEachDialect('chunked transfers: the recipient node killed mid-delivery', (dialect) => {
+  const clock = testClock();
+  let p: Partners;
+  let into = '';
+  before(async () => {
+    p = await partners(dialect, clock, { ACCORD_TRANSFER_CHUNK_RECORDS: '2' }, 9);
+    into = await peopleAsset(p.b.services, p.police, 0);
+  });
+  after(async () => {
+    await p?.a.close();
+    await p?.b.close();
+  });
+
+  for (const [fault, skip, held] of [
+    ['transfer.chunk.staged', 2, 2], // killed storing the third chunk
+    ['transfer.arrived', 0, 4], // killed as the fifth and last chunk made it delivered
+  ] as const)
+    test(`killed at ${fault}: nothing visible, and it completes after restart`, async () => {
+      // The node in the child process keeps real time: so does the sender, for this test.
+      clock.set(new Date());
+      const { a, council, police } = p;
+      const handler = await council.actor('handler');
+      const id = (
+        await a.services.exchange.transfers.create(handler, {
+          recipientOrgId: police.orgId,
+          agreementId: p.agreementId,
+          purpose: 'safeguarding',
+          recordType: 'person',
+          selection: { kind: 'asset', assetId: p.source },
+        })
+      ).id;
+      await p.b.stop();
+      const child = await startArmed(p.b, fault, skip);
+      const exited = once(child, 'exit');
+      const sent = await a.services.exchange.transfers.ready(handler, id);
+      assert.equal(sent.state, 'ready');
+      const [, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+      assert.equal(signal, 'SIGKILL', 'the node died at the fault point');
+
+      p.b = await restartNode(p.b);
+      const b = p.b;
+      assert.equal(await staged(b.services, id), held);
+      const inbox = await b.services.exchange.transfers.views.list(
+        await actorOn(b.services, police, 'handler'),
+        'inbox',
+      );
+      assert.ok(!inbox.transfers.some((t) => t.id === id), 'no inbox shows it');
+      const before = await received(b.services, 'transfer.chunk');
+      // Past the back-off, and past the claim the killed process left on its last message.
+      clock.advance(120_000);
+      await a.federation.outbox.flush();
+      assert.equal((await received(b.services, 'transfer.chunk')) - before, 5 - held);
+      assert.equal((await a.services.exchange.transfers.views.get(handler, id)).state, 'delivered');
+      const opened = await b.services.exchange.transfers.open(
+        await actorOn(b.services, police, 'handler'),
+        id,
+        into,
+      );
+      assert.equal(opened.recordCount, 9);
+      assert.equal(await staged(b.services, id), 0);
+    });
+});

@@ -1,0 +1,316 @@
+// Large transfers between nodes travel chunk by chunk (two records a chunk here) and resume after
+// an interruption: the recipient's node stops after holding some chunks, starts again, and only
+// the chunks it does not hold are sent — by the outbox's own retries, or by sending again after
+// the outbox gave up. A tampered chunk is refused and audited, a chunk for an unknown transfer is
+// refused, a recall while chunks travel removes what the partner staged, and no inbox ever shows
+// a transfer whose chunks are incomplete.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '../../src/domain/policy/actor.ts';
+import type { Services } from '../../src/services.ts';
+import { testClock } from '../helpers/clock.ts';
+import { forEachDialect } from '../helpers/db.ts';
+import { peopleAsset } from '../helpers/exchange.ts';
+import type { OrgFixture } from '../helpers/people.ts';
+import { newMessageId } from '../../src/domain/federation/messages.ts';
+import { restartNode } from './nodes.ts';
+import type { TestNode } from './nodes.ts';
+import { actorOn, partners, received, staged as stagedOn } from './partners.ts';
+
+const CHUNK = { ACCORD_TRANSFER_CHUNK_RECORDS: '2' };
+
+async function actions(s: Services, action: string): Promise<number> {
+  const rows = await s.store.db
+    .selectFrom('audit_entry')
+    .select('action')
+    .where('action', '=', action)
+    .execute();
+  return rows.length;
+}
+
+forEachDialect('chunked transfers between nodes', (dialect) => {
+  const clock = testClock();
+  let a: TestNode;
+  let b: TestNode;
+  let council: OrgFixture;
+  let police: OrgFixture;
+  let agreementId = '';
+  let source = '';
+  const onB = (who: 'handler' | 'dpo'): Promise<Actor> => actorOn(b.services, police, who);
+
+  before(async () => {
+    ({ a, b, council, police, agreementId, source } = await partners(dialect, clock, CHUNK, 9));
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  const draft = async (): Promise<string> =>
+    (
+      await a.services.exchange.transfers.create(await council.actor('handler'), {
+        recipientOrgId: police.orgId,
+        agreementId,
+        purpose: 'safeguarding',
+        recordType: 'person',
+        selection: { kind: 'asset', assetId: source },
+      })
+    ).id;
+
+  const inboxIds = async (): Promise<string[]> =>
+    (await b.services.exchange.transfers.views.list(await onB('handler'), 'inbox')).transfers.map(
+      (t) => t.id,
+    );
+
+  const staged = (id: string): Promise<number> => stagedOn(b.services, id);
+
+  test('a transfer of five chunks crosses as an offer and five chunk messages, and opens whole', async () => {
+    const chunksBefore = await received(b.services, 'transfer.chunk');
+    const id = await draft();
+    const sent = await a.services.exchange.transfers.ready(await council.actor('handler'), id);
+    assert.equal(sent.state, 'delivered');
+    assert.equal(sent.chunkCount, 5);
+    assert.equal((await received(b.services, 'transfer.chunk')) - chunksBefore, 5);
+    // The outbox keeps each chunk's place, not the chunk: every message stays small there.
+    const bodies = await a.services.store.db
+      .selectFrom('federation_outbox')
+      .select(['kind', 'body'])
+      .where('kind', '=', 'transfer.chunk')
+      .execute();
+    assert.ok(bodies.every((m) => m.body.length < 200));
+    assert.deepEqual(await inboxIds(), [id]);
+    const into = await peopleAsset(b.services, police, 0);
+    const opened = await b.services.exchange.transfers.open(await onB('handler'), id, into);
+    assert.equal(opened.state, 'opened');
+    const imported = await b.services.store.db
+      .selectFrom('record')
+      .select('record_id')
+      .where('source', '=', `transfer:${id}`)
+      .execute();
+    assert.equal(imported.length, 9);
+    assert.equal(await staged(id), 0);
+  });
+
+  test('the recipient stops after two chunks; restarted, only the three missing are sent', async () => {
+    const id = await draft();
+    const remote = a.services.exchange.remote;
+    const original = remote.chunkToSend.bind(remote);
+    let sending = 0;
+    // The recipient's node goes down between the second and third chunk.
+    remote.chunkToSend = async (ex, m) => {
+      if (++sending === 3) await b.stop();
+      return original(ex, m);
+    };
+    const before = await received(b.services, 'transfer.chunk');
+    const sent = await a.services.exchange.transfers.ready(await council.actor('handler'), id);
+    remote.chunkToSend = original;
+    assert.equal(sent.state, 'ready', 'not delivered while chunks are missing');
+    b = await restartNode(b);
+    assert.equal((await received(b.services, 'transfer.chunk')) - before, 2);
+    assert.equal(await staged(id), 2);
+    assert.ok(!(await inboxIds()).includes(id), 'no inbox shows an incomplete transfer');
+    // The outbox retries by itself once the back-off has passed.
+    clock.advance(5_000);
+    await a.federation.outbox.flush();
+    assert.equal((await received(b.services, 'transfer.chunk')) - before, 5, 'no chunk sent twice');
+    assert.equal(
+      (await a.services.exchange.transfers.views.get(await council.actor('handler'), id)).state,
+      'delivered',
+    );
+    assert.ok((await inboxIds()).includes(id));
+    assert.equal(await staged(id), 0);
+  });
+
+  test('after the outbox gave up, sending again offers it anew and sends only what is missing', async () => {
+    const id = await draft();
+    const remote = a.services.exchange.remote;
+    const original = remote.chunkToSend.bind(remote);
+    let sending = 0;
+    remote.chunkToSend = async (ex, m) => {
+      if (++sending === 4) await b.stop();
+      return original(ex, m);
+    };
+    const handler = await council.actor('handler');
+    const before = await received(b.services, 'transfer.chunk');
+    assert.equal((await a.services.exchange.transfers.ready(handler, id)).state, 'ready');
+    remote.chunkToSend = original;
+    // Every retry fails while the partner is down, until the outbox gives up on the chunks.
+    await a.services.store.db
+      .updateTable('federation_outbox')
+      .set({ attempts: 19 })
+      .where('state', '=', 'pending')
+      .execute();
+    const mine = () =>
+      a.services.store.db
+        .selectFrom('federation_outbox')
+        .select('state')
+        .where('kind', '=', 'transfer.chunk')
+        .where('body', 'like', `%${id}%`)
+        .execute();
+    // One attempt per run reaches the stopped node (the rest wait for the next run).
+    for (let i = 0; i < 5 && (await mine()).some((m) => m.state === 'pending'); i++) {
+      clock.advance(60_000);
+      await a.federation.outbox.flush();
+    }
+    assert.deepEqual((await mine()).map((m) => m.state).sort(), [
+      'delivered',
+      'delivered',
+      'delivered',
+      'failed',
+      'failed',
+    ]);
+    b = await restartNode(b);
+    assert.equal(await staged(id), 3);
+    const resumed = await a.services.exchange.transfers.ready(handler, id);
+    assert.equal(resumed.state, 'delivered');
+    assert.equal((await received(b.services, 'transfer.chunk')) - before, 5, 'no chunk sent twice');
+    assert.ok((await actions(a.services, 'exchange.transfer.resumed')) >= 1);
+    assert.ok((await inboxIds()).includes(id));
+  });
+
+  test('a recall while chunks travel removes what the partner staged; the rest is not sent', async () => {
+    const id = await draft();
+    const remote = a.services.exchange.remote;
+    const original = remote.chunkToSend.bind(remote);
+    let sending = 0;
+    remote.chunkToSend = async (ex, m) => {
+      if (++sending === 2) await b.stop();
+      return original(ex, m);
+    };
+    const handler = await council.actor('handler');
+    await a.services.exchange.transfers.ready(handler, id);
+    remote.chunkToSend = original;
+    assert.equal((await a.services.exchange.transfers.recall(handler, id)).state, 'recalled');
+    b = await restartNode(b);
+    assert.equal(await staged(id), 1);
+    clock.advance(60_000);
+    await a.federation.outbox.flush();
+    assert.equal(await staged(id), 0);
+    const left = await b.services.store.db
+      .selectFrom('transfer_inbound')
+      .select('transfer_id')
+      .where('transfer_id', '=', id)
+      .executeTakeFirst();
+    assert.equal(left, undefined);
+    assert.ok(!(await inboxIds()).includes(id));
+    const chunks = await a.services.store.db
+      .selectFrom('federation_outbox')
+      .select('state')
+      .where('kind', '=', 'transfer.chunk')
+      .where('body', 'like', `%${id}%`)
+      .execute();
+    assert.ok(
+      chunks.some((c) => c.state === 'dropped'),
+      'the chunks not yet sent are dropped',
+    );
+    assert.ok(chunks.every((c) => c.state !== 'pending'));
+    const recalled = await b.services.store.db
+      .selectFrom('audit_entry')
+      .select('target')
+      .where('action', '=', 'exchange.transfer.recalled')
+      .where('org_id', '=', police.orgId)
+      .execute();
+    assert.ok(recalled.some((r) => r.target === `transfer:${id}`));
+  });
+
+  test('a whole-transfer message queued before the upgrade is refused; sending again delivers', async () => {
+    const id = await draft();
+    const remote = a.services.exchange.remote;
+    const original = remote.offerToSend.bind(remote);
+    remote.offerToSend = async () => undefined; // as if only the old message had been queued
+    const handler = await council.actor('handler');
+    assert.equal((await a.services.exchange.transfers.ready(handler, id)).state, 'ready');
+    remote.offerToSend = original;
+    await a.services.store.transaction((tx) =>
+      a.federation.outbox.enqueue(tx, b.federation.identity.nodeId, 'transfer.deliver', {
+        transfer: { transfer_id: id },
+        chunks: [],
+      }),
+    );
+    await a.federation.outbox.flush();
+    const told = await a.services.store.db
+      .selectFrom('audit_entry')
+      .select('action')
+      .where('action', '=', 'exchange.transfer.undeliverable')
+      .where('target', '=', `transfer:${id}`)
+      .execute();
+    assert.equal(told.length, 1);
+    assert.equal((await a.services.exchange.transfers.ready(handler, id)).state, 'delivered');
+  });
+
+  let tampered = '';
+  test('a tampered chunk is refused and audited, and the transfer stays invisible', async () => {
+    const id = await draft();
+    tampered = id;
+    // The sealed chunk changes after the manifest described it (a fault or an attack en route).
+    const row = await a.services.store.db
+      .selectFrom('transfer_chunk')
+      .select('jwe')
+      .where('transfer_id', '=', id)
+      .where('chunk_index', '=', 2)
+      .executeTakeFirstOrThrow();
+    const parts = row.jwe.split('.');
+    parts[3] = `${parts[3]!.slice(0, -4)}${parts[3]!.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+    await a.services.store.db
+      .updateTable('transfer_chunk')
+      .set({ jwe: parts.join('.') })
+      .where('transfer_id', '=', id)
+      .where('chunk_index', '=', 2)
+      .execute();
+    const refusedBefore = await actions(b.services, 'exchange.transfer.chunk-refused');
+    const sent = await a.services.exchange.transfers.ready(await council.actor('handler'), id);
+    assert.equal(sent.state, 'ready');
+    assert.equal((await actions(b.services, 'exchange.transfer.chunk-refused')) - refusedBefore, 2);
+    assert.equal(await staged(id), 4, 'every chunk but the tampered one');
+    assert.ok(!(await inboxIds()).includes(id));
+    const inTransfers = await b.services.store.db
+      .selectFrom('transfer')
+      .select('transfer_id')
+      .where('transfer_id', '=', id)
+      .executeTakeFirst();
+    assert.equal(inTransfers, undefined);
+    const told = await a.services.store.db
+      .selectFrom('audit_entry')
+      .select('entry')
+      .where('action', '=', 'exchange.transfer.undeliverable')
+      .where('target', '=', `transfer:${id}`)
+      .execute();
+    assert.ok(told.length >= 1);
+    assert.equal(
+      (JSON.parse(told[0]!.entry) as { details: { code: string; chunk: number } }).details.code,
+      'TRANSFER_TAMPERED',
+    );
+  });
+
+  test('a chunk for a transfer the partner never offered is refused', async () => {
+    const node = await a.federation.link.partner(a.services.store, b.federation.identity.nodeId);
+    const answer = await a.federation.link.send(node, {
+      id: newMessageId(),
+      kind: 'transfer.chunk',
+      body: { transferId: randomUUID(), index: 0, jwe: 'a.b.c.d.e' },
+    });
+    assert.equal(answer.ok, false);
+    assert.equal(!answer.ok && answer.error.code, 'NOT_FOUND');
+  });
+
+  test('a staged transfer the sender stopped sending is removed when its time runs out', async () => {
+    assert.equal(await staged(tampered), 4);
+    clock.advance(15 * 86_400_000);
+    await b.services.exchange.transfers.expireDue();
+    assert.equal(await staged(tampered), 0);
+    const left = await b.services.store.db
+      .selectFrom('transfer_inbound')
+      .select('transfer_id')
+      .where('transfer_id', '=', tampered)
+      .executeTakeFirst();
+    assert.equal(left, undefined);
+    const expired = await b.services.store.db
+      .selectFrom('audit_entry')
+      .select('target')
+      .where('action', '=', 'exchange.transfer.expired')
+      .where('org_id', '=', police.orgId)
+      .execute();
+    assert.ok(expired.some((r) => r.target === `transfer:${tampered}`));
+  });
+});
