@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services.ts';
+import path from 'node:path';
 import { AccordError } from '../../errors.ts';
 import { ErrorResponse, IdParam } from '../schemas.ts';
 import { actorOf, errors } from './helpers.ts';
@@ -21,6 +22,7 @@ import {
   UploadTransferQuery,
   WebhookSchema,
 } from './exchange.schemas.ts';
+import { withSpooledBody } from '../spool.ts';
 
 const tags = ['exchange'];
 const Param = IdParam('transferId');
@@ -36,8 +38,9 @@ export function exchangeRoutes(services: Services): FastifyPluginAsync {
   return async (base) => {
     const app = base.withTypeProvider<TypeBoxTypeProvider>();
     const one = { 200: TransferSchema, ...fails };
-    // An uploaded file is streamed straight into the transfer: never buffered, whatever its size
-    // (the service stops reading at ACCORD_TRANSFER_UPLOAD_MAX_BYTES).
+    // An uploaded file is never buffered in memory: it is spooled to a private file (up to
+    // ACCORD_TRANSFER_UPLOAD_MAX_BYTES) before the transfer's transaction starts.
+    const uploads = path.join(services.config.dataDir, 'uploads');
     app.addContentTypeParser(
       ['application/x-ndjson', 'application/jsonl', 'text/csv'],
       (_req, payload, done) => done(null, payload),
@@ -108,12 +111,25 @@ export function exchangeRoutes(services: Services): FastifyPluginAsync {
         if (!format)
           throw new AccordError('UNSUPPORTED_MEDIA_TYPE', 'Send text/csv or application/x-ndjson.');
         const length = Number(req.headers['content-length']);
-        const draft = await transfers.createFromFile(actorOf(req), {
-          ...req.query,
-          format,
-          stream: req.body as Readable,
-          totalBytes: Number.isSafeInteger(length) ? length : null,
-        });
+        const limit = services.config.transferUploadMaxBytes;
+        // Too large by its own account: refused (and audited) before a byte is kept.
+        if (Number.isSafeInteger(length) && length > limit)
+          return reply.code(201).send(
+            await transfers.createFromFile(actorOf(req), {
+              ...req.query,
+              format,
+              stream: req.body as Readable,
+              totalBytes: length,
+            }),
+          );
+        const draft = await withSpooledBody(req.body as Readable, uploads, limit, (body) =>
+          transfers.createFromFile(actorOf(req), {
+            ...req.query,
+            format,
+            stream: body.stream,
+            totalBytes: body.bytes,
+          }),
+        );
         return reply.code(201).send(draft);
       },
     );

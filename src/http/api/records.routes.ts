@@ -1,6 +1,7 @@
 // /api/record-types, /api/assets, /api/records, /api/lookups, /api/imports.
 // Identifiers go in request bodies, never in addresses: addresses end up in logs and histories.
 import type { FastifyPluginAsync } from 'fastify';
+import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -8,6 +9,7 @@ import type { Services } from '../../services.ts';
 import { AccordError } from '../../errors.ts';
 import { ErrorResponse, IdParam } from '../schemas.ts';
 import { actorOf, errors } from './helpers.ts';
+import { withSpooledBody } from '../spool.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const FieldSchema = Type.Object({
@@ -123,7 +125,9 @@ const Identifiers = {
 export function recordsRoutes(services: Services): FastifyPluginAsync {
   return async (base) => {
     const app = base.withTypeProvider<TypeBoxTypeProvider>();
-    // Import bodies are streamed straight to the importer: never buffered, whatever their size.
+    // Import bodies are never buffered in memory: each is spooled to a private file before the
+    // import's transaction starts (src/http/spool.ts says why).
+    const uploads = path.join(services.config.dataDir, 'uploads');
     app.addContentTypeParser(
       ['application/x-ndjson', 'application/jsonl', 'text/csv'],
       (_req, payload, done) => done(null, payload),
@@ -334,13 +338,20 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
             : undefined;
         if (!format)
           throw new AccordError('UNSUPPORTED_MEDIA_TYPE', 'Send text/csv or application/x-ndjson.');
-        const job = await services.imports.run(actorOf(req), {
-          assetId: req.params.assetId,
-          format,
-          fileName: req.query.fileName ?? `api.${format}`,
-          stream: req.body as Readable,
-          purpose: req.query.purpose,
-        });
+        const job = await withSpooledBody(
+          req.body as Readable,
+          uploads,
+          Number.MAX_SAFE_INTEGER,
+          (body) =>
+            services.imports.run(actorOf(req), {
+              assetId: req.params.assetId,
+              format,
+              fileName: req.query.fileName ?? `api.${format}`,
+              stream: body.stream,
+              totalBytes: body.bytes,
+              purpose: req.query.purpose,
+            }),
+        );
         return reply.code(201).send(job);
       },
     );
