@@ -95,6 +95,8 @@ forEachDialect('chunked transfers: the recipient node killed mid-delivery', (dia
       // the node was down (a slow restart on a busy machine) the outbox may have backed off for
       // longer than the two minutes a partner's clock-skew window lets the clock move.
       clock.advance(120_000);
+      // A retry run that began while the node was restarting ends first: it counts the node down.
+      await a.federation.outbox.idle();
       await a.services.store.db
         .updateTable('federation_outbox')
         .set({ next_attempt_at: clock().toISOString() })

@@ -103,6 +103,8 @@ export class Outbox {
         const down = new Set<string>();
         let full = false;
         do {
+          // Asked again mid-run (a message queued, a partner back): every node gets a fresh try.
+          if (this.again) down.clear();
           this.again = false;
           let q = this.ctx.store.db
             .selectFrom('federation_outbox')
