@@ -6,6 +6,25 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AccordError } from '../errors.ts';
+import type { ImportFormat } from '../domain/records/import-rows.ts';
+
+/** Lets a route take a CSV or JSON Lines body as a stream: never parsed or buffered by Fastify. */
+export function acceptFileBodies(app: FastifyInstance): void {
+  app.addContentTypeParser(
+    ['application/x-ndjson', 'application/jsonl', 'text/csv'],
+    (_req, payload, done) => done(null, payload),
+  );
+}
+
+/** The file format a request's body declares, or an UNSUPPORTED_MEDIA_TYPE error. */
+export function fileFormatOf(req: FastifyRequest): ImportFormat {
+  const type = req.headers['content-type'] ?? '';
+  if (type.startsWith('text/csv')) return 'csv';
+  if (/ndjson|jsonl/.test(type)) return 'jsonl';
+  throw new AccordError('UNSUPPORTED_MEDIA_TYPE', 'Send text/csv or application/x-ndjson.');
+}
 
 export interface Spooled {
   /** The body, read from the file (opened already, so removing the file cannot race it). */

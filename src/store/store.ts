@@ -122,7 +122,7 @@ function openSqlite(file: string, readonly = false): { db: Kysely<DB>; raw: Data
 }
 
 /**
- * Bulk work on SQLite (the retention sweep's deletes) touches index pages in random order: keyed
+ * Bulk work on SQLite (an import, the retention sweep) touches index pages in random order: keyed
  * identifier hashes. With the default 2 MiB page cache nearly every such step misses it, so the
  * bulk job widens the connection's cache for its own duration and gives the memory back after.
  */

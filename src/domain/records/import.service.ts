@@ -8,6 +8,7 @@ import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import type { Problem } from '../../errors.ts';
+import { widenCache } from '../../store/store.ts';
 import type { Executor } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
 import type { KeyService } from '../keys/key.service.ts';
@@ -239,7 +240,7 @@ export class ImportService {
       this.ctx.clock,
     );
     // A bigger page cache for the bulk load, so the identifier index stays in memory.
-    gate.tx.sqlite?.pragma('cache_size = -131072');
+    const restoreCache = gate.tx.sqlite ? widenCache(gate.tx.sqlite, 128) : undefined;
     const dueDate = retainUntilMemo(asset.retention_period, asset.retention_from);
     const report = emptyReport();
     let imported = 0;
@@ -274,7 +275,7 @@ export class ImportService {
       }
     } finally {
       progress.rowsRead = report.rowsRead;
-      gate.tx.sqlite?.pragma('cache_size = -2000');
+      restoreCache?.();
     }
     if (report.rowsFailed > 0)
       throw Object.assign(

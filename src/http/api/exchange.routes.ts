@@ -7,7 +7,6 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services.ts';
 import path from 'node:path';
-import { AccordError } from '../../errors.ts';
 import { ErrorResponse, IdParam } from '../schemas.ts';
 import { actorOf, errors } from './helpers.ts';
 import {
@@ -22,7 +21,7 @@ import {
   UploadTransferQuery,
   WebhookSchema,
 } from './exchange.schemas.ts';
-import { withSpooledBody } from '../spool.ts';
+import { acceptFileBodies, fileFormatOf, withSpooledBody } from '../spool.ts';
 
 const tags = ['exchange'];
 const Param = IdParam('transferId');
@@ -41,10 +40,7 @@ export function exchangeRoutes(services: Services): FastifyPluginAsync {
     // An uploaded file is never buffered in memory: it is spooled to a private file (up to
     // ACCORD_TRANSFER_UPLOAD_MAX_BYTES) before the transfer's transaction starts.
     const uploads = path.join(services.config.dataDir, 'uploads');
-    app.addContentTypeParser(
-      ['application/x-ndjson', 'application/jsonl', 'text/csv'],
-      (_req, payload, done) => done(null, payload),
-    );
+    acceptFileBodies(app);
 
     for (const box of ['inbox', 'outbox'] as const)
       app.get(
@@ -102,34 +98,18 @@ export function exchangeRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (req, reply) => {
-        const type = req.headers['content-type'] ?? '';
-        const format = type.startsWith('text/csv')
-          ? 'csv'
-          : /ndjson|jsonl/.test(type)
-            ? 'jsonl'
-            : undefined;
-        if (!format)
-          throw new AccordError('UNSUPPORTED_MEDIA_TYPE', 'Send text/csv or application/x-ndjson.');
+        const format = fileFormatOf(req);
         const length = Number(req.headers['content-length']);
         const limit = services.config.transferUploadMaxBytes;
+        const draftFrom = (stream: Readable, totalBytes: number) =>
+          transfers.createFromFile(actorOf(req), { ...req.query, format, stream, totalBytes });
         // Too large by its own account: refused (and audited) before a byte is kept.
-        if (Number.isSafeInteger(length) && length > limit)
-          return reply.code(201).send(
-            await transfers.createFromFile(actorOf(req), {
-              ...req.query,
-              format,
-              stream: req.body as Readable,
-              totalBytes: length,
-            }),
-          );
-        const draft = await withSpooledBody(req.body as Readable, uploads, limit, (body) =>
-          transfers.createFromFile(actorOf(req), {
-            ...req.query,
-            format,
-            stream: body.stream,
-            totalBytes: body.bytes,
-          }),
-        );
+        const draft =
+          Number.isSafeInteger(length) && length > limit
+            ? await draftFrom(req.body as Readable, length)
+            : await withSpooledBody(req.body as Readable, uploads, limit, (body) =>
+                draftFrom(body.stream, body.bytes),
+              );
         return reply.code(201).send(draft);
       },
     );

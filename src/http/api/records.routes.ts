@@ -6,10 +6,9 @@ import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../../services.ts';
-import { AccordError } from '../../errors.ts';
 import { ErrorResponse, IdParam } from '../schemas.ts';
 import { actorOf, errors } from './helpers.ts';
-import { withSpooledBody } from '../spool.ts';
+import { acceptFileBodies, fileFormatOf, withSpooledBody } from '../spool.ts';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(t: T) => Type.Union([t, Type.Null()]);
 const FieldSchema = Type.Object({
@@ -128,10 +127,7 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
     // Import bodies are never buffered in memory: each is spooled to a private file before the
     // import's transaction starts (src/http/spool.ts says why).
     const uploads = path.join(services.config.dataDir, 'uploads');
-    app.addContentTypeParser(
-      ['application/x-ndjson', 'application/jsonl', 'text/csv'],
-      (_req, payload, done) => done(null, payload),
-    );
+    acceptFileBodies(app);
 
     app.get(
       '/record-types',
@@ -330,14 +326,7 @@ export function recordsRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (req, reply) => {
-        const type = req.headers['content-type'] ?? '';
-        const format = type.startsWith('text/csv')
-          ? 'csv'
-          : /ndjson|jsonl/.test(type)
-            ? 'jsonl'
-            : undefined;
-        if (!format)
-          throw new AccordError('UNSUPPORTED_MEDIA_TYPE', 'Send text/csv or application/x-ndjson.');
+        const format = fileFormatOf(req);
         const job = await withSpooledBody(
           req.body as Readable,
           uploads,
