@@ -35,3 +35,12 @@ export interface AgreementWorld {
   /** Called after a change commits (the policy cache in this process drops its index). */
   changed(): void;
 }
+
+/**
+ * The record types an organisation on a partner node published (federation), or undefined for an
+ * organisation hosted here (its own record types apply).
+ */
+export type RemoteTypes = (
+  ex: Executor,
+  orgId: string,
+) => Promise<{ key: string; version: number; title: string; fields: FieldInfo[] }[] | undefined>;
