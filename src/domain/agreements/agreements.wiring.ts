@@ -79,6 +79,7 @@ export function createAgreements(ctx: DomainContext, d: AgreementDeps): Agreemen
       return t && d.recordTypes.toType(t).fields;
     },
     recordTypesOf: typesOf,
+    isRemote: async (ex, orgId) => (await remoteTypes(ex, orgId)) !== undefined,
     purposeKeys: async (ex, orgId) =>
       new Set(
         (await ex.db.selectFrom('purpose').select('key').where('org_id', '=', orgId).execute()).map(
