@@ -60,7 +60,7 @@ forEachDialect('record types across nodes', (dialect) => {
       startNode(dialect, 'Council node'),
       startNode(dialect, 'Police node'),
     ]);
-    council = await setupOrg(a.services, 'Eastshire Council', { tokens: false });
+    council = await setupOrg(a.services, 'Eastshire Council');
     police = await setupOrg(b.services, 'Eastshire Police', { tokens: false });
     await a.federation.trust.trust(
       await council.actor('administrator'),
@@ -127,6 +127,31 @@ forEachDialect('record types across nodes', (dialect) => {
       ),
     );
     assert.ok(unknown.problems.some((p) => p.message.includes('no record type “tenancy”')));
+    // The same through the API: the draft's problems, then the refused proposal.
+    const headers = { authorization: `Bearer ${council.people.iao.token}` };
+    const draft = await a.services.agreements.draft(await council.actor('iao'), 'Over the API');
+    const saved = await a.app.inject({
+      method: 'PUT',
+      url: `/api/agreement-versions/${draft.latest.versionId}/terms`,
+      headers,
+      payload: terms,
+    });
+    assert.equal(saved.statusCode, 200, saved.body);
+    const listed = await a.app.inject({
+      url: `/api/agreement-versions/${draft.latest.versionId}/problems`,
+      headers,
+    });
+    assert.ok(
+      JSON.stringify(listed.json()).includes('“shoeSize” is not a field of person'),
+      listed.body,
+    );
+    const refused = await a.app.inject({
+      method: 'POST',
+      url: `/api/agreement-versions/${draft.latest.versionId}/propose`,
+      headers,
+    });
+    assert.equal(refused.statusCode, 400);
+    assert.equal(refused.json().error.code, 'VALIDATION_FAILED');
   });
 
   let agreementId = '';
