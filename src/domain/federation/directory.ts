@@ -5,6 +5,8 @@
 // another partner.
 import type { JsonWebKey as NodeJwk, KeyObject } from 'node:crypto';
 import type { Executor, Tx } from '../../store/store.ts';
+import { readCatalogue } from './catalogue.ts';
+import type { CatalogueType } from './catalogue.ts';
 import type { FederationNodeTable } from './federation.table.ts';
 import * as settings from '../node/node-settings.ts';
 import { keyFromJwk } from './messages.ts';
@@ -14,6 +16,8 @@ export interface DirectoryEntry {
   name: string;
   kind: string;
   exchangeKey: NodeJwk;
+  /** Its record types (schema only; absent from a node that does not publish them). */
+  recordTypes?: CatalogueType[];
 }
 
 /** The partner node that speaks for an organisation (even if since revoked: messages to it are then refused), or undefined for a local one. */
@@ -120,6 +124,7 @@ export async function learn(
       x: e.exchangeKey.x,
     });
     keyFromJwk(JSON.parse(jwk) as NodeJwk); // refuses a malformed key before it is stored
+    const types = e.recordTypes === undefined ? null : JSON.stringify(readCatalogue(e.recordTypes));
     if (!org)
       await tx.db
         .insertInto('organisation')
@@ -139,13 +144,20 @@ export async function learn(
     if (fed)
       await tx.db
         .updateTable('federation_org')
-        .set({ name, exchange_jwk: jwk, updated_at: at })
+        .set({ name, exchange_jwk: jwk, record_types: types, updated_at: at })
         .where('org_id', '=', e.orgId)
         .execute();
     else
       await tx.db
         .insertInto('federation_org')
-        .values({ org_id: e.orgId, node_id: nodeId, name, exchange_jwk: jwk, updated_at: at })
+        .values({
+          org_id: e.orgId,
+          node_id: nodeId,
+          name,
+          exchange_jwk: jwk,
+          record_types: types,
+          updated_at: at,
+        })
         .execute();
     accepted.push(e.orgId);
   }

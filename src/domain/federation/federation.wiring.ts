@@ -5,6 +5,7 @@
 import { AccordError } from '../../errors.ts';
 import type { Executor, Tx } from '../../store/store.ts';
 import type { AgreementsService } from '../agreements/agreements.service.ts';
+import type { RemoteTypes } from '../agreements/agreements.world.ts';
 import type {
   SharedControl,
   SharedDecision,
@@ -29,6 +30,8 @@ import type {
   StateMessage,
 } from '../exchange/transfer-remote.ts';
 import type { NodeKeys } from '../node/node-keys.ts';
+import type { RecordTypesService } from '../records/record-types.service.ts';
+import { localCatalogue, remoteTypes } from './catalogue.ts';
 import * as dir from './directory.ts';
 import { Inbox } from './inbox.ts';
 import { Link, cardOf, refusal } from './link.ts';
@@ -51,6 +54,9 @@ export interface FederationWiring {
   exchange: ExchangeModule;
   agreements: AgreementsService;
   corrections: CorrectionsService;
+  recordTypes: RecordTypesService;
+  /** Gives the agreements module partners' record types (from their catalogues). */
+  useRemoteTypes(fn: RemoteTypes): void;
 }
 
 export async function createFederation(
@@ -61,9 +67,10 @@ export async function createFederation(
   const link = new Link(identity, ctx.clock);
   const outbox = new Outbox(ctx, link);
   const inbox = new Inbox(ctx, identity);
-  const trust = new TrustService(ctx, identity, link, async (tx, orgId) =>
-    (await w.exchange.exchangeKey(tx, orgId)).export({ format: 'jwk' }),
-  );
+  const trust = new TrustService(ctx, identity, link, async (tx, orgId) => ({
+    exchangeKey: (await w.exchange.exchangeKey(tx, orgId)).export({ format: 'jwk' }),
+    recordTypes: await localCatalogue(tx, w.recordTypes, orgId),
+  }));
   const hostOf = (ex: Executor, orgId: string): Promise<string | undefined> =>
     dir.nodeOf(ex, orgId);
 
@@ -95,6 +102,7 @@ export async function createFederation(
   w.exchange.useFederation(port);
   w.corrections.useFederation(port);
   w.agreements.hostOf = hostOf;
+  w.useRemoteTypes((ex, orgId) => remoteTypes(ex, orgId));
 
   // Agreements: a proposal, or a party's decision, goes to every other node hosting a party.
   w.agreements.onShare(async (tx: Tx, e) => {
@@ -118,6 +126,13 @@ export async function createFederation(
   inbox.handle('agreement.proposed', (m, from) =>
     w.agreements.approvals.receiveProposal(from.node_id, hostOf, m.body as SharedVersion),
   );
+  // A partner refused a proposal (say, it names a field its record type does not have).
+  outbox.answered('agreement.proposed', async (tx, row, answer) => {
+    if (answer.ok) return;
+    const versionId = (JSON.parse(row.body) as Partial<SharedVersion>).version?.version_id;
+    if (versionId)
+      await w.agreements.approvals.proposalRefused(tx, row.node_id, versionId, answer.error);
+  });
   inbox.handle('agreement.controlled', (m, from) =>
     w.agreements.approvals.receiveControl(from.node_id, hostOf, m.body as SharedControl),
   );
@@ -125,12 +140,32 @@ export async function createFederation(
     w.agreements.approvals.receiveDecision(from.node_id, hostOf, m.body as SharedDecision),
   );
 
-  // Directories: each side learns the other's organisations and exchange keys.
+  // Directories: each side learns the other's organisations, exchange keys and record types.
   inbox.handle('directory', async (m, from) => {
     return ctx.store.transaction(async (tx) => {
       await trust.learn(tx, from.node_id, (m.body as { organisations?: unknown })?.organisations);
       return { organisations: await trust.ownDirectory(tx) };
     });
+  });
+  // A record type defined here is published to every partner at once (with the change), so a
+  // proposer there drafts against the current catalogue; the answer brings theirs.
+  w.recordTypes.onDefine(async (tx) => {
+    const nodes = await tx.db
+      .selectFrom('federation_node')
+      .select('node_id')
+      .where('state', '=', 'trusted')
+      .execute();
+    if (nodes.length === 0) return;
+    const body = { organisations: await trust.ownDirectory(tx) };
+    for (const n of nodes) await outbox.enqueue(tx, n.node_id, 'directory', body);
+  });
+  outbox.answered('directory', async (tx, row, answer) => {
+    if (answer.ok)
+      await trust.learn(
+        tx,
+        row.node_id,
+        (answer.body as { organisations?: unknown })?.organisations,
+      );
   });
 
   // Transfers: offered, then chunk by chunk, to the recipient's inbox here (delivered once every
