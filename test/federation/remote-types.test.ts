@@ -313,4 +313,17 @@ forEachDialect('record types across nodes', (dialect) => {
     const e = await refusal(proposed(a.services, council, terms));
     assert.ok(e.problems.some((p) => p.message === '“phone” is not a field of person'));
   });
+
+  test('an organisation created after the partners met reaches the other node at once', async () => {
+    const later = await setupOrg(b.services, 'Eastshire Fire', { tokens: false });
+    await b.federation.outbox.flush();
+    const known = await a.services.store.db
+      .selectFrom('federation_org')
+      .select(['org_id', 'record_types'])
+      .where('org_id', '=', later.orgId)
+      .executeTakeFirst();
+    assert.ok(known, 'node A knows the new organisation');
+    const types = JSON.parse(known.record_types ?? '[]') as { key: string }[];
+    assert.ok(types.some((t) => t.key === 'person'));
+  });
 });

@@ -181,6 +181,8 @@ export class RecordTypesService {
         })
         .execute();
     }
+    // A new organisation and its starter types reach partners now, not at the next directory swap.
+    if (db.isTransaction) for (const fn of this.defined) await fn(db, orgId);
   }
 
   async list(actor: Actor): Promise<RecordType[]> {
