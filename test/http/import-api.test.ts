@@ -46,7 +46,10 @@ forEachDialect('records API: imports', (dialect) => {
     const body = new PassThrough();
     const reply = post(body);
     body.write(`${JSON.stringify(person(1))}\n`);
-    await new Promise((r) => setTimeout(r, 50));
+    // Wait for the spool file rather than a fixed time: on a loaded machine the request may take
+    // a while to reach the route.
+    for (let waited = 0; uploads().length === 0 && waited < 15_000; waited += 20)
+      await new Promise((r) => setTimeout(r, 20));
     // Half the file has arrived: other work on the node still writes (no transaction is open).
     await t.services.audit.recordNow(t.services.store, {
       orgId: council.orgId,
