@@ -3,11 +3,9 @@
 // the report lists every bad row (the first 1,000 in full, and how many in all) and nothing is
 // committed. A killed process leaves nothing either: the transaction never committed.
 import { randomUUID } from 'node:crypto';
-import os from 'node:os';
 import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { AccordError, assertNoProblems } from '../../errors.ts';
-import type { Problem } from '../../errors.ts';
 import { widenCache } from '../../store/store.ts';
 import type { Executor } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
@@ -16,11 +14,12 @@ import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
 import type { Gate } from '../policy/gate.ts';
 import type { AssetsService } from './assets.service.ts';
+import { RUNNER, markInterrupted, toJob } from './import-jobs.ts';
+import type { ImportJob } from './import-jobs.ts';
 import type { ImportFormat } from './import-rows.ts';
 import type { RecordTypesService } from './record-types.service.ts';
 import { RecordWriter } from './record-writer.ts';
 import type { NewRecord } from './record-writer.ts';
-import type { ImportJobTable } from './records.table.ts';
 import { purposeProblems } from './records.service.ts';
 import { retainUntilMemo } from './retention-date.ts';
 import {
@@ -32,7 +31,7 @@ import {
 
 const BATCH = 1000;
 export { MAX_PROBLEMS_KEPT };
-const RUNNER = `${os.hostname()}:${process.pid}`;
+export type { ImportJob } from './import-jobs.ts';
 
 export interface ImportProgress {
   rowsRead: number;
@@ -53,49 +52,6 @@ export interface ImportRequest {
   onStart?: (importId: string) => void;
 }
 
-export interface ImportJob {
-  id: string;
-  assetId: string;
-  format: string;
-  fileName: string;
-  purpose: string;
-  status: 'running' | 'committed' | 'failed' | 'interrupted';
-  rowsRead: number;
-  rowsImported: number;
-  rowsFailed: number;
-  problems: Problem[];
-  message: string | null;
-  startedBy: string;
-  startedAt: string;
-  finishedAt: string | null;
-}
-
-const toJob = (r: ImportJobTable): ImportJob => ({
-  id: r.import_id,
-  assetId: r.asset_id,
-  format: r.format,
-  fileName: r.file_name,
-  purpose: r.purpose,
-  status: r.status as ImportJob['status'],
-  rowsRead: r.rows_read,
-  rowsImported: r.rows_imported,
-  rowsFailed: r.rows_failed,
-  problems: JSON.parse(r.problems) as Problem[],
-  message: r.message,
-  startedBy: r.started_by,
-  startedAt: r.started_at,
-  finishedAt: r.finished_at,
-});
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export class ImportService {
   /** Progress of imports running in this process, for the page that watches them. */
   readonly progress = new Map<string, ImportProgress>();
@@ -109,28 +65,7 @@ export class ImportService {
 
   /** Marks imports whose process on this machine has died as interrupted (their rows never committed). */
   async markInterrupted(ex: Executor = this.ctx.store): Promise<number> {
-    const host = `${os.hostname()}:`;
-    const running = await ex.db
-      .selectFrom('import_job')
-      .select(['import_id', 'runner'])
-      .where('status', '=', 'running')
-      .execute();
-    const dead = running.filter(
-      (r) => r.runner.startsWith(host) && !alive(Number(r.runner.slice(host.length))),
-    );
-    for (const r of dead) {
-      await ex.db
-        .updateTable('import_job')
-        .set({
-          status: 'interrupted',
-          message:
-            'The process running the import stopped before it finished. Nothing from it was saved.',
-          finished_at: this.ctx.clock().toISOString(),
-        })
-        .where('import_id', '=', r.import_id)
-        .execute();
-    }
-    return dead.length;
+    return markInterrupted(ex, () => this.ctx.clock());
   }
 
   async run(actor: Actor, req: ImportRequest): Promise<ImportJob> {

@@ -2,7 +2,6 @@
 // the status the policy decision point uses. A person whose mandatory training has lapsed cannot
 // reach personal data.
 import { randomUUID } from 'node:crypto';
-import { parse } from 'csv-parse/sync';
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import type { Problem } from '../../errors.ts';
 import type { Db, Executor } from '../../store/store.ts';
@@ -10,66 +9,27 @@ import type { DomainContext } from '../context.ts';
 import { today } from '../context.ts';
 import type { Actor, TrainingStatus } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
-import type { CourseTable, TrainingCompletionTable } from './training.table.ts';
+import { completionsFromCsv } from './training.csv.ts';
+import { addDays, completionRow, isDate, toCompletion, toCourse } from './training.model.ts';
+import type {
+  Completion,
+  Course,
+  TrainingCell,
+  TrainingOverview,
+  TrainingPeople,
+} from './training.model.ts';
+import type { CourseTable } from './training.table.ts';
 import * as repo from './training.repository.ts';
 
-export interface Course {
-  id: string;
-  name: string;
-  description: string;
-  validityDays: number;
-  mandatory: boolean;
-}
-
-export interface Completion {
-  id: string;
-  personId: string;
-  courseId: string;
-  courseName: string;
-  completedOn: string;
-  expiresOn: string;
-  current: boolean;
-  source: string;
-  evidence: string | null;
-  recordedBy: string;
-}
-
-/** Finds people for training records (the people module answers). */
-export interface TrainingPeople {
-  idByEmail(ex: Executor, orgId: string, email: string): Promise<string | undefined>;
-  activePerson(ex: Executor, orgId: string, personId: string): Promise<boolean>;
-  activePeople(ex: Executor, orgId: string): Promise<{ id: string; name: string }[]>;
-}
-
-export interface TrainingCell {
-  courseId: string;
-  expiresOn: string | null;
-  state: 'current' | 'expiring' | 'lapsed' | 'missing';
-}
-
-export interface TrainingOverview {
-  courses: Course[];
-  rows: { personId: string; name: string; current: boolean; cells: TrainingCell[] }[];
-  /** Share of active people whose mandatory training is all current. */
-  currentShare: number;
-}
-
-const toCourse = (c: CourseTable): Course => ({
-  id: c.course_id,
-  name: c.name,
-  description: c.description,
-  validityDays: c.validity_days,
-  mandatory: c.mandatory === 1,
-});
-
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-const isDate = (s: string): boolean =>
-  /^\d{4}-\d{2}-\d{2}$/.test(s) &&
-  !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
-  new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+// Callers import these from the service.
+export { addDays } from './training.model.ts';
+export type {
+  Completion,
+  Course,
+  TrainingCell,
+  TrainingOverview,
+  TrainingPeople,
+} from './training.model.ts';
 
 export class TrainingService {
   constructor(
@@ -188,29 +148,6 @@ export class TrainingService {
     });
   }
 
-  private async completionRow(
-    ex: Executor,
-    actor: Actor,
-    personId: string,
-    course: CourseTable,
-    completedOn: string,
-    source: string,
-    evidence: string | null,
-  ): Promise<TrainingCompletionTable> {
-    return {
-      completion_id: randomUUID(),
-      org_id: actor.orgId,
-      person_id: personId,
-      course_id: course.course_id,
-      completed_on: completedOn,
-      expires_on: addDays(completedOn, course.validity_days),
-      source,
-      evidence,
-      recorded_by: actor.ref,
-      recorded_at: this.ctx.clock().toISOString(),
-    };
-  }
-
   async record(
     actor: Actor,
     input: { personId: string; courseId: string; completedOn: string; evidence?: string | null },
@@ -242,14 +179,14 @@ export class TrainingService {
             message: 'The completion date cannot be in the future',
           });
         assertNoProblems(problems);
-        const row = await this.completionRow(
-          gate.tx,
+        const row = completionRow(
           actor,
           input.personId,
           course!,
           input.completedOn,
           'manual',
           input.evidence?.trim() || null,
+          this.ctx.clock().toISOString(),
         );
         await repo.insertCompletions(gate.tx, [row]);
         gate.record('training.recorded', `person:${row.person_id}`, {
@@ -257,7 +194,7 @@ export class TrainingService {
           completedOn: row.completed_on,
           expiresOn: row.expires_on,
         });
-        return this.toCompletion(row, course!.name);
+        return toCompletion(row, course!.name, today(this.ctx));
       },
       db,
     );
@@ -270,95 +207,7 @@ export class TrainingService {
   async importCsv(actor: Actor, csv: string): Promise<{ imported: number }> {
     return withAccess(this.ctx, actor, async (gate) => {
       gate.require('training.manage', { orgId: actor.orgId, ref: 'training-import' });
-      let records: string[][];
-      try {
-        const rows: unknown = parse(csv, {
-          skip_empty_lines: true,
-          trim: true,
-          relax_column_count: false,
-        });
-        records = rows as string[][];
-      } catch (e) {
-        throw new AccordError(
-          'VALIDATION_FAILED',
-          `The file is not valid CSV: ${(e as Error).message}`,
-        );
-      }
-      const [header, ...rows] = records;
-      const expected = ['email', 'course', 'completed_on', 'evidence'];
-      const cols = (header ?? []).map((h) => h.toLowerCase());
-      const problems: Problem[] = [];
-      for (const c of cols)
-        if (!expected.includes(c))
-          problems.push({
-            line: 1,
-            field: c,
-            message: `Unknown column “${c}”: expected ${expected.join(', ')}`,
-          });
-      for (const c of expected.slice(0, 3))
-        if (!cols.includes(c))
-          problems.push({ line: 1, field: c, message: `Missing column “${c}”` });
-      assertNoProblems(problems, 'The file’s header is not right: nothing was imported.');
-      const courses = new Map(
-        (await repo.courses(gate.tx, actor.orgId)).map((c) => [c.name.toLowerCase(), c]),
-      );
-      const out: TrainingCompletionTable[] = [];
-      const day = today(this.ctx);
-      for (const [i, r] of rows.entries()) {
-        const line = i + 2;
-        const get = (c: string): string => r[cols.indexOf(c)] ?? '';
-        const personId = await this.people.idByEmail(
-          gate.tx,
-          actor.orgId,
-          get('email').toLowerCase(),
-        );
-        const course = courses.get(get('course').toLowerCase());
-        const on = get('completed_on');
-        if (!personId)
-          problems.push({
-            line,
-            field: 'email',
-            message: `No one in your organisation has the email address “${get('email')}”`,
-          });
-        if (!course)
-          problems.push({
-            line,
-            field: 'course',
-            message: `There is no course called “${get('course')}”`,
-          });
-        if (!isDate(on))
-          problems.push({
-            line,
-            field: 'completed_on',
-            message: `“${on}” is not a date like 2026-03-31`,
-          });
-        else if (on > day)
-          problems.push({
-            line,
-            field: 'completed_on',
-            message: 'The completion date is in the future',
-          });
-        if (personId && course && isDate(on) && on <= day)
-          out.push(
-            await this.completionRow(
-              gate.tx,
-              actor,
-              personId,
-              course,
-              on,
-              'import',
-              get('evidence') || null,
-            ),
-          );
-      }
-      if (problems.length)
-        throw new AccordError(
-          'VALIDATION_FAILED',
-          `${problems.length} problem${problems.length === 1 ? '' : 's'} in the file: nothing was imported.`,
-          problems.slice(0, 1000),
-        );
-      if (out.length === 0)
-        throw new AccordError('VALIDATION_FAILED', 'The file has no rows to import.');
+      const out = await completionsFromCsv(this.ctx, gate, this.people, csv);
       await repo.insertCompletions(gate.tx, out);
       gate.record('training.imported', 'training-import', { rows: out.length });
       return { imported: out.length };
@@ -421,23 +270,8 @@ export class TrainingService {
         (await repo.courses(gate.tx, actor.orgId)).map((c) => [c.course_id, c.name]),
       );
       return (await repo.completions(gate.tx, actor.orgId, personId)).map((r) =>
-        this.toCompletion(r, courses.get(r.course_id) ?? '?'),
+        toCompletion(r, courses.get(r.course_id) ?? '?', today(this.ctx)),
       );
     });
-  }
-
-  private toCompletion(r: TrainingCompletionTable, courseName: string): Completion {
-    return {
-      id: r.completion_id,
-      personId: r.person_id,
-      courseId: r.course_id,
-      courseName,
-      completedOn: r.completed_on,
-      expiresOn: r.expires_on,
-      current: r.expires_on > today(this.ctx),
-      source: r.source,
-      evidence: r.evidence,
-      recordedBy: r.recorded_by,
-    };
   }
 }

@@ -12,10 +12,10 @@ import {
   CharterSchema,
   CharterSettingsSchema,
   DashboardSchema,
-  LongText,
   RopaSchema,
   TrendsSchema,
-} from './governance.schemas.ts';
+} from './governance-reports.schemas.ts';
+import { LongText } from './governance.schemas.ts';
 
 export function governanceRoutes(services: Services): FastifyPluginAsync {
   const { ropa, dashboard, charter } = services.governance;
