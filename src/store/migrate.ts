@@ -19,6 +19,7 @@ import * as m0014 from './migrations/0014_identifier_index.ts';
 import * as m0015 from './migrations/0015_exchange_query_subjects.ts';
 import * as m0016 from './migrations/0016_transfer_staging.ts';
 import * as m0019 from './migrations/0019_exchange_query_count.ts';
+import * as m0021 from './migrations/0021_exchange_key_rotation.ts';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -39,6 +40,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0015_exchange_query_subjects', m0015.up],
   ['0016_transfer_staging', m0016.up],
   ['0019_exchange_query_count', m0019.up],
+  ['0021_exchange_key_rotation', m0021.up],
 ];
 
 class StaticProvider implements MigrationProvider {

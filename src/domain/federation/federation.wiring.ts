@@ -61,9 +61,11 @@ export async function createFederation(
   const link = new Link(identity, ctx.clock);
   const outbox = new Outbox(ctx, link);
   const inbox = new Inbox(ctx, identity);
-  const trust = new TrustService(ctx, identity, link, async (tx, orgId) =>
-    (await w.exchange.exchangeKey(tx, orgId)).export({ format: 'jwk' }),
-  );
+  // Partners seal to the current key and name it by its id (the JWK's `kid`).
+  const trust = new TrustService(ctx, identity, link, async (tx, orgId) => {
+    const { kid, key } = await w.exchange.exchangeKey(tx, orgId);
+    return { ...key.export({ format: 'jwk' }), kid };
+  });
   const hostOf = (ex: Executor, orgId: string): Promise<string | undefined> =>
     dir.nodeOf(ex, orgId);
 
@@ -85,6 +87,10 @@ export async function createFederation(
       await outbox.enqueue(tx, nodeId, kind, body, opts);
     },
     flush: () => outbox.flush(),
+    keysChanged: async (tx) => {
+      for (const nodeId of await dir.trustedNodes(tx))
+        await outbox.enqueue(tx, nodeId, 'directory', {}, { once: true });
+    },
     ask: async (nodeId, kind, body) => {
       const node = await link.partner(ctx.store, nodeId);
       const answer = await link.send(node, { id: newMessageId(), kind, body });
@@ -132,6 +138,11 @@ export async function createFederation(
       return { organisations: await trust.ownDirectory(tx) };
     });
   });
+  // After an exchange key rotates, partners are sent the directory as it is when the message
+  // leaves (so a later rotation is never overtaken by an earlier one's message).
+  outbox.expands('directory', async () => ({
+    organisations: await ctx.store.transaction((tx) => trust.ownDirectory(tx)),
+  }));
 
   // Transfers: offered, then chunk by chunk, to the recipient's inbox here (delivered once every
   // chunk is in); state changes both ways. The outbox reads each chunk when it sends it.
