@@ -12,6 +12,7 @@ import { setupOrg } from '../../helpers/people.ts';
 import type { OrgFixture } from '../../helpers/people.ts';
 import { testClock } from '../../helpers/clock.ts';
 import { exchangeAgreement, peopleAsset } from '../../helpers/exchange.ts';
+import { correctionNotice } from '../../helpers/corrections.ts';
 import type { Agreement } from '../../../src/domain/agreements/agreements.view.ts';
 import type { Services } from '../../../src/services.ts';
 import { AccordError } from '../../../src/errors.ts';
@@ -124,6 +125,28 @@ forEachDialect('exchange: key rotation', (dialect) => {
     const [c] = await chunks(id);
     assert.ok(decodeProtectedHeader(c!.jwe).kid);
     await assert.rejects(decryptWith(s.exchange.keyPairs.opener(s.store, council.orgId), c!.jwe));
+  });
+
+  test('a correction notice sealed before a rotation still applies; one after names the new key', async () => {
+    const handler = (o: OrgFixture) => o.actor('handler');
+    const kidOf = async (noticeId: string): Promise<unknown> => {
+      const n = await s.store.db
+        .selectFrom('correction_notice')
+        .select('sealed')
+        .where('notice_id', '=', noticeId)
+        .executeTakeFirstOrThrow();
+      return decodeProtectedHeader(n.sealed).kid;
+    };
+    const before = await correctionNotice(s, council, police, handler);
+    const r = await rotate();
+    assert.equal(await kidOf(before.noticeId), r.oldKeyId);
+    const afterwards = await correctionNotice(s, council, police, handler);
+    assert.equal(await kidOf(afterwards.noticeId), r.newKeyId);
+    for (const n of [before, afterwards])
+      assert.equal(
+        (await s.corrections.apply(await police.actor('handler'), n.noticeId)).state,
+        'acknowledged',
+      );
   });
 
   test('only the administrator and the DPO may rotate; the audit names key ids, never keys', async () => {
