@@ -6,6 +6,7 @@
 // kept so that whatever was sealed to them before still opens.
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import type { JsonWebKey as NodeJwk, KeyObject } from 'node:crypto';
+import { AccordError } from '../../errors.ts';
 import type { Executor, Tx } from '../../store/store.ts';
 import type { KeyService } from '../keys/key.service.ts';
 import { open, sealBatch, sealedKeyVersion } from '../records/sealing.ts';
@@ -107,8 +108,8 @@ export class ExchangeKeys {
 
   /**
    * Retires the organisation's current pair and makes the next one (its first if it had none).
-   * Run inside the caller's transaction: the partial unique index on the current pair refuses a
-   * second rotation racing this one.
+   * Run inside the caller's transaction; a second rotation racing this one fails (CONFLICT, or
+   * the unique indexes on the current pair and the version).
    */
   async rotate(tx: Tx, orgId: string): Promise<{ oldKeyId: string | null; newKeyId: string }> {
     const latest = await tx.db
@@ -119,12 +120,16 @@ export class ExchangeKeys {
       .limit(1)
       .executeTakeFirst();
     if (!latest) return { oldKeyId: null, newKeyId: (await this.make(tx, orgId, 1)).kid };
-    await tx.db
+    const retired = await tx.db
       .updateTable('exchange_key')
       .set({ retired_at: this.now().toISOString() })
       .where('org_id', '=', orgId)
+      .where('key_id', '=', latest.key_id)
       .where('retired_at', 'is', null)
-      .execute();
+      .executeTakeFirst();
+    // Another rotation committed first (it retired this key while we waited for the row).
+    if (Number(retired.numUpdatedRows) !== 1)
+      throw new AccordError('CONFLICT', 'The exchange key was rotated at the same moment.');
     const made = await this.make(tx, orgId, latest.version + 1);
     return { oldKeyId: latest.key_id, newKeyId: made.kid };
   }

@@ -178,6 +178,27 @@ forEachDialect('exchange: key rotation', (dialect) => {
     );
   });
 
+  test('two rotations at once: each succeeds or fails with CONFLICT; one current key remains', async () => {
+    const admin = await police.actor('administrator');
+    const results = await Promise.allSettled([
+      s.exchange.exchangeKeys.rotate(admin),
+      s.exchange.exchangeKeys.rotate(admin),
+    ]);
+    assert.ok(results.some((r) => r.status === 'fulfilled'));
+    for (const r of results)
+      if (r.status === 'rejected')
+        assert.ok(
+          r.reason instanceof AccordError && r.reason.code === 'CONFLICT',
+          String(r.reason),
+        );
+    const keys = await s.exchange.exchangeKeys.list(admin);
+    assert.equal(keys.filter((k) => k.retiredAt === null).length, 1);
+    assert.deepEqual(
+      keys.map((k) => k.version),
+      keys.map((_, i) => keys.length - i),
+    );
+  });
+
   test('an organisation with no key yet gets its first on rotation', async () => {
     const fresh = await setupOrg(s, 'Northshire Fire', { tokens: false });
     const r = await s.exchange.exchangeKeys.rotate(await fresh.actor('administrator'));
