@@ -47,4 +47,13 @@ if (files.length === 0) {
 console.log(
   `» node --test: ${files.length} files on ${process.env.TEST_DATABASE_URL ? 'SQLite and PostgreSQL' : 'SQLite (set TEST_DATABASE_URL for PostgreSQL too)'}`,
 );
+// Compile the stylesheet once, first: otherwise every test process starting an app compiles Sass
+// at the same moment, inside a plugin's start-up time limit, and a loaded machine misses it.
+run(process.execPath, [
+  '--import',
+  'tsx',
+  '--input-type=module',
+  '-e',
+  "await (await import('./src/web/assets.ts')).stylesheet();",
+]);
 run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files]);

@@ -128,6 +128,13 @@ export const ERRORS = {
     exit: 2,
     message: 'The transfer is larger than this node allows.',
   },
+  // Agreements across nodes
+  AGREEMENT_TYPES_MISMATCH: {
+    status: 409,
+    exit: 4,
+    message:
+      'The agreement does not match the record types its providing organisation holds: the catalogue the proposer used is out of date.',
+  },
   // Corrections sent to partners (UK GDPR Art. 19)
   CORRECTION_STATE: {
     status: 409,

@@ -226,6 +226,8 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
           exchange,
           agreements: agreementsModule.agreements,
           corrections,
+          recordTypes,
+          useRemoteTypes: (fn) => agreementsModule.useRemoteTypes(fn),
         })
       : undefined;
     return {

@@ -37,10 +37,13 @@ forEachDialect('chunked transfers between nodes', (dialect) => {
   let police: OrgFixture;
   let agreementId = '';
   let source = '';
+  let intoB = '';
   const onB = (who: 'handler' | 'dpo'): Promise<Actor> => actorOn(b.services, police, who);
 
   before(async () => {
     ({ a, b, council, police, agreementId, source } = await partners(dialect, clock, CHUNK, 9));
+    // Made now: the fixture's own actors belong to this first run of node B, not to a restart.
+    intoB = await peopleAsset(b.services, police, 0);
   });
   after(async () => {
     await a?.close();
@@ -106,6 +109,9 @@ forEachDialect('chunked transfers between nodes', (dialect) => {
     const sent = await a.services.exchange.transfers.ready(await council.actor('handler'), id);
     remote.chunkToSend = original;
     assert.equal(sent.state, 'ready', 'not delivered while chunks are missing');
+    // The sender sees how far it got: the partner answered for two chunks.
+    assert.equal(sent.chunksHeld, 2);
+    assert.match(sent.nextStep, /holds 2 of 5 chunks/);
     b = await restartNode(b);
     assert.equal((await received(b.services, 'transfer.chunk')) - before, 2);
     assert.equal(await staged(id), 2);
@@ -114,12 +120,14 @@ forEachDialect('chunked transfers between nodes', (dialect) => {
     clock.advance(5_000);
     await a.federation.outbox.flush();
     assert.equal((await received(b.services, 'transfer.chunk')) - before, 5, 'no chunk sent twice');
-    assert.equal(
-      (await a.services.exchange.transfers.views.get(await council.actor('handler'), id)).state,
-      'delivered',
-    );
+    const done = await a.services.exchange.transfers.views.get(await council.actor('handler'), id);
+    assert.equal(done.state, 'delivered');
+    assert.equal(done.chunksHeld, 5);
     assert.ok((await inboxIds()).includes(id));
     assert.equal(await staged(id), 0);
+    // The recipient's view never carries the sender's progress.
+    const theirs = await b.services.exchange.transfers.views.get(await onB('handler'), id);
+    assert.equal(theirs.chunksHeld, null);
   });
 
   test('after the outbox gave up, sending again offers it anew and sends only what is missing', async () => {
@@ -212,6 +220,64 @@ forEachDialect('chunked transfers between nodes', (dialect) => {
       .where('org_id', '=', police.orgId)
       .execute();
     assert.ok(recalled.some((r) => r.target === `transfer:${id}`));
+  });
+
+  test('a recall asks the partner first: what it staged goes at once, and one it opened is not recalled', async () => {
+    const handler = await council.actor('handler');
+    // Staged there (two chunks of five): the recall removes them before it is recalled here.
+    const id = await draft();
+    const remote = a.services.exchange.remote;
+    const send = remote.chunkToSend.bind(remote);
+    let sending = 0;
+    remote.chunkToSend = async (ex, m) => (++sending <= 2 ? send(ex, m) : undefined);
+    await a.services.exchange.transfers.ready(handler, id);
+    remote.chunkToSend = send;
+    assert.equal(await staged(id), 2);
+    assert.equal((await a.services.exchange.transfers.recall(handler, id)).state, 'recalled');
+    assert.equal(await staged(id), 0, 'removed by the recall itself, not later');
+
+    // The race: the last chunk made it delivered there and the partner opened it, but this node
+    // stopped before it recorded the answer, and the partner's news of the opening has not come
+    // yet. The recall must not leave it recalled here while it is open there.
+    const raced = await draft();
+    const arrived = remote.arrived.bind(remote);
+    remote.arrived = async (tx, node, transferId, answer) =>
+      answer?.state === 'delivered' ? undefined : arrived(tx, node, transferId, answer);
+    assert.equal((await a.services.exchange.transfers.ready(handler, raced)).state, 'ready');
+    remote.arrived = arrived;
+    const outboxB = b.federation.outbox;
+    const flushB = outboxB.flush.bind(outboxB);
+    outboxB.flush = async () => undefined; // the news of the opening waits in the outbox there
+    await b.services.exchange.transfers.open(await onB('handler'), raced, intoB);
+    await assert.rejects(a.services.exchange.transfers.recall(handler, raced), {
+      code: 'TRANSFER_STATE',
+    });
+    const mine = (): Promise<string> =>
+      a.services.exchange.transfers.views.get(handler, raced).then((t) => t.state);
+    assert.equal(await mine(), 'ready', 'not recalled here');
+    const refused = await a.services.store.db
+      .selectFrom('audit_entry')
+      .select('outcome')
+      .where('action', '=', 'exchange.transfer.recall')
+      .where('target', '=', `transfer:${raced}`)
+      .execute();
+    assert.deepEqual(
+      refused.map((r) => r.outcome),
+      ['refused'],
+    );
+    // The opening arrives: it tells this node the transfer was delivered, then opened.
+    outboxB.flush = flushB;
+    await outboxB.flush();
+    assert.equal(await mine(), 'opened');
+    // The lost answer, sent again on a retry, changes nothing.
+    await a.services.store.db
+      .updateTable('federation_outbox')
+      .set({ state: 'pending' })
+      .where('kind', '=', 'transfer.chunk')
+      .where('body', 'like', `%${raced}%`)
+      .execute();
+    await a.federation.outbox.flush();
+    assert.equal(await mine(), 'opened');
   });
 
   test('a whole-transfer message queued before the upgrade is refused; sending again delivers', async () => {

@@ -20,6 +20,8 @@ let base: string;
 let council: OrgFixture;
 let police: OrgFixture;
 let transferId: string;
+let agreementId: string;
+let sourceId: string;
 
 before(async () => {
   t = await createTestApp('sqlite');
@@ -27,6 +29,8 @@ before(async () => {
   police = await setupOrg(t.services, 'Journey Police', { tokens: false });
   const dsa = await exchangeAgreement(t.services, council, police);
   const source = await peopleAsset(t.services, council, 12, 'Residents');
+  agreementId = dsa.id;
+  sourceId = source;
   await peopleAsset(t.services, police, 0, 'From partners');
   transferId = (
     await t.services.exchange.transfers.create(await council.actor('handler'), {
@@ -97,4 +101,32 @@ test('send, open and acknowledge a transfer through the pages', async () => {
   assert.match(await text(sender, 'table'), /acknowledged/);
   assert.match(await text(sender, '.govuk-notification-banner'), /acknowledged transfer/);
   await assertAccessible(sender, 'outbox, acknowledged');
+});
+
+test('a transfer still travelling to a partner node shows how many chunks have arrived', async () => {
+  const handler = await council.actor('handler');
+  const id = (
+    await t.services.exchange.transfers.create(handler, {
+      recipientOrgId: police.orgId,
+      agreementId,
+      purpose: 'safeguarding',
+      recordType: 'person',
+      selection: { kind: 'asset', assetId: sourceId },
+    })
+  ).id;
+  // Mid-flight to a partner node (the federation tests drive this state for real): signed, and
+  // the partner has answered for none of its chunks yet.
+  await t.services.store.db
+    .updateTable('transfer')
+    .set({ state: 'ready', chunks_held: 0 })
+    .where('transfer_id', '=', id)
+    .execute();
+  const sender = await handlerOf(council);
+  await sender.goto(`${base}/exchange/transfers/${id}`);
+  assert.match(await text(sender, 'label[for="chunks-held"]'), /Journey Police's node: 0 of 1/);
+  assert.equal(await sender.locator('progress#chunks-held').getAttribute('max'), '1');
+  assert.match(await text(sender, '.govuk-body-l'), /holds 0 of 1 chunks/);
+  await assertAccessible(sender, 'transfer on its way');
+  await sender.goto(`${base}/exchange/outbox`);
+  assert.match(await text(sender, 'table'), /holds 0 of 1 chunks/);
 });

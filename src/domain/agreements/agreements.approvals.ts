@@ -17,6 +17,7 @@ import type {
   SharedDecision,
   SharedVersion,
 } from './agreements.federated.ts';
+import { auditRefusedHere, refusedByPartner } from './agreements.refusals.ts';
 import * as repo from './agreements.repository.ts';
 import type { AgreementVersionTable } from './agreements.table.ts';
 import type { Agreement } from './agreements.view.ts';
@@ -207,11 +208,29 @@ export class AgreementApprovals {
 
   /** Stores a version proposed on a partner node (see agreements.federated.ts). */
   async receiveProposal(fromNode: string, hostOf: HostOf, s: SharedVersion): Promise<unknown> {
-    return this.ctx.store.transaction(async (tx) => {
-      const r = await importProposal(this.ctx, tx, fromNode, hostOf, s);
-      await this.changed(tx);
-      return r;
-    });
+    try {
+      return await this.ctx.store.transaction(async (tx) => {
+        const r = await importProposal(this.ctx, tx, fromNode, hostOf, s, (ex, o, t) =>
+          this.world.fieldsOf(ex, o, t),
+        );
+        await this.changed(tx);
+        return r;
+      });
+    } catch (e) {
+      if (e instanceof AccordError && e.code === 'AGREEMENT_TYPES_MISMATCH')
+        await auditRefusedHere(this.ctx, fromNode, hostOf, s, e);
+      throw e;
+    }
+  }
+
+  /** A partner node refused a version proposed here: it is rejected (agreements.refusals.ts). */
+  async proposalRefused(
+    tx: Tx,
+    nodeId: string,
+    versionId: string,
+    error: { code: string; message: string },
+  ): Promise<void> {
+    if (await refusedByPartner(this.ctx, tx, nodeId, versionId, error)) await this.changed(tx);
   }
 
   /** Applies a suspension, resumption or termination made on a partner node. */

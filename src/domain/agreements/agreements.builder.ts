@@ -1,7 +1,8 @@
 // What the agreement builder shows beside a draft: the organisations it could be with, the
-// purposes vocabulary, each party's record types with every field's classification, the DPIAs
-// it could rely on, who a Caldicott condition could name, and — before proposal — every problem
-// and whether the sharing screens as high risk.
+// purposes vocabulary, each party's record types with every field's classification (for a party
+// on a partner node, the catalogue its node published), the DPIAs it could rely on, who a
+// Caldicott condition could name, and — before proposal — every problem and whether the sharing
+// screens as high risk.
 import type { DomainContext } from '../context.ts';
 import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
@@ -20,6 +21,8 @@ export interface BuilderContext {
   purposes: { key: string; label: string; description: string }[];
   /** orgId → that party's record types (latest versions). */
   recordTypes: Record<string, { key: string; title: string; fields: FieldInfo[] }[]>;
+  /** Parties on partner nodes: their record types are the catalogue their node published. */
+  remote: string[];
   dpias: { id: string; title: string }[];
   /** Handlers in the party organisations (for a Caldicott approval condition). */
   handlers: { personId: string; name: string; orgName: string }[];
@@ -45,8 +48,10 @@ export class AgreementBuilder {
       const names = new Map(organisations.map((o) => [o.orgId, o.name]));
       const recordTypes: BuilderContext['recordTypes'] = {};
       const handlers: BuilderContext['handlers'] = [];
+      const remote: string[] = [];
       for (const p of terms.parties) {
         recordTypes[p.orgId] = await this.world.recordTypesOf(gate.tx, p.orgId);
+        if (await this.world.isRemote(gate.tx, p.orgId)) remote.push(p.orgId);
         for (const h of await this.world.holdersNamed(gate.tx, p.orgId, 'handler'))
           handlers.push({ ...h, orgName: names.get(p.orgId) ?? p.orgName });
       }
@@ -61,6 +66,7 @@ export class AgreementBuilder {
           description: p.description,
         })),
         recordTypes,
+        remote,
         dpias: await this.world.dpiaChoices(gate.tx, actor.orgId),
         handlers,
         highRisk: highRiskReasons(terms),

@@ -7,6 +7,8 @@
 import { AccordError } from '../../errors.ts';
 import type { Tx } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
+import { assertProvidedAsStated } from './agreements.refusals.ts';
+import type { FieldsOf } from './agreements.refusals.ts';
 import * as repo from './agreements.repository.ts';
 import type {
   AgreementApprovalTable,
@@ -138,6 +140,7 @@ export async function importProposal(
   fromNode: string,
   hostOf: HostOf,
   s: SharedVersion,
+  fieldsOf: FieldsOf,
 ): Promise<{ reference: string }> {
   const v = s?.version;
   if (!v || !s.agreement || v.status !== 'proposed' || v.agreement_id !== s.agreement.agreement_id)
@@ -150,6 +153,8 @@ export async function importProposal(
   const terms = termsOf(v);
   if (digestOf(terms) !== v.digest)
     throw new AccordError('VALIDATION_FAILED', 'The terms do not match their digest.');
+  // Never trust the catalogue the proposer used: what is provided from here is checked here.
+  await assertProvidedAsStated(tx, hostOf, fieldsOf, terms);
   const parties = terms.parties.map((p) => p.orgId);
   const local = [];
   for (const p of parties) if ((await hostOf(tx, p)) === undefined) local.push(p);

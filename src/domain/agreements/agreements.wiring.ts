@@ -11,7 +11,7 @@ import type { RolesService } from '../roles/roles.service.ts';
 import { AgreementBuilder } from './agreements.builder.ts';
 import { registerAgreementsInGovernance } from './agreements.governance.ts';
 import { AgreementsService } from './agreements.service.ts';
-import type { AgreementWorld } from './agreements.world.ts';
+import type { AgreementWorld, RemoteTypes } from './agreements.world.ts';
 import { PurposesService } from './purposes.service.ts';
 import { SharingPolicy } from './sharing-policy.service.ts';
 import { WhyService } from './why.service.ts';
@@ -22,6 +22,8 @@ export interface AgreementsModule {
   builder: AgreementBuilder;
   sharing: SharingPolicy;
   why: WhyService;
+  /** Where a partner node's organisations' record types come from (set by federation). */
+  useRemoteTypes(fn: RemoteTypes): void;
 }
 
 export interface AgreementDeps {
@@ -38,7 +40,15 @@ export function createAgreements(ctx: DomainContext, d: AgreementDeps): Agreemen
   d.orgs.onCreate((db, orgId, by) => purposes.seed(db, orgId, by));
   const sharing = new SharingPolicy(ctx);
   registerAgreementsInGovernance(d.governance, ctx.clock);
+  // An organisation on a partner node has no record types here: its node's published catalogue
+  // stands in for them when drafting (its node checks the proposal against the real ones).
+  let remoteTypes: RemoteTypes = async () => undefined;
   const typesOf = async (ex: Parameters<AgreementWorld['recordTypesOf']>[0], orgId: string) => {
+    const remote = await remoteTypes(ex, orgId);
+    if (remote)
+      return remote
+        .map((t) => ({ key: t.key, title: t.title, fields: t.fields }))
+        .sort((a, b) => a.title.localeCompare(b.title));
     const rows = await ex.db
       .selectFrom('record_type')
       .selectAll()
@@ -63,10 +73,13 @@ export function createAgreements(ctx: DomainContext, d: AgreementDeps): Agreemen
       }));
     },
     fieldsOf: async (ex, orgId, key) => {
+      const remote = await remoteTypes(ex, orgId);
+      if (remote) return remote.find((t) => t.key === key)?.fields;
       const t = await d.recordTypes.latest(ex, orgId, key);
       return t && d.recordTypes.toType(t).fields;
     },
     recordTypesOf: typesOf,
+    isRemote: async (ex, orgId) => (await remoteTypes(ex, orgId)) !== undefined,
     purposeKeys: async (ex, orgId) =>
       new Set(
         (await ex.db.selectFrom('purpose').select('key').where('org_id', '=', orgId).execute()).map(
@@ -88,5 +101,8 @@ export function createAgreements(ctx: DomainContext, d: AgreementDeps): Agreemen
     builder: new AgreementBuilder(ctx, world),
     sharing,
     why: new WhyService(ctx, ctx.audit, (ex, orgId) => d.people.names(ex, orgId)),
+    useRemoteTypes: (fn) => {
+      remoteTypes = fn;
+    },
   };
 }

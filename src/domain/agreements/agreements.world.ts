@@ -22,6 +22,8 @@ export interface AgreementWorld {
   assertDpia(gate: Gate, dpiaRef: string | null, highRisk: boolean): Promise<void>;
   /** Every organisation on this node (names only: the builder's list of possible parties). */
   directory(ex: Executor): Promise<{ orgId: string; name: string; kind: string }[]>;
+  /** Whether an organisation is on a partner node (its record types are its node's catalogue). */
+  isRemote(ex: Executor, orgId: string): Promise<boolean>;
   recordTypesOf(
     ex: Executor,
     orgId: string,
@@ -35,3 +37,12 @@ export interface AgreementWorld {
   /** Called after a change commits (the policy cache in this process drops its index). */
   changed(): void;
 }
+
+/**
+ * The record types an organisation on a partner node published (federation), or undefined for an
+ * organisation hosted here (its own record types apply).
+ */
+export type RemoteTypes = (
+  ex: Executor,
+  orgId: string,
+) => Promise<{ key: string; version: number; title: string; fields: FieldInfo[] }[] | undefined>;

@@ -41,3 +41,43 @@ export function highRiskReasons(t: AgreementTerms): string[] {
     reasons.push('one organisation can match people against another’s records without a limit');
   return reasons;
 }
+
+/**
+ * Where the terms misstate what a providing party holds, for the providers `provides` says are
+ * its own: a record type or field it does not have, or special-category fields recorded otherwise
+ * than its record types say. Empty when they match.
+ */
+export function providedMismatches(
+  t: AgreementTerms,
+  provides: (orgId: string) => boolean,
+  fieldsOf: (orgId: string, recordType: string) => FieldInfo[] | undefined,
+): string[] {
+  const out: string[] = [];
+  const real = withSpecialFields(t, fieldsOf);
+  const list = (xs: string[]): string => (xs.length ? [...xs].sort().join(', ') : 'none');
+  t.flows.forEach((f, i) => {
+    if (!provides(f.from)) return;
+    const info = fieldsOf(f.from, f.recordType);
+    if (!info) return void out.push(`There is no record type “${f.recordType}”.`);
+    for (const n of f.fields)
+      if (!info.some((x) => x.name === n)) out.push(`“${n}” is not a field of ${f.recordType}.`);
+    const is = real.flows[i]!.special ?? [];
+    if (list(f.special ?? []) !== list(is))
+      out.push(
+        `The special-category or criminal-offence fields of ${f.recordType} are ${list(is)}, not ${list(f.special ?? [])}.`,
+      );
+  });
+  t.checks.forEach((c, i) => {
+    if (!provides(c.from)) return;
+    const info = fieldsOf(c.from, c.recordType);
+    if (!info?.some((x) => x.name === c.field))
+      return void out.push(
+        `The check “${c.key}” uses “${c.field}”, not a field of ${c.recordType}.`,
+      );
+    if (Boolean(c.special) !== Boolean(real.checks[i]!.special))
+      out.push(
+        `The check “${c.key}” uses ${c.field}, which is ${real.checks[i]!.special ? '' : 'not '}special-category or criminal-offence data.`,
+      );
+  });
+  return out;
+}

@@ -40,6 +40,8 @@ export interface TransferTable {
   record_count: number;
   chunk_count: number;
   byte_count: number;
+  /** Sender's side, sent to a partner node: how many chunks the partner says it holds. */
+  chunks_held: number | null;
   /** The manifest as built (JSON); the signed copy in manifest_jws is the one trusted on opening. */
   manifest: string;
   manifest_jws: string | null;

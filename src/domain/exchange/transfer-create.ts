@@ -168,6 +168,7 @@ export async function draftTransfer(
     opened_at: null,
     opened_by: null,
     closed_at: null,
+    chunks_held: null,
     updated_at: at,
   };
   await tx.db.insertInto('transfer').values(row).execute();

@@ -11,6 +11,9 @@ import { illegal } from './transfer-states.ts';
 import type { TransfersService } from './transfers.service.ts';
 import type { Transfer, TransferViews } from './transfers.view.ts';
 
+/** States in which the partner's node may hold the transfer, staged or in its inbox. */
+const IN_FLIGHT = ['ready', 'delivered'];
+
 const DAY = 86_400_000;
 
 export class TransferDelivery {
@@ -77,8 +80,10 @@ export class TransferDelivery {
   }
 
   /**
-   * A transfer delivered to a partner node's inbox: that node decides a recall racing an open
-   * (one conditional update there), so it is asked first; refused if the recipient opened it.
+   * A transfer delivered to a partner node's inbox, or still travelling there: that node decides
+   * a recall racing an open (one conditional update there), so it is asked first; refused if the
+   * recipient opened it. Asked only after delivery, a recall could cross the last chunk: the
+   * partner would open what this node shows as recalled.
    */
   async recallAtPartner(actor: Actor, id: string): Promise<void> {
     // Which inbox holds it (no personal data): a local one needs nothing more here.
@@ -88,13 +93,14 @@ export class TransferDelivery {
       .where('transfer_id', '=', id)
       .executeTakeFirst();
     if (
-      where?.state !== 'delivered' ||
+      !where ||
+      !IN_FLIGHT.includes(where.state) ||
       !(await this.d.federation.nodeOf(this.d.ctx.store, where.recipient_org_id))
     )
       return;
     const node = await withAccess(this.d.ctx, actor, async (gate) => {
       const t = await this.transfers.party(gate, id, 'sender');
-      return t.state === 'delivered'
+      return IN_FLIGHT.includes(t.state)
         ? this.d.federation.nodeOf(gate.tx, t.recipient_org_id)
         : undefined;
     });
@@ -103,6 +109,14 @@ export class TransferDelivery {
     await this.d.federation
       .ask(node, 'transfer.state', { transferId: id, step: 'recall', reason: null })
       .catch(async (e: unknown) => {
+        // Still on its way and the partner is out of reach, or never got the offer: nothing can
+        // be opened there yet, so the recall goes ahead here and the partner is told later.
+        if (
+          where.state === 'ready' &&
+          e instanceof AccordError &&
+          (e.code === 'FEDERATION_UNREACHABLE' || e.code === 'NOT_FOUND')
+        )
+          return;
         if (e instanceof AccordError)
           await this.d.ctx.audit.recordNow(this.d.ctx.store, {
             orgId: actor.orgId,

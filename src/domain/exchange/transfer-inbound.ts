@@ -216,6 +216,7 @@ export class InboundTransfers {
       opened_at: null,
       opened_by: null,
       closed_at: null,
+      chunks_held: null,
       updated_at: at,
     };
     await tx.db.insertInto('transfer').values(row).execute();

@@ -87,19 +87,35 @@ export class RemoteTransfers {
    */
   async arrived(tx: Tx, fromNode: string, transferId: string, a: Arrival): Promise<void> {
     if (a?.state !== 'staged') return this.delivered(tx, fromNode, transferId, a);
-    if (!Array.isArray(a.have)) return;
     const t = await tx.db
       .selectFrom('transfer')
       .select(['state', 'chunk_count'])
       .where('transfer_id', '=', transferId)
       .executeTakeFirst();
     if (t?.state !== 'ready') return;
+    await this.progress(tx, transferId, a);
+    if (!Array.isArray(a.have)) return;
     const have = new Set(a.have);
     for (let index = 0; index < t.chunk_count; index++)
       if (!have.has(index)) {
         const body: ChunkMessage = { transferId, index };
         await this.d.federation.send(tx, fromNode, 'transfer.chunk', body, { once: true });
       }
+  }
+
+  /**
+   * What the partner holds so far. An offer's answer lists the chunks held (the count may go down
+   * if the partner dropped what it staged); a chunk's answer gives the count, and answers to
+   * chunks sent one after another never lower it.
+   */
+  private async progress(tx: Tx, transferId: string, a: Arrival): Promise<void> {
+    const q = tx.db.updateTable('transfer').where('transfer_id', '=', transferId);
+    if (Array.isArray(a.have)) await q.set({ chunks_held: a.have.length }).execute();
+    else if (typeof a.held === 'number')
+      await q
+        .set({ chunks_held: a.held })
+        .where((eb) => eb.or([eb('chunks_held', 'is', null), eb('chunks_held', '<', a.held!)]))
+        .execute();
   }
 
   private async stateOf(ex: Executor, id: string): Promise<string | undefined> {
@@ -126,7 +142,11 @@ export class RemoteTransfers {
         tx,
         transferId,
         'deliver',
-        { delivered_at: at, expires_at: typeof expiresAt === 'string' ? expiresAt : null },
+        {
+          delivered_at: at,
+          expires_at: typeof expiresAt === 'string' ? expiresAt : null,
+          chunks_held: t.chunk_count,
+        },
         at,
       ))
     ) {
@@ -169,6 +189,8 @@ export class RemoteTransfers {
         ...(error.chunk !== undefined ? { chunk: error.chunk } : {}),
       },
     });
+    // A chunk that was still on its way when the sender recalled the transfer: nothing to tell.
+    if (t.state !== 'ready') return;
     await this.d.notifications.notify(
       tx,
       t.org_id,
@@ -224,6 +246,24 @@ export class RemoteTransfers {
         m.step === 'open'
           ? { opened_at: at }
           : { closed_at: at, ...(m.step === 'reject' ? { reason } : {}) };
+      // The recipient can only act on what it holds: if the answer that delivered it was lost on
+      // the way here (this node stopped first), the recipient's step is the news that it arrived.
+      if (t.state === 'ready' && BY_RECIPIENT.includes(m.step))
+        if (
+          await advance(
+            tx,
+            t.transfer_id,
+            'deliver',
+            { chunks_held: t.chunk_count, delivered_at: at },
+            at,
+          )
+        ) {
+          auditBoth(this.d, tx, t, `node:${fromNode}`, 'exchange.transfer.delivered', {
+            from: t.state,
+            via: `node:${fromNode}`,
+          });
+          t.state = 'delivered';
+        }
       if (!(await advance(tx, t.transfer_id, m.step, set, at))) throw illegal(m.step, t.state);
       auditBoth(this.d, tx, t, `node:${fromNode}`, `exchange.transfer.${to}`, {
         from: t.state,

@@ -62,7 +62,13 @@ export async function advance(
 }
 
 /** What the sender or recipient should do next, in words. */
-export function nextStep(state: string, side: 'sender' | 'recipient'): string {
+export function nextStep(
+  state: string,
+  side: 'sender' | 'recipient',
+  progress?: { held: number | null; of: number },
+): string {
+  if (side === 'sender' && state === 'ready' && progress?.held != null)
+    return `On its way: the partner's node holds ${progress.held} of ${progress.of} chunks. Wait, or recall it; if it stops moving, send it again`;
   if (side === 'sender')
     return (
       {

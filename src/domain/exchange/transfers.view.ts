@@ -23,6 +23,8 @@ export interface Transfer {
   state: string;
   recordCount: number;
   chunkCount: number;
+  /** Sender's side, sent to a partner node: chunks the partner holds so far (null otherwise). */
+  chunksHeld: number | null;
   bytes: number;
   reason: string | null;
   recipientAssetId: string | null;
@@ -89,6 +91,7 @@ export class TransferViews {
       state: r.state,
       recordCount: r.record_count,
       chunkCount: r.chunk_count,
+      chunksHeld: side === 'sender' ? r.chunks_held : null,
       bytes: Number(r.byte_count),
       reason: r.reason,
       recipientAssetId: r.recipient_asset_id,
@@ -97,7 +100,7 @@ export class TransferViews {
       expiresAt: r.expires_at,
       openedAt: r.opened_at,
       closedAt: r.closed_at,
-      nextStep: nextStep(r.state, side),
+      nextStep: nextStep(r.state, side, { held: r.chunks_held, of: r.chunk_count }),
       actions: actionsFor(r.state, side),
     };
   }

@@ -5,6 +5,8 @@
 // another partner.
 import type { JsonWebKey as NodeJwk, KeyObject } from 'node:crypto';
 import type { Executor, Tx } from '../../store/store.ts';
+import { readCatalogue } from './catalogue.ts';
+import type { CatalogueType } from './catalogue.ts';
 import type { FederationNodeTable } from './federation.table.ts';
 import * as settings from '../node/node-settings.ts';
 import { keyFromJwk } from './messages.ts';
@@ -17,6 +19,8 @@ export interface DirectoryEntry {
   kind: string;
   /** The organisation's current exchange public key, with its id as the JWK's `kid`. */
   exchangeKey: NodeJwk & { kid?: string };
+  /** Its record types (schema only; absent from a node that does not publish them). */
+  recordTypes?: CatalogueType[];
 }
 
 /** A key id as a partner may publish it (what it names its keys is its business, within reason). */
@@ -147,6 +151,7 @@ export async function learn(
       ...(typeof kid === 'string' && KID.test(kid) ? { kid } : {}),
     });
     keyFromJwk({ kty: e.exchangeKey.kty, crv: e.exchangeKey.crv, x: e.exchangeKey.x }); // refuses a malformed key before it is stored
+    const types = e.recordTypes === undefined ? null : JSON.stringify(readCatalogue(e.recordTypes));
     if (!org)
       await tx.db
         .insertInto('organisation')
@@ -166,13 +171,20 @@ export async function learn(
     if (fed)
       await tx.db
         .updateTable('federation_org')
-        .set({ name, exchange_jwk: jwk, updated_at: at })
+        .set({ name, exchange_jwk: jwk, record_types: types, updated_at: at })
         .where('org_id', '=', e.orgId)
         .execute();
     else
       await tx.db
         .insertInto('federation_org')
-        .values({ org_id: e.orgId, node_id: nodeId, name, exchange_jwk: jwk, updated_at: at })
+        .values({
+          org_id: e.orgId,
+          node_id: nodeId,
+          name,
+          exchange_jwk: jwk,
+          record_types: types,
+          updated_at: at,
+        })
         .execute();
     accepted.push(e.orgId);
   }

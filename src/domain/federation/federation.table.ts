@@ -32,6 +32,8 @@ export interface FederationOrgTable {
   name: string;
   /** Its exchange public key (X25519 JWK, JSON): transfers to it are sealed to this key. */
   exchange_jwk: string;
+  /** The catalogue of its record types it publishes (JSON, see catalogue.ts); null: none yet. */
+  record_types: string | null;
   updated_at: string;
 }
 

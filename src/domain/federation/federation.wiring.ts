@@ -5,6 +5,7 @@
 import { AccordError } from '../../errors.ts';
 import type { Executor, Tx } from '../../store/store.ts';
 import type { AgreementsService } from '../agreements/agreements.service.ts';
+import type { RemoteTypes } from '../agreements/agreements.world.ts';
 import type {
   SharedControl,
   SharedDecision,
@@ -29,6 +30,8 @@ import type {
   StateMessage,
 } from '../exchange/transfer-remote.ts';
 import type { NodeKeys } from '../node/node-keys.ts';
+import type { RecordTypesService } from '../records/record-types.service.ts';
+import { localCatalogue, remoteTypes } from './catalogue.ts';
 import * as dir from './directory.ts';
 import { Inbox } from './inbox.ts';
 import { Link, cardOf, refusal } from './link.ts';
@@ -51,6 +54,9 @@ export interface FederationWiring {
   exchange: ExchangeModule;
   agreements: AgreementsService;
   corrections: CorrectionsService;
+  recordTypes: RecordTypesService;
+  /** Gives the agreements module partners' record types (from their catalogues). */
+  useRemoteTypes(fn: RemoteTypes): void;
 }
 
 export async function createFederation(
@@ -61,11 +67,19 @@ export async function createFederation(
   const link = new Link(identity, ctx.clock);
   const outbox = new Outbox(ctx, link);
   const inbox = new Inbox(ctx, identity);
-  // Partners seal to the current key and name it by its id (the JWK's `kid`).
+  // Partners seal to the current exchange key and name it by its id (the JWK's `kid`).
   const trust = new TrustService(ctx, identity, link, async (tx, orgId) => {
     const { kid, key } = await w.exchange.exchangeKey(tx, orgId);
-    return { ...key.export({ format: 'jwk' }), kid };
+    return {
+      exchangeKey: { ...key.export({ format: 'jwk' }), kid },
+      recordTypes: await localCatalogue(tx, w.recordTypes, orgId),
+    };
   });
+  /** Queues this node's directory to every trusted partner (read when the message leaves). */
+  const announce = async (tx: Tx): Promise<void> => {
+    for (const nodeId of await dir.trustedNodes(tx))
+      await outbox.enqueue(tx, nodeId, 'directory', {});
+  };
   const hostOf = (ex: Executor, orgId: string): Promise<string | undefined> =>
     dir.nodeOf(ex, orgId);
 
@@ -87,10 +101,7 @@ export async function createFederation(
       await outbox.enqueue(tx, nodeId, kind, body, opts);
     },
     flush: () => outbox.flush(),
-    keysChanged: async (tx) => {
-      for (const nodeId of await dir.trustedNodes(tx))
-        await outbox.enqueue(tx, nodeId, 'directory', {}, { once: true });
-    },
+    keysChanged: (tx) => announce(tx),
     ask: async (nodeId, kind, body) => {
       const node = await link.partner(ctx.store, nodeId);
       const answer = await link.send(node, { id: newMessageId(), kind, body });
@@ -101,6 +112,7 @@ export async function createFederation(
   w.exchange.useFederation(port);
   w.corrections.useFederation(port);
   w.agreements.hostOf = hostOf;
+  w.useRemoteTypes((ex, orgId) => remoteTypes(ex, orgId));
 
   // Agreements: a proposal, or a party's decision, goes to every other node hosting a party.
   w.agreements.onShare(async (tx: Tx, e) => {
@@ -124,6 +136,13 @@ export async function createFederation(
   inbox.handle('agreement.proposed', (m, from) =>
     w.agreements.approvals.receiveProposal(from.node_id, hostOf, m.body as SharedVersion),
   );
+  // A partner refused a proposal (say, it names a field its record type does not have).
+  outbox.answered('agreement.proposed', async (tx, row, answer) => {
+    if (answer.ok) return;
+    const versionId = (JSON.parse(row.body) as Partial<SharedVersion>).version?.version_id;
+    if (versionId)
+      await w.agreements.approvals.proposalRefused(tx, row.node_id, versionId, answer.error);
+  });
   inbox.handle('agreement.controlled', (m, from) =>
     w.agreements.approvals.receiveControl(from.node_id, hostOf, m.body as SharedControl),
   );
@@ -131,18 +150,29 @@ export async function createFederation(
     w.agreements.approvals.receiveDecision(from.node_id, hostOf, m.body as SharedDecision),
   );
 
-  // Directories: each side learns the other's organisations and exchange keys.
+  // Directories: each side learns the other's organisations, exchange keys and record types.
   inbox.handle('directory', async (m, from) => {
     return ctx.store.transaction(async (tx) => {
       await trust.learn(tx, from.node_id, (m.body as { organisations?: unknown })?.organisations);
       return { organisations: await trust.ownDirectory(tx) };
     });
   });
-  // After an exchange key rotates, partners are sent the directory as it is when the message
-  // leaves (so a later rotation is never overtaken by an earlier one's message).
+  // A record type defined here, or an exchange key rotated, reaches every partner at once (queued
+  // with the change), so a proposer there drafts against the current catalogue and a sender seals
+  // to the current key; the answer brings theirs. The directory is read when the message leaves,
+  // so a later change is never overtaken by an earlier one's message.
+  w.recordTypes.onDefine((tx) => announce(tx));
   outbox.expands('directory', async () => ({
     organisations: await ctx.store.transaction((tx) => trust.ownDirectory(tx)),
   }));
+  outbox.answered('directory', async (tx, row, answer) => {
+    if (answer.ok)
+      await trust.learn(
+        tx,
+        row.node_id,
+        (answer.body as { organisations?: unknown })?.organisations,
+      );
+  });
 
   // Transfers: offered, then chunk by chunk, to the recipient's inbox here (delivered once every
   // chunk is in); state changes both ways. The outbox reads each chunk when it sends it.

@@ -4,7 +4,6 @@
 // names — refused and audited otherwise. Entries are listed and revoked (a revoked node's messages
 // are refused from then on). Partners then swap directories of the organisations they host.
 import { X509Certificate } from 'node:crypto';
-import type { JsonWebKey as NodeJwk } from 'node:crypto';
 import { AccordError } from '../../errors.ts';
 import type { Executor, Tx } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
@@ -47,8 +46,11 @@ export class TrustService {
     private readonly ctx: DomainContext,
     private readonly me: NodeIdentity,
     private readonly link: Link,
-    /** An organisation's exchange public key (made on first use). */
-    private readonly exchangeJwk: (tx: Tx, orgId: string) => Promise<NodeJwk>,
+    /** What is published for an organisation: its exchange key (made on first use), its record types. */
+    private readonly published: (
+      tx: Tx,
+      orgId: string,
+    ) => Promise<Pick<DirectoryEntry, 'exchangeKey' | 'recordTypes'>>,
   ) {}
 
   /**
@@ -271,7 +273,7 @@ export class TrustService {
     });
   }
 
-  /** Organisations hosted here, with the keys partners seal transfers to. */
+  /** Organisations hosted here, with the keys partners seal transfers to and their record types. */
   async ownDirectory(tx: Tx): Promise<DirectoryEntry[]> {
     const out: DirectoryEntry[] = [];
     for (const o of await dir.localOrgs(tx))
@@ -279,7 +281,7 @@ export class TrustService {
         orgId: o.org_id,
         name: o.name,
         kind: o.kind,
-        exchangeKey: await this.exchangeJwk(tx, o.org_id),
+        ...(await this.published(tx, o.org_id)),
       });
     return out;
   }

@@ -7,7 +7,7 @@ import type { ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import type { Problem } from '../../errors.ts';
-import type { Db, Executor } from '../../store/store.ts';
+import type { Db, Executor, Tx } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
 import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
@@ -110,10 +110,16 @@ export function fieldsOf(schema: Record<string, unknown>): FieldInfo[] {
 export class RecordTypesService {
   private readonly ajv = new Ajv2020({ allErrors: true, strict: false });
   private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly defined: ((tx: Tx, orgId: string) => Promise<void>)[] = [];
 
   constructor(private readonly ctx: DomainContext) {
     addFormats(this.ajv);
     this.ajv.addKeyword({ keyword: 'x-accord', schemaType: 'object' });
+  }
+
+  /** Called in the same transaction when a type or version is defined (federation publishes it). */
+  onDefine(fn: (tx: Tx, orgId: string) => Promise<void>): void {
+    this.defined.push(fn);
   }
 
   toType(row: RecordTypeTable): RecordType {
@@ -175,6 +181,8 @@ export class RecordTypesService {
         })
         .execute();
     }
+    // A new organisation and its starter types reach partners now, not at the next directory swap.
+    if (db.isTransaction) for (const fn of this.defined) await fn(db, orgId);
   }
 
   async list(actor: Actor): Promise<RecordType[]> {
@@ -257,6 +265,7 @@ export class RecordTypesService {
         created_at: this.ctx.clock().toISOString(),
       };
       await gate.tx.db.insertInto('record_type').values(row).execute();
+      for (const fn of this.defined) await fn(gate.tx, actor.orgId);
       gate.record('record-types.defined', `record-type:${row.type_id}`, {
         key: row.key,
         version: row.version,

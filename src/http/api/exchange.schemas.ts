@@ -25,6 +25,12 @@ export const TransferSchema = Type.Object({
   state: Type.String(),
   recordCount: Type.Integer(),
   chunkCount: Type.Integer(),
+  chunksHeld: Nullable(
+    Type.Integer({
+      description:
+        "Sender's side, for a transfer to an organisation on a partner node: how many chunks that node holds so far",
+    }),
+  ),
   bytes: Type.Integer(),
   reason: Nullable(Type.String()),
   recipientAssetId: Nullable(Type.String()),
