@@ -214,6 +214,7 @@ export async function openServices(config: Config, opts: OpenOptions = {}): Prom
     const corrections = createCorrections(ctx, {
       keys,
       keyring,
+      exchangeKeys: exchange.keyPairs,
       records,
       rights,
       notifications: exchange.notifications,

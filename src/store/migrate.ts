@@ -20,6 +20,7 @@ import * as m0015 from './migrations/0015_exchange_query_subjects.ts';
 import * as m0016 from './migrations/0016_transfer_staging.ts';
 import * as m0019 from './migrations/0019_exchange_query_count.ts';
 import * as m0020 from './migrations/0020_federation_catalogue.ts';
+import * as m0021 from './migrations/0021_exchange_key_rotation.ts';
 import * as m0022 from './migrations/0022_transfer_progress.ts';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
@@ -42,6 +43,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0016_transfer_staging', m0016.up],
   ['0019_exchange_query_count', m0019.up],
   ['0020_federation_catalogue', m0020.up],
+  ['0021_exchange_key_rotation', m0021.up],
   ['0022_transfer_progress', m0022.up],
 ];
 

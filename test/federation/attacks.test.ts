@@ -120,7 +120,13 @@ test('a delivered transfer whose signed manifest lists more fields than agreed n
     .select('exchange_jwk')
     .where('org_id', '=', police.orgId)
     .executeTakeFirstOrThrow();
-  const jwe = await encryptChunk(keyFromJwk(JSON.parse(to.exchange_jwk)), transferId, 0, records);
+  const published = JSON.parse(to.exchange_jwk) as { kid: string };
+  const jwe = await encryptChunk(
+    { kid: published.kid, key: keyFromJwk(JSON.parse(to.exchange_jwk)) },
+    transferId,
+    0,
+    records,
+  );
   const digest = chunkDigest(records.map(recordDigest));
   const v = ag.latest;
   const manifest = {

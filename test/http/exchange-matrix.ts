@@ -1,7 +1,8 @@
 // Authorisation matrix entries for the exchange API (spread into MATRIX in matrix-routes.ts).
 // Written from the issue: handlers and IAOs send and receive transfers; those who may read
 // personal data run look-ups and checks; the inbox and outbox are seen by those roles and by
-// auditors; an administrator sets the webhook. Partner systems may do all but the webhook.
+// auditors; an administrator sets the webhook; an administrator or the DPO rotates the exchange
+// key. Partner systems may do all but the webhook and the keys.
 import type { Role } from '../../src/domain/policy/roles.ts';
 import type { Actor } from '../../src/domain/policy/actor.ts';
 import type { Caller, MatrixContext, MatrixEntry } from './matrix-routes.ts';
@@ -217,5 +218,17 @@ export const EXCHANGE_MATRIX: Record<string, MatrixEntry> = {
     permission: 'exchange.settings',
     allowed: only('administrator'),
     build: async () => ({ url: '/api/exchange/webhook', payload: { url: null }, ok: 200 }),
+  },
+  // Rotating the exchange key is a security decision: the administrator or the DPO, no tokens of
+  // partner systems.
+  'GET /api/exchange/keys': {
+    permission: 'exchange.keys',
+    allowed: only('administrator', 'dpo'),
+    build: async () => ({ url: '/api/exchange/keys', ok: 200 }),
+  },
+  'POST /api/exchange/keys/rotate': {
+    permission: 'exchange.keys',
+    allowed: only('administrator', 'dpo'),
+    build: async () => ({ url: '/api/exchange/keys/rotate', ok: 200 }),
   },
 };

@@ -1,5 +1,6 @@
 // `accord keys rotate`: re-wraps every organisation key under the current master key, starts a
 // new data-key version, and with --reencrypt re-seals every record under it (resumably).
+// `accord keys rotate-exchange <org>`: retires an organisation's exchange key and makes a new one.
 import { Command } from 'commander';
 import { AccordError } from '../../errors.ts';
 import { loadConfig } from '../../config.ts';
@@ -8,7 +9,9 @@ import {
   loadMasterKeys,
   replaceMasterKeyFile,
 } from '../../domain/keys/master-key.ts';
+import { nodeActor } from '../../domain/policy/actor.ts';
 import { reencryptOrg } from '../../domain/records/reencrypt.ts';
+import { findOrg } from './org.ts';
 import { out, withServices } from '../context.ts';
 import { progressBar } from '../progress.ts';
 
@@ -64,6 +67,27 @@ export function keysCommand(): Command {
           await s.keyring.masterKeysInUse(s.store),
         );
         for (const id of removed) out(`Master key ${id} is no longer needed and was removed.`);
+      });
+    });
+  keys
+    .command('rotate-exchange')
+    .description(
+      'Retire an organisation’s exchange key and make a new one: transfers and correction notices are sealed to the new key from now on; what was sealed to the old one still opens',
+    )
+    .argument('<org>', 'the organisation (id or name)')
+    .action(async (idOrName: string) => {
+      await withServices(async (s) => {
+        const org = await findOrg(s, idOrName);
+        const actor = { ...nodeActor(org.id, 'accord CLI'), ref: 'cli' };
+        const r = await s.exchange.exchangeKeys.rotate(actor);
+        out(
+          r.oldKeyId
+            ? `Exchange key of ${org.name} rotated: ${r.oldKeyId} retired, ${r.newKeyId} current.`
+            : `${org.name} had no exchange key: ${r.newKeyId} made and current.`,
+        );
+        // Partner nodes are told before this process ends; any that cannot be reached now are
+        // retried by the running server's outbox.
+        if (s.federation) await s.federation.outbox.flush().catch(() => undefined);
       });
     });
   return keys;

@@ -8,7 +8,8 @@ import { ROLES, isRole } from '../../domain/policy/roles.ts';
 import type { Services } from '../../services.ts';
 import { out, withServices } from '../context.ts';
 
-async function findOrg(s: Services, idOrName: string) {
+/** An organisation on this node by id or (case-insensitive) name. */
+export async function findOrg(s: Services, idOrName: string) {
   const org = (await s.orgs.all()).find(
     (o) => o.id === idOrName || o.name.toLowerCase() === idOrName.toLowerCase(),
   );

@@ -44,13 +44,13 @@ export async function openFor(
   gate: Gate,
   n: CorrectionNoticeTable,
 ): Promise<NoticeContents> {
-  const privateKey = await d.exchangeKeys.privateKey(gate.tx, n.recipient_org_id);
-  if (!privateKey) throw new AccordError('TRANSFER_TAMPERED', 'The notice was not made for you.');
+  if (!(await d.exchangeKeys.privateKey(gate.tx, n.recipient_org_id)))
+    throw new AccordError('TRANSFER_TAMPERED', 'The notice was not made for you.');
   // Signed by this node, or by the partner node that speaks for the sender.
   const signer = (await d.federation.signingKeyFor(gate.tx, n.org_id)) ?? d.keys.publicKey;
   const { header, contents } = await openNotice(
     signer,
-    privateKey,
+    d.exchangeKeys.opener(gate.tx, n.recipient_org_id),
     n.notice_id,
     n.sealed,
     n.signed,

@@ -3,7 +3,7 @@
 // record changes and sends the notices they call for.
 import type { DomainContext } from '../context.ts';
 import { ONE_NODE } from '../exchange/delivery.ts';
-import { ExchangeKeys } from '../exchange/exchange-keys.ts';
+import type { ExchangeKeys } from '../exchange/exchange-keys.ts';
 import type { NotificationsService } from '../exchange/notifications.service.ts';
 import type { KeyService } from '../keys/key.service.ts';
 import type { NodeKeys } from '../node/node-keys.ts';
@@ -17,6 +17,8 @@ import { propagate } from './propagate.ts';
 export interface CorrectionsWiring {
   keys: NodeKeys;
   keyring: KeyService;
+  /** The exchange module's key pairs (the same instance, so both see one set of keys). */
+  exchangeKeys: ExchangeKeys;
   records: RecordsService;
   rights: RightsModule;
   notifications: NotificationsService;
@@ -28,7 +30,7 @@ export function createCorrections(ctx: DomainContext, w: CorrectionsWiring): Cor
     ctx,
     keys: w.keys,
     keyring: w.keyring,
-    exchangeKeys: new ExchangeKeys(w.keyring, ctx.clock),
+    exchangeKeys: w.exchangeKeys,
     records: w.records,
     holds: w.rights.holds,
     notifications: w.notifications,

@@ -1,13 +1,14 @@
 // A correction notice travels as transfers do: what changed (the corrected agreed fields, or the
 // instruction and its reason) is encrypted to the recipient organisation (compact JWE,
-// ECDH-ES+A256KW with A256GCM, bound to the notice by its header); the notice's header and the
+// ECDH-ES+A256KW with A256GCM, bound to the notice by its header, `kid` naming the recipient's key); the notice's header and the
 // digest of that JWE are signed by the node (compact JWS, EdDSA). The recipient verifies both
 // before anything is applied.
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { CompactEncrypt, compactDecrypt } from 'jose';
+import { CompactEncrypt } from 'jose';
 import { AccordError } from '../../errors.ts';
-import { signJws, verifyJws } from '../exchange/envelope.ts';
+import { decryptWith, signJws, verifyJws } from '../exchange/envelope.ts';
+import type { OpenWith, SealTo } from '../exchange/exchange-keys.ts';
 import type { NodeKeys } from '../node/node-keys.ts';
 
 /** What the signature covers. */
@@ -36,7 +37,7 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
 
 export async function sealNotice(
   keys: NodeKeys,
-  recipientKey: KeyObject,
+  recipient: SealTo,
   header: Omit<NoticeHeader, 'digest'>,
   contents: NoticeContents,
 ): Promise<{ sealed: string; signed: string }> {
@@ -44,9 +45,10 @@ export async function sealNotice(
     .setProtectedHeader({
       alg: 'ECDH-ES+A256KW',
       enc: 'A256GCM',
+      kid: recipient.kid,
       cty: `correction/${header.noticeId}`,
     })
-    .encrypt(recipientKey);
+    .encrypt(recipient.key);
   const signed = signJws(keys, { ...header, digest: sha256(sealed) }, 'accord-correction+jws');
   return { sealed, signed };
 }
@@ -54,7 +56,7 @@ export async function sealNotice(
 /** Verifies the signature and the seal; returns the header as signed and the contents. */
 export async function openNotice(
   publicKey: KeyObject,
-  privateKey: KeyObject,
+  openWith: OpenWith,
   noticeId: string,
   sealed: string,
   signed: string,
@@ -65,10 +67,8 @@ export async function openNotice(
   if (header.noticeId !== noticeId || header.digest !== sha256(sealed))
     throw tampered('The correction notice does not match its signature.');
   try {
-    const { plaintext, protectedHeader } = await compactDecrypt(sealed, privateKey, {
-      keyManagementAlgorithms: ['ECDH-ES+A256KW'],
-      contentEncryptionAlgorithms: ['A256GCM'],
-    });
+    // The header's `kid` picks the key it was sealed to, current or since retired.
+    const { plaintext, protectedHeader } = await decryptWith(openWith, sealed);
     if (protectedHeader.cty !== `correction/${noticeId}`) throw new Error('misplaced');
     const contents = JSON.parse(Buffer.from(plaintext).toString('utf8')) as NoticeContents;
     return { header, contents: { changes: contents.changes ?? {}, reason: contents.reason ?? '' } };

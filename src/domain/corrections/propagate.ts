@@ -85,7 +85,7 @@ export async function propagate(
     const noticeId = uuid7();
     const { sealed, signed } = await sealNotice(
       d.keys,
-      await d.exchangeKeys.publicKey(tx, c.recipient_org_id),
+      await d.exchangeKeys.current(tx, c.recipient_org_id),
       {
         noticeId,
         senderOrgId: orgId,

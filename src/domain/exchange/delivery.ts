@@ -5,13 +5,14 @@
 import type { KeyObject } from 'node:crypto';
 import type { Executor, Tx } from '../../store/store.ts';
 import type { Actor } from '../policy/actor.ts';
+import type { SealTo } from './exchange-keys.ts';
 import { nodeActor } from '../policy/actor.ts';
 
 export interface ExchangeFederation {
   /** The partner node that speaks for an organisation; undefined when it is on this node. */
   nodeOf(ex: Executor, orgId: string): Promise<string | undefined>;
-  /** A remote organisation's exchange public key (transfers to it are sealed to this). */
-  exchangeKeyOf(ex: Executor, orgId: string): Promise<KeyObject | undefined>;
+  /** A remote organisation's current exchange public key and its id (transfers to it are sealed to this). */
+  exchangeKeyOf(ex: Executor, orgId: string): Promise<SealTo | undefined>;
   /** The signing key of the node that signs for an organisation (undefined: this node). */
   signingKeyFor(ex: Executor, orgId: string): Promise<KeyObject | undefined>;
   /**
@@ -25,6 +26,8 @@ export interface ExchangeFederation {
     body: unknown,
     opts?: { once?: boolean },
   ): Promise<void>;
+  /** Tells every partner node this node's directory again (an exchange key was rotated). */
+  keysChanged?(tx: Tx): Promise<void>;
   /** Waits for queued messages to be attempted (so a caller sees the outcome when it can). */
   flush(): Promise<void>;
   /** Asks a partner and waits for its verified answer (queries). */

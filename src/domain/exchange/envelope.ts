@@ -1,6 +1,6 @@
 // JOSE envelopes for exchange. Manifests and check answers are signed by the node (compact JWS,
 // EdDSA with the node's Ed25519 key); chunks of records are encrypted to the recipient
-// organisation (compact JWE, ECDH-ES+A256KW with A256GCM). A manifest carries the record count,
+// organisation (compact JWE, ECDH-ES+A256KW with A256GCM, `kid` naming the recipient's key). A manifest carries the record count,
 // and for each chunk the SHA-256 over the SHA-256 of each projected record in it; the whole
 // transfer's digest is the SHA-256 over the chunk digests, so any changed, missing, extra or
 // reordered record fails verification. Each chunk's entry also holds the SHA-256 of its sealed
@@ -8,9 +8,11 @@
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { CompactEncrypt, compactDecrypt, compactVerify } from 'jose';
+import type { CompactJWEHeaderParameters } from 'jose';
 import { AccordError } from '../../errors.ts';
 import { canonical } from '../agreements/model.ts';
 import type { NodeKeys } from '../node/node-keys.ts';
+import type { OpenWith, SealTo } from './exchange-keys.ts';
 
 export interface Manifest {
   transferId: string;
@@ -79,7 +81,7 @@ export async function verifyJws<T>(publicKey: KeyObject, jws: string): Promise<T
 }
 
 export async function encryptChunk(
-  recipientKey: KeyObject,
+  recipient: SealTo,
   transferId: string,
   index: number,
   records: readonly Record<string, unknown>[],
@@ -88,22 +90,42 @@ export async function encryptChunk(
     .setProtectedHeader({
       alg: 'ECDH-ES+A256KW',
       enc: 'A256GCM',
+      kid: recipient.kid,
       cty: `transfer/${transferId}/${index}`,
     })
-    .encrypt(recipientKey);
+    .encrypt(recipient.key);
+}
+
+/**
+ * Opens a compact JWE with the private key its protected header's `kid` names (or, without one,
+ * the key an envelope made before rotation was sealed to); throws when there is no such key.
+ */
+export async function decryptWith(
+  openWith: OpenWith,
+  jwe: string,
+): Promise<{ plaintext: Uint8Array; protectedHeader: CompactJWEHeaderParameters }> {
+  return compactDecrypt(
+    jwe,
+    async (header) => {
+      const key = await openWith(typeof header.kid === 'string' ? header.kid : undefined);
+      if (!key) throw new Error('no such key');
+      return key;
+    },
+    {
+      keyManagementAlgorithms: ['ECDH-ES+A256KW'],
+      contentEncryptionAlgorithms: ['A256GCM'],
+    },
+  );
 }
 
 export async function decryptChunk(
-  privateKey: KeyObject,
+  openWith: OpenWith,
   transferId: string,
   index: number,
   jwe: string,
 ): Promise<Record<string, unknown>[]> {
   try {
-    const { plaintext, protectedHeader } = await compactDecrypt(jwe, privateKey, {
-      keyManagementAlgorithms: ['ECDH-ES+A256KW'],
-      contentEncryptionAlgorithms: ['A256GCM'],
-    });
+    const { plaintext, protectedHeader } = await decryptWith(openWith, jwe);
     // The header binds the chunk to its place: a chunk copied from elsewhere does not open here.
     if (protectedHeader.cty !== `transfer/${transferId}/${index}`) throw new Error('misplaced');
     const records = JSON.parse(Buffer.from(plaintext).toString('utf8')) as unknown;

@@ -1,78 +1,184 @@
-// Each organisation's exchange key pair (X25519): senders encrypt transfers to its public key
-// (JWE, ECDH-ES+A256KW). The private key is sealed under the organisation's data key, which is
-// itself wrapped by the node's master key, so the database alone never reveals it.
-import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
+// Each organisation's exchange key pairs (X25519): senders encrypt transfers and correction
+// notices to its current public key (JWE, ECDH-ES+A256KW) and name it in the protected header's
+// `kid`; the recipient picks the private key by that `kid`. The private keys are sealed under the
+// organisation's data key, itself wrapped by the node's master key, so the database alone never
+// reveals them. Rotation retires the current pair and makes a new one; retired private keys are
+// kept so that whatever was sealed to them before still opens.
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import type { JsonWebKey as NodeJwk, KeyObject } from 'node:crypto';
-import type { Executor } from '../../store/store.ts';
+import { AccordError } from '../../errors.ts';
+import type { Executor, Tx } from '../../store/store.ts';
 import type { KeyService } from '../keys/key.service.ts';
 import { open, sealBatch, sealedKeyVersion } from '../records/sealing.ts';
 
 const aadOf = (orgId: string): string => `${orgId}|exchange-key`;
 
+/** A public key to seal to, and its id (the JWE `kid`). */
+export interface SealTo {
+  kid: string;
+  key: KeyObject;
+}
+
+/** Finds the private key for a `kid` (undefined: an envelope made before keys had ids). */
+export type OpenWith = (kid: string | undefined) => Promise<KeyObject | undefined>;
+
+/** One of an organisation's pairs, as shown to people (never any key material). */
+export interface ExchangeKeyInfo {
+  keyId: string;
+  version: number;
+  createdAt: string;
+  retiredAt: string | null;
+}
+
+/** The key id: the first 16 hex of SHA-256 of the raw X25519 public key. */
+export function exchangeKeyId(key: KeyObject | NodeJwk): string {
+  const jwk = 'x' in key ? key : (key as KeyObject).export({ format: 'jwk' });
+  return createHash('sha256')
+    .update(Buffer.from(jwk.x ?? '', 'base64url'))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+const iso = (t: string | Date): string => (t instanceof Date ? t.toISOString() : t);
+
 export class ExchangeKeys {
+  // Keyed by organisation and key id: a pair never changes once made, so neither map can go
+  // stale. Which pair is current is read from the database on every seal, so a rotation by this
+  // process, another instance or the CLI is seen at once.
   private readonly privates = new Map<string, KeyObject>();
   private readonly publics = new Map<string, KeyObject>();
   /** A remote organisation's key, published by its node (set when federation is on). */
-  remote: (ex: Executor, orgId: string) => Promise<KeyObject | undefined> = async () => undefined;
+  remote: (ex: Executor, orgId: string) => Promise<SealTo | undefined> = async () => undefined;
 
   constructor(
     private readonly keyring: KeyService,
     private readonly now: () => Date,
   ) {}
 
-  /** The organisation's public key, making the pair on first use (inside the caller's transaction). */
-  async publicKey(ex: Executor, orgId: string): Promise<KeyObject> {
-    const cached = this.publics.get(orgId);
-    if (cached) return cached;
-    // Not cached: a partner may publish a new key for its organisation.
+  /** What to seal to for an organisation: its partner's published key, or its current pair here (made on first use). */
+  async current(ex: Executor, orgId: string): Promise<SealTo> {
     const remote = await this.remote(ex, orgId);
     if (remote) return remote;
-    const row = await ex.db
-      .selectFrom('exchange_key')
-      .select('public_jwk')
-      .where('org_id', '=', orgId)
-      .executeTakeFirst();
-    let key: KeyObject;
-    if (row) key = createPublicKey({ key: JSON.parse(row.public_jwk) as NodeJwk, format: 'jwk' });
-    else {
-      const pair = generateKeyPairSync('x25519');
-      const data = await this.keyring.dataKey(ex, orgId);
-      const [sealed] = sealBatch(data.key, data.version, [
-        {
-          aad: aadOf(orgId),
-          plaintext: JSON.stringify(pair.privateKey.export({ format: 'jwk' })),
-        },
-      ]);
-      await ex.db
-        .insertInto('exchange_key')
-        .values({
-          org_id: orgId,
-          public_jwk: JSON.stringify(pair.publicKey.export({ format: 'jwk' })),
-          sealed_private: sealed!,
-          data_key_version: data.version,
-          created_at: this.now().toISOString(),
-        })
-        .execute();
-      key = pair.publicKey;
-    }
-    this.publics.set(orgId, key);
-    return key;
+    return this.local(ex, orgId);
   }
 
-  /** The organisation's private key, unsealed into memory (only to open what was sent to it). */
-  async privateKey(ex: Executor, orgId: string): Promise<KeyObject | undefined> {
-    const cached = this.privates.get(orgId);
-    if (cached) return cached;
+  /** The current pair of an organisation hosted here, made on first use (in the caller's transaction). */
+  async local(ex: Executor, orgId: string): Promise<SealTo> {
     const row = await ex.db
       .selectFrom('exchange_key')
-      .select('sealed_private')
+      .select(['key_id', 'public_jwk'])
       .where('org_id', '=', orgId)
+      .where('retired_at', 'is', null)
       .executeTakeFirst();
+    if (!row) return this.make(ex, orgId, 1);
+    const cacheKey = `${orgId}/${row.key_id}`;
+    let key = this.publics.get(cacheKey);
+    if (!key) {
+      key = createPublicKey({ key: JSON.parse(row.public_jwk) as NodeJwk, format: 'jwk' });
+      this.publics.set(cacheKey, key);
+    }
+    return { kid: row.key_id, key };
+  }
+
+  private async make(ex: Executor, orgId: string, version: number): Promise<SealTo> {
+    const pair = generateKeyPairSync('x25519');
+    const publicJwk = pair.publicKey.export({ format: 'jwk' });
+    const kid = exchangeKeyId(publicJwk);
+    const data = await this.keyring.dataKey(ex, orgId);
+    const [sealed] = sealBatch(data.key, data.version, [
+      { aad: aadOf(orgId), plaintext: JSON.stringify(pair.privateKey.export({ format: 'jwk' })) },
+    ]);
+    await ex.db
+      .insertInto('exchange_key')
+      .values({
+        org_id: orgId,
+        key_id: kid,
+        version,
+        public_jwk: JSON.stringify(publicJwk),
+        sealed_private: sealed!,
+        data_key_version: data.version,
+        created_at: this.now().toISOString(),
+        retired_at: null,
+      })
+      .execute();
+    this.publics.set(`${orgId}/${kid}`, pair.publicKey);
+    this.privates.set(`${orgId}/${kid}`, pair.privateKey);
+    return { kid, key: pair.publicKey };
+  }
+
+  /**
+   * Retires the organisation's current pair and makes the next one (its first if it had none).
+   * Run inside the caller's transaction; a second rotation racing this one fails (CONFLICT, or
+   * the unique indexes on the current pair and the version).
+   */
+  async rotate(tx: Tx, orgId: string): Promise<{ oldKeyId: string | null; newKeyId: string }> {
+    const latest = await tx.db
+      .selectFrom('exchange_key')
+      .select(['key_id', 'version', 'retired_at'])
+      .where('org_id', '=', orgId)
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!latest) return { oldKeyId: null, newKeyId: (await this.make(tx, orgId, 1)).kid };
+    const retired = await tx.db
+      .updateTable('exchange_key')
+      .set({ retired_at: this.now().toISOString() })
+      .where('org_id', '=', orgId)
+      .where('key_id', '=', latest.key_id)
+      .where('retired_at', 'is', null)
+      .executeTakeFirst();
+    // Another rotation committed first (it retired this key while we waited for the row).
+    if (Number(retired.numUpdatedRows) !== 1)
+      throw new AccordError('CONFLICT', 'The exchange key was rotated at the same moment.');
+    const made = await this.make(tx, orgId, latest.version + 1);
+    return { oldKeyId: latest.key_id, newKeyId: made.kid };
+  }
+
+  /** The organisation's pairs, newest first. */
+  async list(ex: Executor, orgId: string): Promise<ExchangeKeyInfo[]> {
+    const rows = await ex.db
+      .selectFrom('exchange_key')
+      .select(['key_id', 'version', 'created_at', 'retired_at'])
+      .where('org_id', '=', orgId)
+      .orderBy('version', 'desc')
+      .execute();
+    return rows.map((r) => ({
+      keyId: r.key_id,
+      version: r.version,
+      createdAt: iso(r.created_at),
+      retiredAt: r.retired_at === null ? null : iso(r.retired_at),
+    }));
+  }
+
+  /**
+   * The private key named by `kid`, unsealed into memory (only to open what was sent to the
+   * organisation). Without a `kid` (sealed before keys had ids) the oldest pair, which was the
+   * only one then.
+   */
+  async privateKey(ex: Executor, orgId: string, kid?: string): Promise<KeyObject | undefined> {
+    if (kid !== undefined) {
+      const cached = this.privates.get(`${orgId}/${kid}`);
+      if (cached) return cached;
+    }
+    let q = ex.db
+      .selectFrom('exchange_key')
+      .select(['key_id', 'sealed_private'])
+      .where('org_id', '=', orgId);
+    q = kid === undefined ? q.orderBy('version', 'asc').limit(1) : q.where('key_id', '=', kid);
+    const row = await q.executeTakeFirst();
     if (!row) return undefined;
+    const cacheKey = `${orgId}/${row.key_id}`;
+    const cached = this.privates.get(cacheKey);
+    if (cached) return cached;
     const data = await this.keyring.dataKeyVersion(ex, orgId, sealedKeyVersion(row.sealed_private));
     const jwk = JSON.parse(open(data, row.sealed_private, aadOf(orgId))) as NodeJwk;
     const key = createPrivateKey({ key: jwk, format: 'jwk' });
-    this.privates.set(orgId, key);
+    this.privates.set(cacheKey, key);
     return key;
+  }
+
+  /** Opens with whichever of the organisation's private keys an envelope names. */
+  opener(ex: Executor, orgId: string): OpenWith {
+    return (kid) => this.privateKey(ex, orgId, kid);
   }
 }

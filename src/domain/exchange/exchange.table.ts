@@ -1,15 +1,24 @@
 // Exchange: sealed transfers between organisations, their chunks, queries (look-ups and yes/no
 // checks), each organisation's exchange key pair, notifications and webhooks.
 
-/** An organisation's key pair for receiving transfers (JWE, ECDH-ES with X25519). */
+/**
+ * One of an organisation's key pairs for receiving transfers (JWE, ECDH-ES with X25519). Exactly
+ * one is current (retired_at null); retired ones still open what was sealed to them.
+ */
 export interface ExchangeKeyTable {
   org_id: string;
+  /** First 16 hex of SHA-256 of the raw public key: the JWE `kid` of what is sealed to it. */
+  key_id: string;
+  /** 1 for the organisation's first pair, then one more at each rotation. */
+  version: number;
   /** The public key as a JWK (JSON). */
   public_jwk: string;
   /** The private JWK sealed with AES-256-GCM under the organisation's data key; never in clear. */
   sealed_private: Buffer;
   data_key_version: number;
   created_at: string;
+  /** When the next pair replaced it; null for the current one. */
+  retired_at: string | null;
 }
 
 export interface TransferTable {

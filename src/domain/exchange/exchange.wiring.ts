@@ -8,11 +8,12 @@ import type { NodeKeys } from '../node/node-keys.ts';
 import type { OrgService } from '../org/org.service.ts';
 import type { AssetsService } from '../records/assets.service.ts';
 import type { RecordTypesService } from '../records/record-types.service.ts';
-import type { KeyObject } from 'node:crypto';
 import type { Tx } from '../../store/store.ts';
 import { ONE_NODE } from './delivery.ts';
 import type { ExchangeFederation } from './delivery.ts';
 import { ExchangeKeys } from './exchange-keys.ts';
+import type { SealTo } from './exchange-keys.ts';
+import { ExchangeKeysService } from './exchange-keys.service.ts';
 import { RemoteTransfers } from './transfer-remote.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import { NotificationsService } from './notifications.service.ts';
@@ -25,8 +26,12 @@ export interface ExchangeModule {
   transfers: TransfersService;
   queries: QueriesService;
   notifications: NotificationsService;
-  /** The organisation's exchange public key (made on first use), for partner directories. */
-  exchangeKey(tx: Tx, orgId: string): Promise<KeyObject>;
+  /** Seeing and rotating an organisation's exchange keys. */
+  exchangeKeys: ExchangeKeysService;
+  /** The key pairs themselves, shared with the corrections module (one cache, one truth). */
+  keyPairs: ExchangeKeys;
+  /** The organisation's current exchange public key and its id (made on first use), for partner directories. */
+  exchangeKey(tx: Tx, orgId: string): Promise<SealTo>;
   /** Connects partner nodes (called once by the federation module). */
   useFederation(f: ExchangeFederation): void;
   /** What federation delivers to and from the exchange. */
@@ -64,7 +69,9 @@ export function createExchange(ctx: DomainContext, w: ExchangeWiring): ExchangeM
     transfers,
     queries: new QueriesService(deps),
     notifications,
-    exchangeKey: (tx, orgId) => deps.exchangeKeys.publicKey(tx, orgId),
+    exchangeKeys: new ExchangeKeysService(deps),
+    keyPairs: deps.exchangeKeys,
+    exchangeKey: (tx, orgId) => deps.exchangeKeys.local(tx, orgId),
     useFederation: (f) => {
       deps.federation = f;
       deps.exchangeKeys.remote = (ex, orgId) => f.exchangeKeyOf(ex, orgId);

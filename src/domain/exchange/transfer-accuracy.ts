@@ -2,9 +2,9 @@
 // records sent (disputed, verified, with their notes) are encrypted to the recipient as one more
 // JWE named in the signed manifest, by line; on opening, the recipient's copies get the same
 // flags. The notes may speak of the person, so they never travel in clear.
-import type { KeyObject } from 'node:crypto';
 import type { Executor, Tx } from '../../store/store.ts';
 import { decryptChunk, encryptChunk } from './envelope.ts';
+import type { OpenWith, SealTo } from './exchange-keys.ts';
 
 export interface TravellingFlag {
   line: number;
@@ -36,12 +36,12 @@ export interface AccuracyHooks {
 const FLAGS_INDEX = -1;
 
 export function sealFlags(
-  recipientKey: KeyObject,
+  recipient: SealTo,
   transferId: string,
   flags: readonly TravellingFlag[],
 ): Promise<string> {
   return encryptChunk(
-    recipientKey,
+    recipient,
     transferId,
     FLAGS_INDEX,
     flags.map((f) => ({ ...f })),
@@ -49,11 +49,11 @@ export function sealFlags(
 }
 
 export async function openFlags(
-  privateKey: KeyObject,
+  openWith: OpenWith,
   transferId: string,
   jwe: string,
 ): Promise<TravellingFlag[]> {
-  const rows = await decryptChunk(privateKey, transferId, FLAGS_INDEX, jwe);
+  const rows = await decryptChunk(openWith, transferId, FLAGS_INDEX, jwe);
   return rows
     .filter((r) => typeof r.line === 'number' && typeof r.flag === 'string')
     .map((r) => ({

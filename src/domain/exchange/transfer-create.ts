@@ -206,7 +206,8 @@ async function seal(
   agreement: Manifest['agreement'],
 ): Promise<Manifest> {
   const tx = gate.tx;
-  const recipientKey = await d.exchangeKeys.publicKey(tx, row.recipient_org_id);
+  // Always the current key (read afresh): a rotation since the last transfer is honoured at once.
+  const recipientKey = await d.exchangeKeys.current(tx, row.recipient_org_id);
   const { transferMaxRecords: max, transferChunkRecords, transferChunkBytes } = d.ctx.config;
   const chunks: Manifest['chunks'] = [];
   let pending: Record<string, unknown>[] = [];

@@ -132,8 +132,9 @@ export async function openTransfer(
         throw tampered('The signed manifest does not describe this transfer.');
       const version = index.versions.find((v) => v.versionId === m.agreement.versionId);
       const typeRow = await d.recordTypes.latest(tx, actor.orgId, t.record_type);
-      const privateKey = await d.exchangeKeys.privateKey(tx, actor.orgId);
-      if (!typeRow || !privateKey)
+      // Each envelope names the key it was sealed to, current or since retired.
+      const openWith = d.exchangeKeys.opener(tx, actor.orgId);
+      if (!typeRow || !(await d.exchangeKeys.privateKey(tx, actor.orgId)))
         throw tampered('The transfer was not made for this organisation.');
       const type = d.recordTypes.toType(typeRow);
       const validate = d.recordTypes.validator(typeRow);
@@ -170,7 +171,7 @@ export async function openTransfer(
           .where('chunk_index', '=', c.index)
           .executeTakeFirst();
         if (!chunk) throw tampered(`Chunk ${c.index + 1} of the transfer is missing.`);
-        const records = await decryptChunk(privateKey, id, c.index, chunk.jwe);
+        const records = await decryptChunk(openWith, id, c.index, chunk.jwe);
         if (records.length !== c.count || chunkDigest(records.map(recordDigest)) !== c.digest)
           throw tampered(`Chunk ${c.index + 1} does not match the signed manifest.`);
         const batch: NewRecord[] = [];
@@ -202,7 +203,7 @@ export async function openTransfer(
         throw tampered('The transfer digest does not match the signed manifest.');
       // The sender's accuracy flags land on the copies they describe.
       if (m.accuracy && d.accuracy) {
-        const flags = (await openFlags(privateKey, id, m.accuracy)).filter(
+        const flags = (await openFlags(openWith, id, m.accuracy)).filter(
           (f) => f.line >= 1 && f.line <= imported.length,
         );
         await d.accuracy.receive(

@@ -10,15 +10,21 @@ import type { CatalogueType } from './catalogue.ts';
 import type { FederationNodeTable } from './federation.table.ts';
 import * as settings from '../node/node-settings.ts';
 import { keyFromJwk } from './messages.ts';
+import { exchangeKeyId } from '../exchange/exchange-keys.ts';
+import type { SealTo } from '../exchange/exchange-keys.ts';
 
 export interface DirectoryEntry {
   orgId: string;
   name: string;
   kind: string;
-  exchangeKey: NodeJwk;
+  /** The organisation's current exchange public key, with its id as the JWK's `kid`. */
+  exchangeKey: NodeJwk & { kid?: string };
   /** Its record types (schema only; absent from a node that does not publish them). */
   recordTypes?: CatalogueType[];
 }
+
+/** A key id as a partner may publish it (what it names its keys is its business, within reason). */
+const KID = /^[\w.-]{1,64}$/;
 
 /** The partner node that speaks for an organisation (even if since revoked: messages to it are then refused), or undefined for a local one. */
 export async function nodeOf(ex: Executor, orgId: string): Promise<string | undefined> {
@@ -41,13 +47,20 @@ export async function isRemote(ex: Executor, orgId: string): Promise<boolean> {
   return r !== undefined;
 }
 
-export async function exchangeKeyOf(ex: Executor, orgId: string): Promise<KeyObject | undefined> {
+/**
+ * The key to seal to for a remote organisation: the one its node last published, named by the
+ * id it published (a partner from before keys had ids published none: derived the same way).
+ */
+export async function exchangeKeyOf(ex: Executor, orgId: string): Promise<SealTo | undefined> {
   const r = await ex.db
     .selectFrom('federation_org')
     .select('exchange_jwk')
     .where('org_id', '=', orgId)
     .executeTakeFirst();
-  return r ? keyFromJwk(JSON.parse(r.exchange_jwk) as NodeJwk) : undefined;
+  if (!r) return undefined;
+  const jwk = JSON.parse(r.exchange_jwk) as NodeJwk & { kid?: string };
+  const key: KeyObject = keyFromJwk({ kty: jwk.kty, crv: jwk.crv, x: jwk.x });
+  return { kid: jwk.kid ?? exchangeKeyId(jwk), key };
 }
 
 export async function trusted(
@@ -60,6 +73,17 @@ export async function trusted(
     .where('node_id', '=', nodeId)
     .where('state', '=', 'trusted')
     .executeTakeFirst();
+}
+
+/** The partner nodes trusted now. */
+export async function trustedNodes(ex: Executor): Promise<string[]> {
+  const rows = await ex.db
+    .selectFrom('federation_node')
+    .select('node_id')
+    .where('state', '=', 'trusted')
+    .orderBy('node_id')
+    .execute();
+  return rows.map((r) => r.node_id);
 }
 
 /** Organisations hosted here (not the shadows of remote ones). */
@@ -118,12 +142,15 @@ export async function learn(
       .executeTakeFirst();
     if ((org && !fed) || (fed && fed.node_id !== nodeId)) continue;
     const name = e.name.slice(0, 200);
+    const kid = e.exchangeKey.kid;
     const jwk = JSON.stringify({
       kty: e.exchangeKey.kty,
       crv: e.exchangeKey.crv,
       x: e.exchangeKey.x,
+      // Kept so transfers name the key the partner will look for (after it rotates, the new one).
+      ...(typeof kid === 'string' && KID.test(kid) ? { kid } : {}),
     });
-    keyFromJwk(JSON.parse(jwk) as NodeJwk); // refuses a malformed key before it is stored
+    keyFromJwk({ kty: e.exchangeKey.kty, crv: e.exchangeKey.crv, x: e.exchangeKey.x }); // refuses a malformed key before it is stored
     const types = e.recordTypes === undefined ? null : JSON.stringify(readCatalogue(e.recordTypes));
     if (!org)
       await tx.db

@@ -67,10 +67,19 @@ export async function createFederation(
   const link = new Link(identity, ctx.clock);
   const outbox = new Outbox(ctx, link);
   const inbox = new Inbox(ctx, identity);
-  const trust = new TrustService(ctx, identity, link, async (tx, orgId) => ({
-    exchangeKey: (await w.exchange.exchangeKey(tx, orgId)).export({ format: 'jwk' }),
-    recordTypes: await localCatalogue(tx, w.recordTypes, orgId),
-  }));
+  // Partners seal to the current exchange key and name it by its id (the JWK's `kid`).
+  const trust = new TrustService(ctx, identity, link, async (tx, orgId) => {
+    const { kid, key } = await w.exchange.exchangeKey(tx, orgId);
+    return {
+      exchangeKey: { ...key.export({ format: 'jwk' }), kid },
+      recordTypes: await localCatalogue(tx, w.recordTypes, orgId),
+    };
+  });
+  /** Queues this node's directory to every trusted partner (read when the message leaves). */
+  const announce = async (tx: Tx): Promise<void> => {
+    for (const nodeId of await dir.trustedNodes(tx))
+      await outbox.enqueue(tx, nodeId, 'directory', {});
+  };
   const hostOf = (ex: Executor, orgId: string): Promise<string | undefined> =>
     dir.nodeOf(ex, orgId);
 
@@ -92,6 +101,7 @@ export async function createFederation(
       await outbox.enqueue(tx, nodeId, kind, body, opts);
     },
     flush: () => outbox.flush(),
+    keysChanged: (tx) => announce(tx),
     ask: async (nodeId, kind, body) => {
       const node = await link.partner(ctx.store, nodeId);
       const answer = await link.send(node, { id: newMessageId(), kind, body });
@@ -147,18 +157,14 @@ export async function createFederation(
       return { organisations: await trust.ownDirectory(tx) };
     });
   });
-  // A record type defined here is published to every partner at once (with the change), so a
-  // proposer there drafts against the current catalogue; the answer brings theirs.
-  w.recordTypes.onDefine(async (tx) => {
-    const nodes = await tx.db
-      .selectFrom('federation_node')
-      .select('node_id')
-      .where('state', '=', 'trusted')
-      .execute();
-    if (nodes.length === 0) return;
-    const body = { organisations: await trust.ownDirectory(tx) };
-    for (const n of nodes) await outbox.enqueue(tx, n.node_id, 'directory', body);
-  });
+  // A record type defined here, or an exchange key rotated, reaches every partner at once (queued
+  // with the change), so a proposer there drafts against the current catalogue and a sender seals
+  // to the current key; the answer brings theirs. The directory is read when the message leaves,
+  // so a later change is never overtaken by an earlier one's message.
+  w.recordTypes.onDefine((tx) => announce(tx));
+  outbox.expands('directory', async () => ({
+    organisations: await ctx.store.transaction((tx) => trust.ownDirectory(tx)),
+  }));
   outbox.answered('directory', async (tx, row, answer) => {
     if (answer.ok)
       await trust.learn(

@@ -253,6 +253,13 @@ export const PERMISSIONS = {
     scope: 'exchange:admin',
     does: 'set the organisation’s exchange webhook',
   },
+  // Rotating the key partners seal transfers and correction notices to: a security decision
+  // (suspected compromise, yearly policy) for the administrator or the DPO; no personal data.
+  'exchange.keys': {
+    roles: ['administrator', 'dpo'],
+    scope: 'exchange:admin',
+    does: 'see and rotate the organisation’s exchange keys',
+  },
   // Federation between nodes (issue 6, point 4): the node's trust list of partner nodes.
   'federation.manage': {
     roles: ['administrator'],

@@ -1,5 +1,6 @@
 // /api/exchange: the inbox and outbox of transfers, each transfer's steps (ready, recall, open,
-// acknowledge, reject), look-ups and yes/no checks, notifications and the organisation's webhook.
+// acknowledge, reject), look-ups and yes/no checks, notifications, the organisation's webhook and
+// its exchange keys (seen and rotated).
 // Also the sweep that expires unacknowledged transfers and retries webhook calls.
 import type { FastifyPluginAsync } from 'fastify';
 import type { Readable } from 'node:stream';
@@ -12,6 +13,8 @@ import { actorOf, errors } from './helpers.ts';
 import {
   CheckAnswerSchema,
   CheckSchema,
+  ExchangeKeyRotationSchema,
+  ExchangeKeySchema,
   LookupAnswerSchema,
   LookupSchema,
   NewTransferSchema,
@@ -33,7 +36,7 @@ const fails = {
 };
 
 export function exchangeRoutes(services: Services): FastifyPluginAsync {
-  const { transfers, queries, notifications } = services.exchange;
+  const { transfers, queries, notifications, exchangeKeys } = services.exchange;
   return async (base) => {
     const app = base.withTypeProvider<TypeBoxTypeProvider>();
     const one = { 200: TransferSchema, ...fails };
@@ -222,6 +225,31 @@ export function exchangeRoutes(services: Services): FastifyPluginAsync {
         },
       },
       async (req) => notifications.setWebhook(actorOf(req), req.body.url),
+    );
+    app.get(
+      '/exchange/keys',
+      {
+        config: { permission: 'exchange.keys' },
+        schema: {
+          summary: 'The organisation’s exchange keys (ids and dates), the current one first',
+          tags,
+          response: { 200: Type.Array(ExchangeKeySchema), ...fails },
+        },
+      },
+      async (req) => exchangeKeys.list(actorOf(req)),
+    );
+    app.post(
+      '/exchange/keys/rotate',
+      {
+        config: { permission: 'exchange.keys' },
+        schema: {
+          summary:
+            'Rotate the exchange key: new transfers and notices are sealed to a new key; what was sealed to the old one still opens',
+          tags,
+          response: { 200: ExchangeKeyRotationSchema, ...fails },
+        },
+      },
+      async (req) => exchangeKeys.rotate(actorOf(req)),
     );
   };
 }

@@ -151,3 +151,17 @@ export const NotificationSchema = Type.Object({
 export const WebhookSchema = Type.Object({
   url: Nullable(Type.String({ maxLength: 2000 })),
 });
+
+/** One of the organisation's exchange key pairs (ids and dates only, never key material). */
+export const ExchangeKeySchema = Type.Object({
+  keyId: Type.String({ description: 'First 16 hex of SHA-256 of the raw public key (JWE kid)' }),
+  version: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+  retiredAt: Nullable(Type.String({ format: 'date-time' })),
+});
+
+export const ExchangeKeyRotationSchema = Type.Object({
+  oldKeyId: Nullable(Type.String()),
+  newKeyId: Type.String(),
+  keys: Type.Array(ExchangeKeySchema),
+});
