@@ -56,4 +56,13 @@ run(process.execPath, [
   '-e',
   "await (await import('./src/web/assets.ts')).stylesheet();",
 ]);
-run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files]);
+// --test-force-exit: a test file whose set-up failed half-way (a node started, the next did not)
+// can leave a server or pool open; its process must still end, not hold the run until CI's limit.
+run(process.execPath, [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-concurrency=2',
+  '--test-force-exit',
+  ...files,
+]);

@@ -49,8 +49,16 @@ async function listen(w: Where): Promise<TestNode> {
     { actor: 'node', clock: w.clock },
   );
   const federation = services.federation!;
-  const app = await buildApp(services, { https: federation.identity.tls });
-  await app.listen({ port: w.port, host: '127.0.0.1' });
+  let app: App | undefined;
+  try {
+    app = await buildApp(services, { https: federation.identity.tls });
+    await app.listen({ port: w.port, host: '127.0.0.1' });
+  } catch (e) {
+    // A node that failed to start must not keep its database or port open.
+    await app?.close().catch(() => undefined);
+    await services.close().catch(() => undefined);
+    throw e;
+  }
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
