@@ -13,6 +13,8 @@ export default tseslint.config(
       'eslint.config.js',
       'bin/**',
       'scripts/*.mjs',
+      // Plain entry points that only register tsx (they are outside the TypeScript project).
+      'src/**/*.mjs',
       'src/web/public/**',
     ],
   },

@@ -16,20 +16,17 @@ import type { Gate } from '../policy/gate.ts';
 import type { AssetsService } from './assets.service.ts';
 import { RUNNER, markInterrupted, toJob } from './import-jobs.ts';
 import type { ImportJob } from './import-jobs.ts';
+import { BATCH, storeOnThisThread, storeThroughWorker } from './import-pipeline.ts';
+import type { StoredRows } from './import-pipeline.ts';
 import type { ImportFormat } from './import-rows.ts';
 import type { RecordTypesService } from './record-types.service.ts';
 import { RecordWriter } from './record-writer.ts';
-import type { NewRecord } from './record-writer.ts';
 import { purposeProblems } from './records.service.ts';
 import { retainUntilMemo } from './retention-date.ts';
-import {
-  MAX_PROBLEMS_KEPT,
-  emptyReport,
-  failedRowsMessage,
-  validatedRows,
-} from './validated-rows.ts';
+import { MAX_PROBLEMS_KEPT, failedRowsMessage } from './validated-rows.ts';
 
-const BATCH = 1000;
+/** Files at least this big are checked and sealed on a worker thread while this one stores. */
+const WORKER_MIN_BYTES = 4 << 20;
 export { MAX_PROBLEMS_KEPT };
 export type { ImportJob } from './import-jobs.ts';
 
@@ -48,6 +45,8 @@ export interface ImportRequest {
   totalBytes?: number | null;
   fileSha256?: string | null;
   onProgress?: (p: ImportProgress) => void;
+  /** Check and seal rows on a worker thread; by default only for files of WORKER_MIN_BYTES or more. */
+  inWorker?: boolean;
   /** Called with the job id as soon as the job exists (pages redirect to it). */
   onStart?: (importId: string) => void;
 }
@@ -175,11 +174,7 @@ export class ImportService {
       this.ctx.clock,
     );
     // A bigger page cache for the bulk load, so the identifier index stays in memory.
-    const restoreCache = gate.tx.sqlite ? widenCache(gate.tx.sqlite, 128) : undefined;
-    const dueDate = retainUntilMemo(asset.retention_period, asset.retention_from);
-    const report = emptyReport();
-    let imported = 0;
-    let batch: NewRecord[] = [];
+    const restoreCache = gate.tx.sqlite ? widenCache(gate.tx.sqlite, 64) : undefined;
     // Counts bytes as the rows are read (a 'data' listener would start the stream flowing early).
     const counted = req.stream.pipe(
       new Transform({
@@ -189,29 +184,49 @@ export class ImportService {
         },
       }),
     );
+    // pipe() does not pass errors on: a file that breaks off must end the import, not the process.
+    req.stream.once('error', (e) => counted.destroy(e));
+    let stored: StoredRows;
     try {
-      for await (const row of validatedRows(
-        type,
-        validate,
-        req.format,
-        counted,
-        report,
-        'imported',
-      )) {
-        progress.rowsRead = report.rowsRead;
-        // After the first bad row nothing more is written: the import will not commit anyway.
-        if (report.rowsFailed > 0) continue;
-        batch.push({ payload: row.value, ids: row.ids, retainUntil: dueDate(row.value) });
-        if (batch.length === BATCH) {
-          imported += (await writer.write(batch)).length;
-          batch = [];
-          req.onProgress?.(progress);
-        }
-      }
+      stored =
+        (req.inWorker ?? (req.totalBytes ?? 0) >= WORKER_MIN_BYTES)
+          ? await storeThroughWorker(
+              {
+                type,
+                format: req.format,
+                keys: await writer.keys(),
+                orgId,
+                retention: { period: asset.retention_period, from: asset.retention_from },
+                batchSize: BATCH,
+                ahead: 4,
+              },
+              counted,
+              writer,
+              (rowsRead) => {
+                progress.rowsRead = rowsRead;
+                req.onProgress?.(progress);
+              },
+            )
+          : await storeOnThisThread(
+              {
+                type,
+                validate,
+                format: req.format,
+                dueDate: retainUntilMemo(asset.retention_period, asset.retention_from),
+              },
+              counted,
+              writer,
+              (rowsRead, batchDone) => {
+                progress.rowsRead = rowsRead;
+                if (batchDone) req.onProgress?.(progress);
+              },
+            );
     } finally {
-      progress.rowsRead = report.rowsRead;
       restoreCache?.();
     }
+    const { report } = stored;
+    const imported = stored.imported;
+    progress.rowsRead = report.rowsRead;
     if (report.rowsFailed > 0)
       throw Object.assign(
         new AccordError(
@@ -221,7 +236,6 @@ export class ImportService {
         ),
         { rowsFailed: report.rowsFailed },
       );
-    imported += (await writer.write(batch)).length;
     if (imported === 0)
       throw new AccordError('VALIDATION_FAILED', 'The file has no records in it.');
     req.onProgress?.(progress);

@@ -2,9 +2,7 @@
 // category, security marking, identifier). A type never changes: a change is a new version,
 // and each record keeps the version it was written with.
 import { randomUUID } from 'node:crypto';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import type { Problem } from '../../errors.ts';
 import type { Db, Executor, Tx } from '../../store/store.ts';
@@ -14,9 +12,8 @@ import { withAccess } from '../policy/gate.ts';
 import { CATEGORIES, IDENTIFIES, MARKINGS } from './annotations.ts';
 import type { FieldAnnotation, FieldInfo, Marking } from './annotations.ts';
 import { LIBRARY } from './library.ts';
+import { recordAjv } from './record-ajv.ts';
 import type { RecordTypeTable } from './records.table.ts';
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => void;
 
 export interface RecordType {
   id: string;
@@ -108,14 +105,11 @@ export function fieldsOf(schema: Record<string, unknown>): FieldInfo[] {
 }
 
 export class RecordTypesService {
-  private readonly ajv = new Ajv2020({ allErrors: true, strict: false });
+  private readonly ajv = recordAjv();
   private readonly compiled = new Map<string, ValidateFunction>();
   private readonly defined: ((tx: Tx, orgId: string) => Promise<void>)[] = [];
 
-  constructor(private readonly ctx: DomainContext) {
-    addFormats(this.ajv);
-    this.ajv.addKeyword({ keyword: 'x-accord', schemaType: 'object' });
-  }
+  constructor(private readonly ctx: DomainContext) {}
 
   /** Called in the same transaction when a type or version is defined (federation publishes it). */
   onDefine(fn: (tx: Tx, orgId: string) => Promise<void>): void {

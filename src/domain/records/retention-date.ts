@@ -1,7 +1,7 @@
 // When a record falls due under its asset's retention rule: the named date field plus the
 // period (ISO 8601, years/months/days), by calendar arithmetic in UTC. 31 January + P1M is the
 // last day of February, as people count months.
-import { PERIOD } from './assets.service.ts';
+import { PERIOD } from './assets.rules.ts';
 
 export function addPeriod(date: string, period: string): string | null {
   const m = PERIOD.exec(period);

@@ -87,4 +87,21 @@ forEachDialect('subject matching', (dialect) => {
     const nameQ = await byName(q);
     assert.deepEqual([nameQ.subjectId, nameQ.records.length], [subjectQ, 1]);
   });
+
+  test('in one file, a row that joins a known subject passes it on to a later row', async () => {
+    const p = person(301);
+    const q = person(302);
+    const newNhs = nhsNumber(900_301);
+    await load([p]);
+    const subjectP = (await byNhs(String(p.nhsNumber))).subjectId;
+    // Row 1: P's NHS number (known) with Q's name, date of birth and postcode (new): P's subject,
+    // and Q's name now points at it. Row 2: Q's name with a new NHS number: P's subject too.
+    await load([
+      { ...q, nhsNumber: p.nhsNumber },
+      { ...q, nhsNumber: newNhs },
+    ]);
+    for (const r of [await byNhs(String(p.nhsNumber)), await byNhs(newNhs), await byName(q)])
+      assert.equal(r.subjectId, subjectP);
+    assert.equal((await byNhs(newNhs)).records.length, 3);
+  });
 });

@@ -1,0 +1,143 @@
+// The two ways an import checks and stores a file's rows. Small files: on this thread, a batch
+// at a time. Big files: on a worker thread (import-worker.ts) that checks, seals and hashes while
+// this thread stores; the file's bytes go over a few chunks ahead, and each prepared batch is
+// stored as it arrives while the worker prepares the next. The worker never writes: the store
+// and its one transaction stay here, so a failed or killed import still commits nothing.
+import type { Readable } from 'node:stream';
+import type { ValidateFunction } from 'ajv';
+import { Worker } from 'node:worker_threads';
+import { AccordError } from '../../errors.ts';
+import type { ErrorCode, Problem } from '../../errors.ts';
+import type { WorkerSetup } from './import-worker.ts';
+import type { NewRecord, PreparedBatch } from './record-prepare.ts';
+import type { RecordType } from './record-types.service.ts';
+import type { RecordWriter } from './record-writer.ts';
+import { emptyReport, validatedRows } from './validated-rows.ts';
+import type { RowReport } from './validated-rows.ts';
+import type { ImportFormat } from './import-rows.ts';
+
+export type ToWorker = { kind: 'chunk'; bytes: Uint8Array } | { kind: 'end' } | { kind: 'credit' };
+export type ToMain =
+  | { kind: 'taken' }
+  | { kind: 'batch'; prepared: PreparedBatch; rowsRead: number }
+  | { kind: 'done'; report: RowReport }
+  | { kind: 'failed'; code?: ErrorCode; message: string; problems?: Problem[] };
+
+/** Rows stored at a time. */
+export const BATCH = 1000;
+/** Chunks handed over and not yet taken: enough to keep the worker busy, few enough to stay small. */
+const CHUNKS_AHEAD = 4;
+
+export interface StoredRows {
+  imported: number;
+  report: RowReport;
+}
+
+/**
+ * Reads `stream` through a worker that checks and prepares the rows, storing each batch with
+ * `writer`. Resolves with the count stored and the worker's report of bad rows.
+ */
+export async function storeThroughWorker(
+  setup: WorkerSetup,
+  stream: Readable,
+  writer: RecordWriter,
+  onBatch: (rowsRead: number) => void,
+): Promise<StoredRows> {
+  const worker = new Worker(new URL('./import-worker.mjs', import.meta.url), {
+    workerData: setup,
+    // The entry registers tsx itself; inherited loader flags would register it twice.
+    execArgv: [],
+    // Its rows are garbage a batch later; a small heap keeps the import's memory flat.
+    resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
+  });
+  const inbox: ToMain[] = [];
+  let broken: Error | undefined;
+  let waiting: (() => void)[] = [];
+  const nudge = (): void => {
+    const all = waiting;
+    waiting = [];
+    for (const w of all) w();
+  };
+  const until = async (ready: () => boolean): Promise<void> => {
+    while (!ready() && !broken) await new Promise<void>((r) => waiting.push(r));
+    if (broken) throw broken;
+  };
+  let ahead = 0;
+  worker.on('message', (m: ToMain) => {
+    if (m.kind === 'taken') ahead--;
+    else inbox.push(m);
+    nudge();
+  });
+  worker.on('error', (e) => {
+    broken = e;
+    nudge();
+  });
+  worker.on('exit', (code) => {
+    broken ??= new Error(`the import worker stopped (exit code ${code})`);
+    nudge();
+  });
+  const send = (m: ToWorker): void => worker.postMessage(m);
+  const feeding = (async () => {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      await until(() => ahead < CHUNKS_AHEAD);
+      ahead++;
+      send({ kind: 'chunk', bytes: chunk });
+    }
+    send({ kind: 'end' });
+  })();
+  // A stream that fails ends the import; until then the feeder runs beside the store.
+  feeding.catch((e: unknown) => {
+    broken ??= e instanceof Error ? e : new Error(String(e));
+    nudge();
+  });
+  try {
+    let imported = 0;
+    for (;;) {
+      await until(() => inbox.length > 0);
+      const m = inbox.shift()!;
+      if (m.kind === 'failed')
+        throw m.code ? new AccordError(m.code, m.message, m.problems) : new Error(m.message);
+      if (m.kind === 'done') return { imported, report: m.report };
+      if (m.kind !== 'batch') continue;
+      imported += (await writer.store(m.prepared)).length;
+      send({ kind: 'credit' });
+      onBatch(m.rowsRead);
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
+
+export interface InLineSetup {
+  type: RecordType;
+  validate: ValidateFunction;
+  format: ImportFormat;
+  dueDate: (payload: Record<string, unknown>) => string | null;
+}
+
+/** Checks and stores the rows on this thread, a batch at a time (a worker is slow to start). */
+export async function storeOnThisThread(
+  setup: InLineSetup,
+  stream: Readable,
+  writer: RecordWriter,
+  onRow: (rowsRead: number, batchDone: boolean) => void,
+): Promise<StoredRows> {
+  const report = emptyReport();
+  let imported = 0;
+  let batch: NewRecord[] = [];
+  const { type, validate, format, dueDate } = setup;
+  for await (const row of validatedRows(type, validate, format, stream, report, 'imported')) {
+    onRow(report.rowsRead, false);
+    // After the first bad row nothing more is written: the import will not commit anyway.
+    if (report.rowsFailed > 0) continue;
+    batch.push({ payload: row.value, ids: row.ids, retainUntil: dueDate(row.value) });
+    if (batch.length === BATCH) {
+      imported += (await writer.write(batch)).length;
+      batch = [];
+      onRow(report.rowsRead, true);
+    }
+  }
+  onRow(report.rowsRead, false);
+  if (report.rowsFailed === 0) imported += (await writer.write(batch)).length;
+  return { imported, report };
+}

@@ -1,0 +1,103 @@
+// The import worker thread: reads the file's bytes as the main thread hands them over, checks
+// every row against the record type, and seals and hashes each good batch (record-prepare.ts).
+// The main thread only matches and stores, so parsing and cryptography run on the other core.
+// It holds the organisation's keys only in memory, as the main thread does; nothing here touches
+// the database.
+//
+// Flow control both ways keeps memory flat: the main thread sends a few chunks ahead and waits
+// for them to be taken; this thread stays at most AHEAD batches ahead of the store.
+import { Readable } from 'node:stream';
+import { parentPort, workerData } from 'node:worker_threads';
+import { AccordError } from '../../errors.ts';
+import type { ImportFormat } from './import-rows.ts';
+import { recordAjv } from './record-ajv.ts';
+import { prepareBatch, transferList } from './record-prepare.ts';
+import type { NewRecord, WriterKeys } from './record-prepare.ts';
+import type { RecordType } from './record-types.service.ts';
+import { retainUntilMemo } from './retention-date.ts';
+import { emptyReport, validatedRows } from './validated-rows.ts';
+import type { ToMain, ToWorker } from './import-pipeline.ts';
+
+export interface WorkerSetup {
+  type: RecordType;
+  format: ImportFormat;
+  keys: WriterKeys;
+  orgId: string;
+  retention: { period: string | null; from: string | null };
+  batchSize: number;
+  ahead: number;
+}
+
+const setup = workerData as WorkerSetup;
+const port = parentPort!;
+const post = (m: ToMain, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+
+// Waiting chunks and credits, fed by the main thread's messages.
+const chunks: (Buffer | null)[] = [];
+let credits = setup.ahead;
+// The stream reads ahead while a batch waits for credit, so two can be waiting at once.
+let waiting: (() => void)[] = [];
+const nudge = (): void => {
+  const all = waiting;
+  waiting = [];
+  for (const w of all) w();
+};
+const until = async (ready: () => boolean): Promise<void> => {
+  while (!ready()) await new Promise<void>((r) => waiting.push(r));
+};
+
+port.on('message', (m: ToWorker) => {
+  if (m.kind === 'chunk')
+    chunks.push(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
+  else if (m.kind === 'end') chunks.push(null);
+  else credits++;
+  nudge();
+});
+
+async function* input(): AsyncGenerator<Buffer> {
+  for (;;) {
+    await until(() => chunks.length > 0);
+    const c = chunks.shift()!;
+    if (c === null) return;
+    post({ kind: 'taken' });
+    yield c;
+  }
+}
+
+async function run(): Promise<void> {
+  // The x-accord annotations were checked when the type was defined; here only rows are judged.
+  const validate = recordAjv().compile(setup.type.schema);
+  const dueDate = retainUntilMemo(setup.retention.period, setup.retention.from);
+  const report = emptyReport();
+  let batch: NewRecord[] = [];
+  const flush = async (): Promise<void> => {
+    await until(() => credits > 0);
+    credits--;
+    const prepared = prepareBatch(setup.keys, setup.orgId, batch);
+    batch = [];
+    post({ kind: 'batch', prepared, rowsRead: report.rowsRead }, transferList(prepared));
+  };
+  for await (const row of validatedRows(
+    setup.type,
+    validate,
+    setup.format,
+    Readable.from(input()),
+    report,
+    'imported',
+  )) {
+    // After the first bad row nothing more is prepared: the import will not commit anyway.
+    if (report.rowsFailed > 0) continue;
+    batch.push({ payload: row.value, ids: row.ids, retainUntil: dueDate(row.value) });
+    if (batch.length === setup.batchSize) await flush();
+  }
+  if (report.rowsFailed === 0 && batch.length > 0) await flush();
+  post({ kind: 'done', report });
+}
+
+run().catch((e: unknown) => {
+  post(
+    e instanceof AccordError
+      ? { kind: 'failed', code: e.code, message: e.message, problems: e.problems }
+      : { kind: 'failed', message: e instanceof Error ? e.message : String(e) },
+  );
+});

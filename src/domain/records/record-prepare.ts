@@ -1,0 +1,96 @@
+// The pure half of writing records: ids, sealed payloads and keyed identifier hashes for a
+// batch, computed from the batch and the organisation's keys alone (no database). Bulk imports
+// run it on a worker thread while the main thread stores the previous batch; single writes and
+// transfers run it in line. Everything is packed into a few flat buffers so a batch crosses
+// between threads as transferred memory, not as a million small objects.
+import { uuid7 } from '../ids.ts';
+import type { Extracted } from './identifiers.ts';
+import { SCHEMES, hashInput } from './identifiers.ts';
+import { IDENTIFIER_HASH_BYTES, hashIdentifiers, sealBatch } from './sealing.ts';
+
+export interface NewRecord {
+  payload: Record<string, unknown>;
+  ids: Extracted[];
+  retainUntil: string | null;
+}
+
+export interface WriterKeys {
+  dataKey: { version: number; key: Buffer };
+  indexKey: Buffer;
+}
+
+export interface PreparedBatch {
+  recordIds: string[];
+  keyVersion: number;
+  /** Sealed payloads end to end: record i is bytes [sealedEnds[i-1] ?? 0, sealedEnds[i]). */
+  sealed: Uint8Array;
+  sealedEnds: Uint32Array;
+  /** Keyed hashes of each record's identifiers, strongest first, 16 bytes each, end to end. */
+  hashes: Uint8Array;
+  /** How many identifiers each record has. */
+  idCounts: Uint8Array;
+  retainUntil: (string | null)[];
+}
+
+const byStrength = (a: Extracted, b: Extracted): number =>
+  SCHEMES.indexOf(a.scheme) - SCHEMES.indexOf(b.scheme);
+
+export function prepareBatch(
+  keys: WriterKeys,
+  orgId: string,
+  batch: readonly NewRecord[],
+): PreparedBatch {
+  const ordered = batch.map((r) => [...r.ids].sort(byStrength));
+  const recordIds = batch.map(() => uuid7());
+  const sealed = sealBatch(
+    keys.dataKey.key,
+    keys.dataKey.version,
+    batch.map((r, i) => ({
+      aad: `${orgId}|${recordIds[i]}|1`,
+      plaintext: JSON.stringify(r.payload),
+    })),
+  );
+  const sealedEnds = new Uint32Array(sealed.length);
+  let end = 0;
+  sealed.forEach((s, i) => (sealedEnds[i] = end += s.length));
+  return {
+    recordIds,
+    keyVersion: keys.dataKey.version,
+    sealed: Buffer.concat(sealed, end),
+    sealedEnds,
+    hashes: hashIdentifiers(keys.indexKey, ordered.flat().map(hashInput)),
+    idCounts: Uint8Array.from(ordered, (ids) => ids.length),
+    retainUntil: batch.map((r) => r.retainUntil),
+  };
+}
+
+/** Record i's sealed payload (a view, not a copy). */
+export function sealedPayload(p: PreparedBatch, i: number): Buffer {
+  const start = i === 0 ? 0 : (p.sealedEnds[i - 1] as number);
+  return Buffer.from(
+    p.sealed.buffer,
+    p.sealed.byteOffset + start,
+    (p.sealedEnds[i] as number) - start,
+  );
+}
+
+/** Identifier hash n of the batch (a view, not a copy). */
+export function identifierHash(p: PreparedBatch, n: number): Buffer {
+  return Buffer.from(
+    p.hashes.buffer,
+    p.hashes.byteOffset + n * IDENTIFIER_HASH_BYTES,
+    IDENTIFIER_HASH_BYTES,
+  );
+}
+
+/**
+ * The buffers to hand over (not copy) when a batch goes to another thread: only those a view
+ * owns whole. A small Buffer may be a slice of Node's shared pool, which must never be detached;
+ * such a view is copied instead.
+ */
+export function transferList(p: PreparedBatch): ArrayBuffer[] {
+  return [p.sealed, p.sealedEnds, p.hashes, p.idCounts]
+    .filter((v) => v.byteOffset === 0 && v.byteLength === v.buffer.byteLength)
+    .map((v) => v.buffer)
+    .filter((b, i, all): b is ArrayBuffer => b instanceof ArrayBuffer && all.indexOf(b) === i);
+}
