@@ -40,6 +40,8 @@ export interface Tx extends Executor {
   beforeCommit(key: object, fn: () => Promise<void> | void): void;
   /** Runs after a successful COMMIT (in-memory caches move forward here). */
   afterCommit(fn: () => void): void;
+  /** Runs after a ROLLBACK (connection settings a bulk job changed are put back here). */
+  afterRollback(fn: () => void): void;
   /** Scratch space for one transaction, keyed by the module that owns it. */
   readonly local: Map<object, unknown>;
 }
@@ -80,6 +82,7 @@ class TxImpl implements Tx {
   readonly local = new Map<object, unknown>();
   private readonly before = new Map<object, () => Promise<void> | void>();
   private readonly after: (() => void)[] = [];
+  private readonly undone: (() => void)[] = [];
   constructor(
     readonly db: Kysely<DB>,
     readonly dialect: DialectName,
@@ -105,6 +108,12 @@ class TxImpl implements Tx {
   }
   runAfterCommit(): void {
     for (const fn of this.after) fn();
+  }
+  afterRollback(fn: () => void): void {
+    this.undone.push(fn);
+  }
+  runAfterRollback(): void {
+    for (const fn of this.undone) fn();
   }
 }
 
@@ -215,6 +224,7 @@ export function openStore(url: string): Store {
           await sql`commit`.execute(conn);
         } catch (e) {
           await sql`rollback`.execute(conn).catch(() => undefined);
+          tx.runAfterRollback();
           throw e;
         }
         tx.runAfterCommit();
@@ -239,6 +249,7 @@ export function openStore(url: string): Store {
       await client.query('commit');
     } catch (e) {
       await client.query('rollback').catch(() => undefined);
+      tx.runAfterRollback();
       throw e;
     } finally {
       client.release();

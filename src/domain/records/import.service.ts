@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Transform } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { AccordError, assertNoProblems } from '../../errors.ts';
+import { checkpointAside } from '../../store/checkpoint-aside.ts';
 import { widenCache } from '../../store/store.ts';
 import type { Executor } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
@@ -186,41 +187,43 @@ export class ImportService {
     );
     // pipe() does not pass errors on: a file that breaks off must end the import, not the process.
     req.stream.once('error', (e) => counted.destroy(e));
+    const big = req.inWorker ?? (req.totalBytes ?? 0) >= WORKER_MIN_BYTES;
+    // A big load's write-ahead log is copied back on another thread once it commits.
+    if (big) checkpointAside(gate.tx);
     let stored: StoredRows;
     try {
-      stored =
-        (req.inWorker ?? (req.totalBytes ?? 0) >= WORKER_MIN_BYTES)
-          ? await storeThroughWorker(
-              {
-                type,
-                format: req.format,
-                keys: await writer.keys(),
-                orgId,
-                retention: { period: asset.retention_period, from: asset.retention_from },
-                batchSize: BATCH,
-                ahead: 4,
-              },
-              counted,
-              writer,
-              (rowsRead) => {
-                progress.rowsRead = rowsRead;
-                req.onProgress?.(progress);
-              },
-            )
-          : await storeOnThisThread(
-              {
-                type,
-                validate,
-                format: req.format,
-                dueDate: retainUntilMemo(asset.retention_period, asset.retention_from),
-              },
-              counted,
-              writer,
-              (rowsRead, batchDone) => {
-                progress.rowsRead = rowsRead;
-                if (batchDone) req.onProgress?.(progress);
-              },
-            );
+      stored = big
+        ? await storeThroughWorker(
+            {
+              type,
+              format: req.format,
+              keys: await writer.keys(),
+              orgId,
+              retention: { period: asset.retention_period, from: asset.retention_from },
+              batchSize: BATCH,
+              ahead: 4,
+            },
+            counted,
+            writer,
+            (rowsRead) => {
+              progress.rowsRead = rowsRead;
+              req.onProgress?.(progress);
+            },
+          )
+        : await storeOnThisThread(
+            {
+              type,
+              validate,
+              format: req.format,
+              dueDate: retainUntilMemo(asset.retention_period, asset.retention_from),
+            },
+            counted,
+            writer,
+            (rowsRead, batchDone) => {
+              progress.rowsRead = rowsRead;
+              if (batchDone) req.onProgress?.(progress);
+            },
+          );
     } finally {
       restoreCache?.();
     }

@@ -29,6 +29,14 @@ export interface PreparedBatch {
   hashes: Uint8Array;
   /** How many identifiers each record has. */
   idCounts: Uint8Array;
+  /**
+   * The identifiers in the order to insert them: by hash, so neighbouring inserts share index
+   * pages, and for one hash the earlier record first, as in file order. A record naming one
+   * identifier twice appears once.
+   */
+  insertOrder: Uint32Array;
+  /** The subject each record starts if none of its identifiers is known. */
+  newSubjectIds: string[];
   retainUntil: (string | null)[];
 }
 
@@ -50,6 +58,7 @@ export function prepareBatch(
       plaintext: JSON.stringify(r.payload),
     })),
   );
+  const hashes = hashIdentifiers(keys.indexKey, ordered.flat().map(hashInput));
   const sealedEnds = new Uint32Array(sealed.length);
   let end = 0;
   sealed.forEach((s, i) => (sealedEnds[i] = end += s.length));
@@ -58,10 +67,30 @@ export function prepareBatch(
     keyVersion: keys.dataKey.version,
     sealed: Buffer.concat(sealed, end),
     sealedEnds,
-    hashes: hashIdentifiers(keys.indexKey, ordered.flat().map(hashInput)),
+    hashes,
     idCounts: Uint8Array.from(ordered, (ids) => ids.length),
+    insertOrder: insertOrder(hashes, ordered),
+    newSubjectIds: batch.map(() => uuid7()),
     retainUntil: batch.map((r) => r.retainUntil),
   };
+}
+
+function insertOrder(hashes: Buffer, ordered: readonly Extracted[][]): Uint32Array {
+  const hashAt = (n: number): Buffer =>
+    hashes.subarray(n * IDENTIFIER_HASH_BYTES, (n + 1) * IDENTIFIER_HASH_BYTES);
+  const pairs: { n: number; record: number; hash: Buffer }[] = [];
+  let n = 0;
+  ordered.forEach((ids, record) => {
+    const seen = new Set<string>();
+    for (const end = n + ids.length; n < end; n++) {
+      const hash = hashAt(n);
+      const key = hash.toString('latin1');
+      if (!seen.has(key)) pairs.push({ n, record, hash });
+      seen.add(key);
+    }
+  });
+  pairs.sort((a, b) => Buffer.compare(a.hash, b.hash) || a.record - b.record);
+  return Uint32Array.from(pairs, (p) => p.n);
 }
 
 /** Record i's sealed payload (a view, not a copy). */
@@ -89,7 +118,7 @@ export function identifierHash(p: PreparedBatch, n: number): Buffer {
  * such a view is copied instead.
  */
 export function transferList(p: PreparedBatch): ArrayBuffer[] {
-  return [p.sealed, p.sealedEnds, p.hashes, p.idCounts]
+  return [p.sealed, p.sealedEnds, p.hashes, p.idCounts, p.insertOrder]
     .filter((v) => v.byteOffset === 0 && v.byteLength === v.buffer.byteLength)
     .map((v) => v.buffer)
     .filter((b, i, all): b is ArrayBuffer => b instanceof ArrayBuffer && all.indexOf(b) === i);

@@ -1,7 +1,7 @@
 // Storing a prepared batch on SQLite. The matching rule is record-writer.ts's, applied without a
 // look-up pass: a bulk load is mostly new people, so every identifier is inserted at once with
-// the record's would-be new subject ("insert … on conflict do nothing"), in hash order so
-// neighbouring inserts share index pages. An insert that changes nothing found an identifier
+// the record's would-be new subject ("insert … on conflict do nothing"), in the prepared order
+// (by hash, so neighbouring inserts share index pages). An insert that changes nothing found an identifier
 // that was already known. Only those records are then settled, in file order: the strongest
 // known identifier gives the subject, and the identifiers the record did add are pointed at it.
 // That gives the same subjects as looking every identifier up first, for half the index work.
@@ -10,7 +10,6 @@ import type { WriterTarget, Written } from './record-writer.ts';
 import type { PreparedBatch } from './record-prepare.ts';
 import { sealedPayload } from './record-prepare.ts';
 import type { RecordTable } from './records.table.ts';
-import { uuid7 } from '../ids.ts';
 
 interface Statements {
   addId: Database.Statement;
@@ -76,28 +75,19 @@ export function storeSqlite(
 ): Written[] {
   const s = prepared(raw);
   const n = p.recordIds.length;
-  const tentative = p.recordIds.map(() => uuid7());
-  // (hash index, record) pairs; a record naming one identifier twice adds it once.
-  const pairs: [number, number][] = [];
-  let h = 0;
-  for (let i = 0; i < n; i++) {
-    const seen = new Set<string>();
-    for (const end = h + (p.idCounts[i] as number); h < end; h++) {
-      const key = (hashes[h] as Buffer).toString('latin1');
-      if (!seen.has(key)) pairs.push([h, i]);
-      seen.add(key);
-    }
-  }
-  // For one hash the earlier record goes first, as it would in file order.
-  pairs.sort(
-    (a, b) => Buffer.compare(hashes[a[0]] as Buffer, hashes[b[0]] as Buffer) || a[1] - b[1],
-  );
+  const tentative = p.newSubjectIds;
+  // The record each identifier belongs to.
+  const owner = new Uint32Array(hashes.length);
+  for (let i = 0, h = 0; i < n; i++)
+    for (const end = h + (p.idCounts[i] as number); h < end; h++) owner[h] = i;
   const known = new Map<number, number[]>(); // record → its identifiers that were already known
-  for (const [hi, i] of pairs)
+  for (const hi of p.insertOrder) {
+    const i = owner[hi] as number;
     if (s.addId.run(t.orgId, hashes[hi], tentative[i]).changes === 0)
       known.set(i, [...(known.get(i) ?? []), hi]);
+  }
   const out: Written[] = [];
-  h = 0;
+  let h = 0;
   for (let i = 0; i < n; i++) {
     const first = h;
     h += p.idCounts[i] as number;

@@ -10,7 +10,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../store/store.ts';
 import { copyInto } from '../../store/pg-copy.ts';
-import { uuid7 } from '../ids.ts';
 import type { KeyService } from '../keys/key.service.ts';
 import { identifierHash, prepareBatch } from './record-prepare.ts';
 import type { NewRecord, PreparedBatch, WriterKeys } from './record-prepare.ts';
@@ -159,7 +158,7 @@ export class RecordWriter {
       h += mine.length;
       const keys = mine.map((k) => k.toString('latin1'));
       const found = keys.map((k) => known.get(k)).find((s) => s !== undefined);
-      const subject = found ?? uuid7();
+      const subject = found ?? p.newSubjectIds[i];
       keys.forEach((k, n) => {
         if (known.has(k)) return;
         known.set(k, subject);
