@@ -158,7 +158,9 @@ export class RecordWriter {
       h += mine.length;
       const keys = mine.map((k) => k.toString('latin1'));
       const found = keys.map((k) => known.get(k)).find((s) => s !== undefined);
-      const subject = found ?? p.newSubjectIds[i];
+      const fresh = p.newSubjectIds[i];
+      if (fresh === undefined) throw new Error('a prepared batch is missing a subject id');
+      const subject = found ?? fresh;
       keys.forEach((k, n) => {
         if (known.has(k)) return;
         known.set(k, subject);
