@@ -9,6 +9,7 @@ import { faultPoint } from '../faults.ts';
 import { decideShare } from '../agreements/decide-share.ts';
 import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
+import { checkpointAside } from '../../store/checkpoint-aside.ts';
 import { RecordWriter } from '../records/record-writer.ts';
 import { addPeriod } from '../records/retention-date.ts';
 import { checkPayload } from '../records/validate-record.ts';
@@ -30,6 +31,9 @@ import { RemoteTransfers } from './transfer-remote.ts';
 import { advance, illegal } from './transfer-states.ts';
 import { TransferViews } from './transfers.view.ts';
 import type { Transfer } from './transfers.view.ts';
+
+/** Transfers at least this big are opened with their checkpoint moved off the main thread. */
+const BULK_OPEN_RECORDS = 10_000;
 
 const tampered = (why: string): AccordError => new AccordError('TRANSFER_TAMPERED', why);
 
@@ -130,6 +134,8 @@ export async function openTransfer(
         m.chunks.reduce((s, c) => s + c.count, 0) !== m.recordCount
       )
         throw tampered('The signed manifest does not describe this transfer.');
+      // A big transfer's write-ahead log is copied back on another thread once it commits.
+      if (m.recordCount >= BULK_OPEN_RECORDS) checkpointAside(tx);
       const version = index.versions.find((v) => v.versionId === m.agreement.versionId);
       const typeRow = await d.recordTypes.latest(tx, actor.orgId, t.record_type);
       // Each envelope names the key it was sealed to, current or since retired.

@@ -26,7 +26,7 @@ export type ToMain =
 /** Rows stored at a time. */
 export const BATCH = 1000;
 /** Chunks handed over and not yet taken: enough to keep the worker busy, few enough to stay small. */
-const CHUNKS_AHEAD = 4;
+const CHUNKS_AHEAD = 8;
 
 export interface StoredRows {
   imported: number;
@@ -102,6 +102,9 @@ export async function storeThroughWorker(
       imported += (await writer.store(m.prepared)).length;
       send({ kind: 'credit' });
       onBatch(m.rowsRead);
+      // Storing is synchronous: let the feeder hand over the next chunk before the next batch,
+      // or the worker waits for bytes while batches are queued here.
+      await new Promise((r) => setImmediate(r));
     }
   } finally {
     await worker.terminate();
