@@ -7,17 +7,30 @@
 // crash-safe at any point, so a process that exits first loses nothing: the next opening of the
 // file finishes it.
 
+import type Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 import type { Tx } from './store.ts';
+
+/** Per connection: its own setting, and how many bulk jobs have it turned off just now. */
+const held = new WeakMap<Database.Database, { every: number; jobs: number }>();
 
 /** Defers the checkpoint of this transaction's writes to a worker thread (SQLite files only). */
 export function checkpointAside(tx: Tx): void {
   const raw = tx.sqlite;
   if (!raw || raw.memory) return;
-  const every = raw.pragma('wal_autocheckpoint', { simple: true }) as number;
-  raw.pragma('wal_autocheckpoint = 0');
+  // Two bulk jobs can overlap (the second commits before the first one's copy ends): the
+  // setting comes back when the last of them is done, not as the second one found it (off).
+  let h = held.get(raw);
+  if (!h) {
+    h = { every: raw.pragma('wal_autocheckpoint', { simple: true }) as number, jobs: 0 };
+    held.set(raw, h);
+    raw.pragma('wal_autocheckpoint = 0');
+  }
+  h.jobs++;
   const restore = (): void => {
-    if (raw.open) raw.pragma(`wal_autocheckpoint = ${every}`);
+    if (--h.jobs > 0) return;
+    held.delete(raw);
+    if (raw.open) raw.pragma(`wal_autocheckpoint = ${h.every}`);
   };
   tx.afterRollback(restore);
   tx.afterCommit(() => {

@@ -57,3 +57,18 @@ test('a bulk job that rolls back puts automatic checkpoints back at once', async
   );
   assert.equal(await setting(), 1000);
 });
+
+test('two bulk jobs that overlap: automatic checkpoints come back after the last one', async () => {
+  const bulk = async (): Promise<void> =>
+    store.transaction(async (tx) => {
+      checkpointAside(tx);
+      const ins = tx.sqlite!.prepare('insert into bulk (body) values (randomblob(1000))');
+      for (let i = 0; i < 5_000; i++) ins.run();
+    });
+  await Promise.all([bulk(), bulk()]);
+  const deadline = Date.now() + 20_000;
+  while ((await setting()) !== 1000) {
+    assert.ok(Date.now() < deadline, 'automatic checkpoints never came back');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+});
