@@ -20,6 +20,7 @@ export type ToWorker = { kind: 'chunk'; bytes: Uint8Array } | { kind: 'end' } | 
 export type ToMain =
   | { kind: 'taken' }
   | { kind: 'batch'; prepared: PreparedBatch; rowsRead: number }
+  | { kind: 'progress'; rowsRead: number }
   | { kind: 'done'; report: RowReport }
   | { kind: 'failed'; code?: ErrorCode; message: string; problems?: Problem[] };
 
@@ -98,6 +99,7 @@ export async function storeThroughWorker(
       if (m.kind === 'failed')
         throw m.code ? new AccordError(m.code, m.message, m.problems) : new Error(m.message);
       if (m.kind === 'done') return { imported, report: m.report };
+      if (m.kind === 'progress') onBatch(m.rowsRead);
       if (m.kind !== 'batch') continue;
       imported += (await writer.store(m.prepared)).length;
       send({ kind: 'credit' });

@@ -5,7 +5,8 @@
 // the database.
 //
 // Flow control both ways keeps memory flat: the main thread sends a few chunks ahead and waits
-// for them to be taken; this thread stays at most AHEAD batches ahead of the store.
+// for them to be taken; this thread stays at most `ahead` batches ahead of the store, and a batch
+// holds at most BATCH_BYTES of the file (wide rows make short batches), so a small heap will do.
 import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AccordError } from '../../errors.ts';
@@ -29,11 +30,15 @@ export interface WorkerSetup {
 }
 
 const setup = workerData as WorkerSetup;
+const BATCH_BYTES = 8 << 20;
+/** Rows read between progress reports once nothing more is prepared (a file with bad rows). */
+const PROGRESS_EVERY = 5000;
 const port = parentPort!;
 const post = (m: ToMain, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
 // Waiting chunks and credits, fed by the main thread's messages.
 const chunks: (Buffer | null)[] = [];
+let bytesInBatch = 0;
 let credits = setup.ahead;
 // The stream reads ahead while a batch waits for credit, so two can be waiting at once.
 let waiting: (() => void)[] = [];
@@ -60,6 +65,7 @@ async function* input(): AsyncGenerator<Buffer> {
     const c = chunks.shift()!;
     if (c === null) return;
     post({ kind: 'taken' });
+    bytesInBatch += c.length;
     yield c;
   }
 }
@@ -75,6 +81,7 @@ async function run(): Promise<void> {
     credits--;
     const prepared = prepareBatch(setup.keys, setup.orgId, batch);
     batch = [];
+    bytesInBatch = 0;
     post({ kind: 'batch', prepared, rowsRead: report.rowsRead }, transferList(prepared));
   };
   for await (const row of validatedRows(
@@ -86,9 +93,13 @@ async function run(): Promise<void> {
     'imported',
   )) {
     // After the first bad row nothing more is prepared: the import will not commit anyway.
-    if (report.rowsFailed > 0) continue;
+    if (report.rowsFailed > 0) {
+      if (report.rowsRead % PROGRESS_EVERY === 0)
+        post({ kind: 'progress', rowsRead: report.rowsRead });
+      continue;
+    }
     batch.push({ payload: row.value, ids: row.ids, retainUntil: dueDate(row.value) });
-    if (batch.length === setup.batchSize) await flush();
+    if (batch.length === setup.batchSize || bytesInBatch >= BATCH_BYTES) await flush();
   }
   if (report.rowsFailed === 0 && batch.length > 0) await flush();
   post({ kind: 'done', report });

@@ -103,6 +103,25 @@ forEachDialect('imports on a worker thread', (dialect) => {
     assert.deepEqual([job?.status, job?.rowsRead, job?.rowsFailed], ['failed', 3_000, 1]);
   });
 
+  test('after a bad row the worker still reads the rest, and progress keeps moving', async () => {
+    const rows: unknown[] = Array.from({ length: 12_000 }, (_, i) => person(30_000 + i));
+    rows[9] = { ...person(30_009), nhsNumber: '1234567890' };
+    rows[11_000] = { ...person(41_000), dateOfBirth: 'yesterday' };
+    const seen: number[] = [];
+    const err = await run({
+      assetId: first.id,
+      stream: jsonl(rows),
+      inWorker: true,
+      onProgress: (p) => seen.push(p.rowsRead),
+    }).catch((e: unknown) => e);
+    assert.match((err as Error).message, /^2 rows of 12000 have problems/);
+    assert.deepEqual(
+      (err as { problems: { line: number }[] }).problems.map((p) => p.line),
+      [10, 11_001],
+    );
+    assert.ok(seen.includes(5_000) && seen.includes(10_000), `progress: ${seen.join(', ')}`);
+  });
+
   test('a CSV header naming unknown columns is refused from the worker as on one thread', async () => {
     const err = await run({
       assetId: first.id,
