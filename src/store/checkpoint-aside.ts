@@ -34,14 +34,19 @@ export function checkpointAside(tx: Tx): void {
   };
   tx.afterRollback(restore);
   tx.afterCommit(() => {
-    const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
-      workerData: { file: raw.name },
-      execArgv: [],
-    });
-    // It must not keep a finished process alive; an unfinished checkpoint is finished later.
-    worker.unref();
-    worker.once('exit', restore);
-    // A failed checkpoint is left to the automatic ones, as before.
-    worker.once('error', () => undefined);
+    try {
+      const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
+        workerData: { file: raw.name },
+        execArgv: [],
+      });
+      // It must not keep a finished process alive; an unfinished checkpoint is finished later.
+      worker.unref();
+      worker.once('exit', restore);
+      // A failed checkpoint is left to the automatic ones, as before.
+      worker.once('error', () => undefined);
+    } catch {
+      // No thread to be had: the automatic checkpoints come back and do the copy, as before.
+      restore();
+    }
   });
 }

@@ -21,13 +21,19 @@ export type ToMain =
   | { kind: 'taken' }
   | { kind: 'batch'; prepared: PreparedBatch; rowsRead: number }
   | { kind: 'progress'; rowsRead: number }
-  | { kind: 'done'; report: RowReport }
+  | { kind: 'done'; report: RowReport; rowsPrepared: number }
   | { kind: 'failed'; code?: ErrorCode; message: string; problems?: Problem[] };
 
 /** Rows stored at a time. */
 export const BATCH = 1000;
 /** Chunks handed over and not yet taken: enough to keep the worker busy, few enough to stay small. */
 const CHUNKS_AHEAD = 8;
+
+const ownCopy = (b: Buffer): Buffer => {
+  const copy = new Uint8Array(b.length);
+  copy.set(b);
+  return Buffer.from(copy.buffer);
+};
 
 export interface StoredRows {
   imported: number;
@@ -44,13 +50,23 @@ export async function storeThroughWorker(
   writer: RecordWriter,
   onBatch: (rowsRead: number) => void,
 ): Promise<StoredRows> {
+  // The keys go over as exact-size copies: a small Buffer is often a slice of Node's shared
+  // pool, and cloning it would copy its neighbours (other keys, plaintext) along with it.
+  const dataKey = ownCopy(setup.keys.dataKey.key);
+  const indexKey = ownCopy(setup.keys.indexKey);
   const worker = new Worker(new URL('./import-worker.mjs', import.meta.url), {
-    workerData: setup,
+    workerData: {
+      ...setup,
+      keys: { dataKey: { version: setup.keys.dataKey.version, key: dataKey }, indexKey },
+    },
     // The entry registers tsx itself; inherited loader flags would register it twice.
     execArgv: [],
     // Its rows are garbage a batch later; a small heap keeps the import's memory flat.
     resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
   });
+  // workerData was cloned when the worker was made: these copies are done with.
+  dataKey.fill(0);
+  indexKey.fill(0);
   const inbox: ToMain[] = [];
   let broken: Error | undefined;
   let waiting: (() => void)[] = [];
@@ -67,6 +83,11 @@ export async function storeThroughWorker(
   worker.on('message', (m: ToMain) => {
     if (m.kind === 'taken') ahead--;
     else inbox.push(m);
+    nudge();
+  });
+  // A message that cannot be read would be a batch or a progress note lost: end the import.
+  worker.on('messageerror', (e) => {
+    broken = e;
     nudge();
   });
   worker.on('error', (e) => {
@@ -98,7 +119,12 @@ export async function storeThroughWorker(
       const m = inbox.shift()!;
       if (m.kind === 'failed')
         throw m.code ? new AccordError(m.code, m.message, m.problems) : new Error(m.message);
-      if (m.kind === 'done') return { imported, report: m.report };
+      if (m.kind === 'done') {
+        // Every row the worker prepared must be stored, or nothing is committed.
+        if (imported !== m.rowsPrepared)
+          throw new Error(`stored ${imported} of the ${m.rowsPrepared} rows the worker prepared`);
+        return { imported, report: m.report };
+      }
       if (m.kind === 'progress') onBatch(m.rowsRead);
       if (m.kind !== 'batch') continue;
       imported += (await writer.store(m.prepared)).length;

@@ -12,7 +12,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AccordError } from '../../errors.ts';
 import type { ImportFormat } from './import-rows.ts';
 import { recordAjv } from './record-ajv.ts';
-import { prepareBatch, transferList } from './record-prepare.ts';
+import { detachable, prepareBatch, transferList } from './record-prepare.ts';
 import type { NewRecord, WriterKeys } from './record-prepare.ts';
 import type { RecordType } from './record-types.service.ts';
 import { retainUntilMemo } from './retention-date.ts';
@@ -31,8 +31,12 @@ export interface WorkerSetup {
 
 const setup = workerData as WorkerSetup;
 const BATCH_BYTES = 8 << 20;
-/** Rows read between progress reports once nothing more is prepared (a file with bad rows). */
+/**
+ * Once a row is bad nothing more is prepared, so no batch carries progress: it is reported every
+ * PROGRESS_EVERY good rows read, and every PROGRESS_MS (a file whose rest is all bad).
+ */
 const PROGRESS_EVERY = 5000;
+const PROGRESS_MS = 500;
 const port = parentPort!;
 const post = (m: ToMain, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
@@ -51,6 +55,10 @@ const until = async (ready: () => boolean): Promise<void> => {
   while (!ready()) await new Promise<void>((r) => waiting.push(r));
 };
 
+// A message that cannot be read would be a chunk or a credit lost: end the import instead.
+port.on('messageerror', (e) => {
+  throw e;
+});
 port.on('message', (m: ToWorker) => {
   if (m.kind === 'chunk')
     chunks.push(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
@@ -75,20 +83,26 @@ async function run(): Promise<void> {
   const validate = recordAjv().compile(setup.type.schema);
   const dueDate = retainUntilMemo(setup.retention.period, setup.retention.from);
   const report = emptyReport();
+  let prepared = 0;
   let batch: NewRecord[] = [];
+  const ticker = setInterval(() => {
+    if (report.rowsFailed > 0) post({ kind: 'progress', rowsRead: report.rowsRead });
+  }, PROGRESS_MS);
   const flush = async (): Promise<void> => {
     await until(() => credits > 0);
     credits--;
-    const prepared = prepareBatch(setup.keys, setup.orgId, batch);
+    const p = detachable(prepareBatch(setup.keys, setup.orgId, batch));
+    prepared += batch.length;
     batch = [];
     bytesInBatch = 0;
-    post({ kind: 'batch', prepared, rowsRead: report.rowsRead }, transferList(prepared));
+    post({ kind: 'batch', prepared: p, rowsRead: report.rowsRead }, transferList(p));
   };
   for await (const row of validatedRows(
     setup.type,
     validate,
     setup.format,
-    Readable.from(input()),
+    // One chunk at a time: the flow control above is in chunks, not in what a stream buffers.
+    Readable.from(input(), { highWaterMark: 1 }),
     report,
     'imported',
   )) {
@@ -102,13 +116,20 @@ async function run(): Promise<void> {
     if (batch.length === setup.batchSize || bytesInBatch >= BATCH_BYTES) await flush();
   }
   if (report.rowsFailed === 0 && batch.length > 0) await flush();
-  post({ kind: 'done', report });
+  clearInterval(ticker);
+  post({ kind: 'done', report, rowsPrepared: prepared });
 }
 
-run().catch((e: unknown) => {
-  post(
-    e instanceof AccordError
-      ? { kind: 'failed', code: e.code, message: e.message, problems: e.problems }
-      : { kind: 'failed', message: e instanceof Error ? e.message : String(e) },
-  );
-});
+run()
+  .finally(() => {
+    // The keys were copies made for this thread; nothing needs them now.
+    setup.keys.dataKey.key.fill(0);
+    setup.keys.indexKey.fill(0);
+  })
+  .catch((e: unknown) => {
+    post(
+      e instanceof AccordError
+        ? { kind: 'failed', code: e.code, message: e.message, problems: e.problems }
+        : { kind: 'failed', message: e instanceof Error ? e.message : String(e) },
+    );
+  });

@@ -187,6 +187,10 @@ export class ImportService {
     );
     // pipe() does not pass errors on: a file that breaks off must end the import, not the process.
     req.stream.once('error', (e) => counted.destroy(e));
+    // Nor does a stream destroyed without an error (an upload cut off) end what it feeds.
+    req.stream.once('close', () => {
+      if (!req.stream.readableEnded) counted.destroy(new Error('the file ended before its end'));
+    });
     const big = req.inWorker ?? (req.totalBytes ?? 0) >= WORKER_MIN_BYTES;
     // A big load's write-ahead log is copied back on another thread once it commits.
     if (big) checkpointAside(gate.tx);

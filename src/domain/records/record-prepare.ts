@@ -28,7 +28,7 @@ export interface PreparedBatch {
   /** Keyed hashes of each record's identifiers, strongest first, 16 bytes each, end to end. */
   hashes: Uint8Array;
   /** How many identifiers each record has. */
-  idCounts: Uint8Array;
+  idCounts: Uint16Array;
   /**
    * The identifiers in the order to insert them: by hash, so neighbouring inserts share index
    * pages, and for one hash the earlier record first, as in file order. A record naming one
@@ -68,7 +68,7 @@ export function prepareBatch(
     sealed: Buffer.concat(sealed, end),
     sealedEnds,
     hashes,
-    idCounts: Uint8Array.from(ordered, (ids) => ids.length),
+    idCounts: Uint16Array.from(ordered, (ids) => ids.length),
     insertOrder: insertOrder(hashes, ordered),
     newSubjectIds: batch.map(() => uuid7()),
     retainUntil: batch.map((r) => r.retainUntil),
@@ -112,11 +112,23 @@ export function identifierHash(p: PreparedBatch, n: number): Buffer {
   );
 }
 
-/**
- * The buffers to hand over (not copy) when a batch goes to another thread: only those a view
- * owns whole. A small Buffer may be a slice of Node's shared pool, which must never be detached;
- * such a view is copied instead.
- */
+/** Copies of whatever in a batch is a view onto shared memory (a small Buffer is a slice of
+ * Node's pool): sending such a view would copy the whole pool, neighbours and all, and
+ * transferring it would break every other Buffer in it. */
+export function detachable(p: PreparedBatch): PreparedBatch {
+  const own = <T extends Uint8Array | Uint16Array | Uint32Array>(v: T, copy: (v: T) => T): T =>
+    v.byteOffset === 0 && v.byteLength === v.buffer.byteLength ? v : copy(v);
+  return {
+    ...p,
+    sealed: own(p.sealed, (v) => new Uint8Array(v)),
+    sealedEnds: own(p.sealedEnds, (v) => new Uint32Array(v)),
+    hashes: own(p.hashes, (v) => new Uint8Array(v)),
+    idCounts: own(p.idCounts, (v) => new Uint16Array(v)),
+    insertOrder: own(p.insertOrder, (v) => new Uint32Array(v)),
+  };
+}
+
+/** The buffers to hand over (not copy) when a detachable batch goes to another thread. */
 export function transferList(p: PreparedBatch): ArrayBuffer[] {
   return [p.sealed, p.sealedEnds, p.hashes, p.idCounts, p.insertOrder]
     .filter((v) => v.byteOffset === 0 && v.byteLength === v.buffer.byteLength)

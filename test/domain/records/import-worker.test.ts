@@ -3,7 +3,7 @@
 // bad row reported with its line, subjects matched against what the organisation already holds.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { forEachDialect } from '../../helpers/db.ts';
 import { createTestServices } from '../../helpers/app.ts';
 import type { TestServices } from '../../helpers/app.ts';
@@ -152,5 +152,17 @@ forEachDialect('imports on a worker thread', (dialect) => {
     assert.equal(await count(first.id), before);
     const [job] = await s.imports.jobs(await org.actor('handler'), first.id);
     assert.equal(job?.status, 'failed');
+  });
+
+  test('an upload cut off without an error stores nothing, on either thread', async () => {
+    for (const inWorker of [true, false]) {
+      const before = await count(first.id);
+      const cut = new PassThrough();
+      for (let i = 0; i < 1_200; i++) cut.write(`${JSON.stringify(person(50_000 + i))}\n`);
+      setTimeout(() => cut.destroy(), 50);
+      const err = await run({ assetId: first.id, stream: cut, inWorker }).catch((e: unknown) => e);
+      assert.ok(err instanceof Error, `inWorker ${inWorker}: the import did not fail`);
+      assert.equal(await count(first.id), before);
+    }
   });
 });
