@@ -15,6 +15,7 @@ import type { RecordWriter } from './record-writer.ts';
 import { emptyReport, validatedRows } from './validated-rows.ts';
 import type { RowReport } from './validated-rows.ts';
 import type { ImportFormat } from './import-rows.ts';
+import { Waiters } from './waiters.ts';
 
 export type ToWorker = { kind: 'chunk'; bytes: Uint8Array } | { kind: 'end' } | { kind: 'credit' };
 export type ToMain =
@@ -25,15 +26,13 @@ export type ToMain =
   | { kind: 'failed'; code?: ErrorCode; message: string; problems?: Problem[] };
 
 /** Rows stored at a time. */
-export const BATCH = 1000;
+const BATCH = 1000;
+/** Batches the worker may prepare before the store has taken them. */
+const BATCHES_AHEAD = 4;
 /** Chunks handed over and not yet taken: enough to keep the worker busy, few enough to stay small. */
 const CHUNKS_AHEAD = 8;
 
-const ownCopy = (b: Buffer): Buffer => {
-  const copy = new Uint8Array(b.length);
-  copy.set(b);
-  return Buffer.from(copy.buffer);
-};
+const ownCopy = (b: Buffer): Buffer => Buffer.from(new Uint8Array(b).buffer);
 
 export interface StoredRows {
   imported: number;
@@ -45,7 +44,7 @@ export interface StoredRows {
  * `writer`. Resolves with the count stored and the worker's report of bad rows.
  */
 export async function storeThroughWorker(
-  setup: WorkerSetup,
+  setup: Omit<WorkerSetup, 'batchSize' | 'ahead'>,
   stream: Readable,
   writer: RecordWriter,
   onBatch: (rowsRead: number) => void,
@@ -57,6 +56,8 @@ export async function storeThroughWorker(
   const worker = new Worker(new URL('./import-worker.mjs', import.meta.url), {
     workerData: {
       ...setup,
+      batchSize: BATCH,
+      ahead: BATCHES_AHEAD,
       keys: { dataKey: { version: setup.keys.dataKey.version, key: dataKey }, indexKey },
     },
     // The entry registers tsx itself; inherited loader flags would register it twice.
@@ -69,34 +70,30 @@ export async function storeThroughWorker(
   indexKey.fill(0);
   const inbox: ToMain[] = [];
   let broken: Error | undefined;
-  let waiting: (() => void)[] = [];
-  const nudge = (): void => {
-    const all = waiting;
-    waiting = [];
-    for (const w of all) w();
-  };
+  const waiters = new Waiters();
+  // Every wait also ends when the worker or the stream has failed: the failure is thrown.
   const until = async (ready: () => boolean): Promise<void> => {
-    while (!ready() && !broken) await new Promise<void>((r) => waiting.push(r));
+    await waiters.until(() => ready() || broken !== undefined);
     if (broken) throw broken;
   };
   let ahead = 0;
   worker.on('message', (m: ToMain) => {
     if (m.kind === 'taken') ahead--;
     else inbox.push(m);
-    nudge();
+    waiters.wake();
   });
   // A message that cannot be read would be a batch or a progress note lost: end the import.
   worker.on('messageerror', (e) => {
     broken = e;
-    nudge();
+    waiters.wake();
   });
   worker.on('error', (e) => {
     broken = e;
-    nudge();
+    waiters.wake();
   });
   worker.on('exit', (code) => {
     broken ??= new Error(`the import worker stopped (exit code ${code})`);
-    nudge();
+    waiters.wake();
   });
   const send = (m: ToWorker): void => worker.postMessage(m);
   const feeding = (async () => {
@@ -110,7 +107,7 @@ export async function storeThroughWorker(
   // A stream that fails ends the import; until then the feeder runs beside the store.
   feeding.catch((e: unknown) => {
     broken ??= e instanceof Error ? e : new Error(String(e));
-    nudge();
+    waiters.wake();
   });
   try {
     let imported = 0;

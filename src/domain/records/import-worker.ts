@@ -12,11 +12,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AccordError } from '../../errors.ts';
 import type { ImportFormat } from './import-rows.ts';
 import { recordAjv } from './record-ajv.ts';
-import { detachable, prepareBatch, transferList } from './record-prepare.ts';
+import { forTransfer, prepareBatch } from './record-prepare.ts';
 import type { NewRecord, WriterKeys } from './record-prepare.ts';
 import type { RecordType } from './record-types.service.ts';
 import { retainUntilMemo } from './retention-date.ts';
 import { emptyReport, validatedRows } from './validated-rows.ts';
+import { Waiters } from './waiters.ts';
 import type { ToMain, ToWorker } from './import-pipeline.ts';
 
 export interface WorkerSetup {
@@ -44,16 +45,7 @@ const post = (m: ToMain, transfer: ArrayBuffer[] = []): void => port.postMessage
 const chunks: (Buffer | null)[] = [];
 let bytesInBatch = 0;
 let credits = setup.ahead;
-// The stream reads ahead while a batch waits for credit, so two can be waiting at once.
-let waiting: (() => void)[] = [];
-const nudge = (): void => {
-  const all = waiting;
-  waiting = [];
-  for (const w of all) w();
-};
-const until = async (ready: () => boolean): Promise<void> => {
-  while (!ready()) await new Promise<void>((r) => waiting.push(r));
-};
+const waiters = new Waiters();
 
 // A message that cannot be read would be a chunk or a credit lost: end the import instead.
 port.on('messageerror', (e) => {
@@ -64,12 +56,12 @@ port.on('message', (m: ToWorker) => {
     chunks.push(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
   else if (m.kind === 'end') chunks.push(null);
   else credits++;
-  nudge();
+  waiters.wake();
 });
 
 async function* input(): AsyncGenerator<Buffer> {
   for (;;) {
-    await until(() => chunks.length > 0);
+    await waiters.until(() => chunks.length > 0);
     const c = chunks.shift()!;
     if (c === null) return;
     post({ kind: 'taken' });
@@ -89,13 +81,13 @@ async function run(): Promise<void> {
     if (report.rowsFailed > 0) post({ kind: 'progress', rowsRead: report.rowsRead });
   }, PROGRESS_MS);
   const flush = async (): Promise<void> => {
-    await until(() => credits > 0);
+    await waiters.until(() => credits > 0);
     credits--;
-    const p = detachable(prepareBatch(setup.keys, setup.orgId, batch));
+    const [p, transfer] = forTransfer(prepareBatch(setup.keys, setup.orgId, batch));
     prepared += batch.length;
     batch = [];
     bytesInBatch = 0;
-    post({ kind: 'batch', prepared: p, rowsRead: report.rowsRead }, transferList(p));
+    post({ kind: 'batch', prepared: p, rowsRead: report.rowsRead }, transfer);
   };
   for await (const row of validatedRows(
     setup.type,

@@ -17,7 +17,7 @@ import type { Gate } from '../policy/gate.ts';
 import type { AssetsService } from './assets.service.ts';
 import { RUNNER, markInterrupted, toJob } from './import-jobs.ts';
 import type { ImportJob } from './import-jobs.ts';
-import { BATCH, storeOnThisThread, storeThroughWorker } from './import-pipeline.ts';
+import { storeOnThisThread, storeThroughWorker } from './import-pipeline.ts';
 import type { StoredRows } from './import-pipeline.ts';
 import type { ImportFormat } from './import-rows.ts';
 import type { RecordTypesService } from './record-types.service.ts';
@@ -204,8 +204,6 @@ export class ImportService {
               keys: await writer.keys(),
               orgId,
               retention: { period: asset.retention_period, from: asset.retention_from },
-              batchSize: BATCH,
-              ahead: 4,
             },
             counted,
             writer,

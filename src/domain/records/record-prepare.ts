@@ -112,13 +112,20 @@ export function identifierHash(p: PreparedBatch, n: number): Buffer {
   );
 }
 
-/** Copies of whatever in a batch is a view onto shared memory (a small Buffer is a slice of
- * Node's pool): sending such a view would copy the whole pool, neighbours and all, and
- * transferring it would break every other Buffer in it. */
-export function detachable(p: PreparedBatch): PreparedBatch {
-  const own = <T extends Uint8Array | Uint16Array | Uint32Array>(v: T, copy: (v: T) => T): T =>
-    v.byteOffset === 0 && v.byteLength === v.buffer.byteLength ? v : copy(v);
-  return {
+/**
+ * The batch ready to go to another thread, with the buffers to hand over (not copy). Whatever is
+ * a view onto shared memory is copied first (a small Buffer is a slice of Node's pool): sending
+ * it would copy the whole pool, neighbours and all, and transferring it would break every other
+ * Buffer in it.
+ */
+export function forTransfer(p: PreparedBatch): [PreparedBatch, ArrayBuffer[]] {
+  const transfer: ArrayBuffer[] = [];
+  const own = <T extends Uint8Array | Uint16Array | Uint32Array>(v: T, copy: (v: T) => T): T => {
+    const mine = v.byteOffset === 0 && v.byteLength === v.buffer.byteLength ? v : copy(v);
+    transfer.push(mine.buffer as ArrayBuffer);
+    return mine;
+  };
+  const batch = {
     ...p,
     sealed: own(p.sealed, (v) => new Uint8Array(v)),
     sealedEnds: own(p.sealedEnds, (v) => new Uint32Array(v)),
@@ -126,12 +133,5 @@ export function detachable(p: PreparedBatch): PreparedBatch {
     idCounts: own(p.idCounts, (v) => new Uint16Array(v)),
     insertOrder: own(p.insertOrder, (v) => new Uint32Array(v)),
   };
-}
-
-/** The buffers to hand over (not copy) when a detachable batch goes to another thread. */
-export function transferList(p: PreparedBatch): ArrayBuffer[] {
-  return [p.sealed, p.sealedEnds, p.hashes, p.idCounts, p.insertOrder]
-    .filter((v) => v.byteOffset === 0 && v.byteLength === v.buffer.byteLength)
-    .map((v) => v.buffer)
-    .filter((b, i, all): b is ArrayBuffer => b instanceof ArrayBuffer && all.indexOf(b) === i);
+  return [batch, transfer];
 }
