@@ -13,6 +13,22 @@ import type { Tx } from './store.ts';
 
 /** Per connection: its own setting, and how many bulk jobs have it turned off just now. */
 const held = new WeakMap<Database.Database, { every: number; jobs: number }>();
+/** Per connection: the checkpoint threads still running, which closing the store waits for. */
+const running = new WeakMap<Database.Database, Map<Worker, Promise<void>>>();
+
+/**
+ * Resolves once every checkpoint thread started for this connection has ended. The store waits
+ * for them before it closes: a thread still copying when its file is closed and removed (a test's
+ * temporary directory, a CLI run ending) fails inside a terminating thread, which aborts the
+ * whole process.
+ */
+export async function checkpointsSettled(raw: Database.Database): Promise<void> {
+  const jobs = running.get(raw);
+  if (!jobs) return;
+  // Unreferenced so as not to keep a finished process alive; awaited, they must.
+  for (const w of jobs.keys()) w.ref();
+  await Promise.all(jobs.values());
+}
 
 /** Defers the checkpoint of this transaction's writes to a worker thread (SQLite files only). */
 export function checkpointAside(tx: Tx): void {
@@ -41,7 +57,18 @@ export function checkpointAside(tx: Tx): void {
       });
       // It must not keep a finished process alive; an unfinished checkpoint is finished later.
       worker.unref();
-      worker.once('exit', restore);
+      const jobs = running.get(raw) ?? new Map<Worker, Promise<void>>();
+      running.set(raw, jobs);
+      jobs.set(
+        worker,
+        new Promise<void>((resolve) =>
+          worker.once('exit', () => {
+            jobs.delete(worker);
+            restore();
+            resolve();
+          }),
+        ),
+      );
       // A failed checkpoint is left to the automatic ones, as before.
       worker.once('error', () => undefined);
     } catch {

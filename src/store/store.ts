@@ -20,6 +20,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { AccordError } from '../errors.ts';
 import { redactUrl } from '../config.ts';
+import { checkpointsSettled } from './checkpoint-aside.ts';
 import type { DB } from './schema.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -281,6 +282,7 @@ export function openStore(url: string): Store {
       }
     },
     async close() {
+      if (sqliteRaw) await checkpointsSettled(sqliteRaw);
       fast?.close();
       fast = undefined;
       await db.destroy();

@@ -72,3 +72,24 @@ test('two bulk jobs that overlap: automatic checkpoints come back after the last
     await new Promise((r) => setTimeout(r, 20));
   }
 });
+
+test('closing the store waits for a checkpoint still running, so removing the file is safe', async () => {
+  const own = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-checkpoint-close-'));
+  const file = path.join(own, 'db.sqlite');
+  const s = openStore(`sqlite:${file}`);
+  await sql`create table bulk (id integer primary key, body blob)`.execute(s.db);
+  await s.transaction(async (tx) => {
+    checkpointAside(tx);
+    const ins = tx.sqlite!.prepare('insert into bulk (body) values (randomblob(1000))');
+    for (let i = 0; i < 20_000; i++) ins.run();
+  });
+  // Before the fix the thread was still copying here; removing its file then aborted the process.
+  await s.close();
+  // Closed last, after the thread, the writer's connection finishes the log and removes it.
+  assert.equal(fs.existsSync(`${file}-wal`), false, 'a checkpoint thread outlived the store');
+  const again = openStore(`sqlite:${file}`);
+  const { rows } = await sql<{ n: number }>`select count(*) as n from bulk`.execute(again.db);
+  assert.equal(rows[0]!.n, 20_000);
+  await again.close();
+  fs.rmSync(own, { recursive: true, force: true });
+});
