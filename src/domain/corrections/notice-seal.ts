@@ -5,7 +5,7 @@
 // before anything is applied.
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { CompactEncrypt } from 'jose';
+import { CompactEncrypt } from '../../jose.ts';
 import { AccordError } from '../../errors.ts';
 import { decryptWith, signJws, verifyJws } from '../exchange/envelope.ts';
 import type { OpenWith, SealTo } from '../exchange/exchange-keys.ts';

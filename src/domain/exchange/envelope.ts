@@ -7,8 +7,8 @@
 // text, so a partner node can check every chunk on its own as it arrives, without opening it.
 import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { CompactEncrypt, compactDecrypt, compactVerify } from 'jose';
-import type { CompactJWEHeaderParameters } from 'jose';
+import { CompactEncrypt, compactDecrypt, compactVerify } from '../../jose.ts';
+import type { CompactJWEHeaderParameters } from '../../jose.ts';
 import { AccordError } from '../../errors.ts';
 import { canonical } from '../agreements/model.ts';
 import type { NodeKeys } from '../node/node-keys.ts';

@@ -5,7 +5,12 @@
 // travel the same way back, so both sides verify each other.
 import { createHash, createPublicKey, randomUUID } from 'node:crypto';
 import type { JsonWebKey as NodeJwk, KeyObject } from 'node:crypto';
-import { CompactEncrypt, compactDecrypt, compactVerify, decodeProtectedHeader } from 'jose';
+import {
+  CompactEncrypt,
+  compactDecrypt,
+  compactVerify,
+  decodeProtectedHeader,
+} from '../../jose.ts';
 import { AccordError } from '../../errors.ts';
 import { canonical } from '../agreements/model.ts';
 import { signJws } from '../exchange/envelope.ts';
