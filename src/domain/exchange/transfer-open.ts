@@ -4,7 +4,6 @@
 // imported into the recipient's asset under the agreement's retention — all in one transaction,
 // so a failure anywhere leaves nothing imported and the transfer still delivered.
 import { AccordError, assertNoProblems } from '../../errors.ts';
-import type { Problem } from '../../errors.ts';
 import { faultPoint } from '../faults.ts';
 import { decideShare } from '../agreements/decide-share.ts';
 import type { Actor } from '../policy/actor.ts';
@@ -12,10 +11,11 @@ import { withAccess } from '../policy/gate.ts';
 import { checkpointAside } from '../../store/checkpoint-aside.ts';
 import { RecordWriter } from '../records/record-writer.ts';
 import { addPeriod } from '../records/retention-date.ts';
-import { checkPayload } from '../records/validate-record.ts';
-import type { NewRecord } from '../records/record-writer.ts';
-import { chunkDigest, decryptChunk, recordDigest, verifyJws, wholeDigest } from './envelope.ts';
-import type { Manifest } from './envelope.ts';
+import type { Written } from '../records/record-writer.ts';
+import { verifyJws, wholeDigest } from './envelope.ts';
+import type { Manifest, ManifestChunk } from './envelope.ts';
+import { openChunk, tampered } from './open-chunk.ts';
+import { openThroughWorker } from './open-pipeline.ts';
 import {
   auditBoth,
   auditBothNow,
@@ -32,10 +32,11 @@ import { advance, illegal } from './transfer-states.ts';
 import { TransferViews } from './transfers.view.ts';
 import type { Transfer } from './transfers.view.ts';
 
-/** Transfers at least this big are opened with their checkpoint moved off the main thread. */
+/**
+ * Transfers at least this big are opened on a worker thread (a worker takes a moment to start),
+ * with their checkpoint moved off the main thread.
+ */
 const BULK_OPEN_RECORDS = 10_000;
-
-const tampered = (why: string): AccordError => new AccordError('TRANSFER_TAMPERED', why);
 
 export async function openTransfer(
   d: ExchangeDeps,
@@ -159,7 +160,6 @@ export async function openTransfer(
         },
         d.ctx.clock,
       );
-      const agreed = new Set(decision.fields);
       const stored = await tx.db
         .selectFrom('transfer_chunk')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -167,44 +167,48 @@ export async function openTransfer(
         .executeTakeFirstOrThrow();
       if (Number(stored.n) !== m.chunks.length)
         throw tampered('The transfer has more or fewer chunks than its manifest.');
-      let line = 0;
-      const imported: string[] = [];
-      for (const c of m.chunks) {
+      const read = async (index: number): Promise<string> => {
         const chunk = await tx.db
           .selectFrom('transfer_chunk')
           .select('jwe')
           .where('transfer_id', '=', id)
-          .where('chunk_index', '=', c.index)
+          .where('chunk_index', '=', index)
           .executeTakeFirst();
-        if (!chunk) throw tampered(`Chunk ${c.index + 1} of the transfer is missing.`);
-        const records = await decryptChunk(openWith, id, c.index, chunk.jwe);
-        if (records.length !== c.count || chunkDigest(records.map(recordDigest)) !== c.digest)
-          throw tampered(`Chunk ${c.index + 1} does not match the signed manifest.`);
-        const batch: NewRecord[] = [];
-        const problems: Problem[] = [];
-        for (const payload of records) {
-          line++;
-          if (Object.keys(payload).some((k) => !agreed.has(k)))
-            throw tampered(`Record ${line} carries fields the agreement does not share.`);
-          const checked = checkPayload(type, validate, payload);
-          for (const p of checked.problems) problems.push({ ...p, line });
-          batch.push({ payload, ids: checked.ids, retainUntil });
-        }
-        assertNoProblems(
-          problems,
-          `Records in the transfer do not fit your ${t.record_type} type.`,
-        );
-        const written = await writer.write(batch);
-        await linkReceived(
-          tx,
-          id,
-          t.org_id,
-          line - written.length,
-          written.map((w) => w.recordId),
-        );
-        imported.push(...written.map((w) => w.recordId));
+        if (!chunk) throw tampered(`Chunk ${index + 1} of the transfer is missing.`);
+        return chunk.jwe;
+      };
+      let line = 0;
+      const imported: string[] = [];
+      const landed = async (written: Written[], c: ManifestChunk): Promise<void> => {
+        const ids = written.map((w) => w.recordId);
+        await linkReceived(tx, id, t.org_id, line, ids);
+        line += c.count;
+        imported.push(...ids);
         faultPoint('transfer.open.chunk');
-      }
+      };
+      const rules = {
+        transferId: id,
+        type,
+        validate,
+        agreed: new Set(decision.fields),
+        retainUntil,
+      };
+      // A big transfer is decrypted, checked and sealed on a worker while this thread stores.
+      if (m.recordCount >= BULK_OPEN_RECORDS)
+        await openThroughWorker(
+          { transferId: id, type, fields: decision.fields, retainUntil, orgId: actor.orgId },
+          m.chunks,
+          read,
+          openWith,
+          writer,
+          landed,
+        );
+      else
+        for (const c of m.chunks)
+          await landed(
+            await writer.write(await openChunk(rules, openWith, c, await read(c.index), line)),
+            c,
+          );
       if (wholeDigest(m.chunks.map((c) => c.digest)) !== m.digest)
         throw tampered('The transfer digest does not match the signed manifest.');
       // The sender's accuracy flags land on the copies they describe.

@@ -5,9 +5,6 @@
 // and its one transaction stay here, so a failed or killed import still commits nothing.
 import type { Readable } from 'node:stream';
 import type { ValidateFunction } from 'ajv';
-import { Worker } from 'node:worker_threads';
-import { AccordError } from '../../errors.ts';
-import type { ErrorCode, Problem } from '../../errors.ts';
 import type { WorkerSetup } from './import-worker.ts';
 import type { NewRecord, PreparedBatch } from './record-prepare.ts';
 import type { RecordType } from './record-types.service.ts';
@@ -15,7 +12,8 @@ import type { RecordWriter } from './record-writer.ts';
 import { emptyReport, validatedRows } from './validated-rows.ts';
 import type { RowReport } from './validated-rows.ts';
 import type { ImportFormat } from './import-rows.ts';
-import { Waiters } from './waiters.ts';
+import { WorkerChannel, ownCopy } from './worker-channel.ts';
+import type { Failed } from './worker-channel.ts';
 
 export type ToWorker = { kind: 'chunk'; bytes: Uint8Array } | { kind: 'end' } | { kind: 'credit' };
 export type ToMain =
@@ -23,7 +21,7 @@ export type ToMain =
   | { kind: 'batch'; prepared: PreparedBatch; rowsRead: number }
   | { kind: 'progress'; rowsRead: number }
   | { kind: 'done'; report: RowReport; rowsPrepared: number }
-  | { kind: 'failed'; code?: ErrorCode; message: string; problems?: Problem[] };
+  | Failed;
 
 /** Rows stored at a time. */
 const BATCH = 1000;
@@ -31,8 +29,6 @@ const BATCH = 1000;
 const BATCHES_AHEAD = 4;
 /** Chunks handed over and not yet taken: enough to keep the worker busy, few enough to stay small. */
 const CHUNKS_AHEAD = 8;
-
-const ownCopy = (b: Buffer): Buffer => Buffer.from(new Uint8Array(b).buffer);
 
 export interface StoredRows {
   imported: number;
@@ -49,73 +45,43 @@ export async function storeThroughWorker(
   writer: RecordWriter,
   onBatch: (rowsRead: number) => void,
 ): Promise<StoredRows> {
-  // The keys go over as exact-size copies: a small Buffer is often a slice of Node's shared
-  // pool, and cloning it would copy its neighbours (other keys, plaintext) along with it.
+  // The keys go over as exact-size copies, cleared once the worker has its own.
   const dataKey = ownCopy(setup.keys.dataKey.key);
   const indexKey = ownCopy(setup.keys.indexKey);
-  const worker = new Worker(new URL('./import-worker.mjs', import.meta.url), {
-    workerData: {
+  let ahead = 0;
+  const worker = new WorkerChannel<ToWorker, ToMain>(
+    new URL('./import-worker.mjs', import.meta.url),
+    {
       ...setup,
       batchSize: BATCH,
       ahead: BATCHES_AHEAD,
       keys: { dataKey: { version: setup.keys.dataKey.version, key: dataKey }, indexKey },
     },
-    // The entry registers tsx itself; inherited loader flags would register it twice.
-    execArgv: [],
     // Its rows are garbage a batch later; a small heap keeps the import's memory flat.
-    resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
-  });
+    { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
+    (m) => {
+      if (m.kind !== 'taken') return false;
+      ahead--;
+      return true;
+    },
+  );
   // workerData was cloned when the worker was made: these copies are done with.
   dataKey.fill(0);
   indexKey.fill(0);
-  const inbox: ToMain[] = [];
-  let broken: Error | undefined;
-  const waiters = new Waiters();
-  // Every wait also ends when the worker or the stream has failed: the failure is thrown.
-  const until = async (ready: () => boolean): Promise<void> => {
-    await waiters.until(() => ready() || broken !== undefined);
-    if (broken) throw broken;
-  };
-  let ahead = 0;
-  worker.on('message', (m: ToMain) => {
-    if (m.kind === 'taken') ahead--;
-    else inbox.push(m);
-    waiters.wake();
-  });
-  // A message that cannot be read would be a batch or a progress note lost: end the import.
-  worker.on('messageerror', (e) => {
-    broken = e;
-    waiters.wake();
-  });
-  worker.on('error', (e) => {
-    broken = e;
-    waiters.wake();
-  });
-  worker.on('exit', (code) => {
-    broken ??= new Error(`the import worker stopped (exit code ${code})`);
-    waiters.wake();
-  });
-  const send = (m: ToWorker): void => worker.postMessage(m);
   const feeding = (async () => {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      await until(() => ahead < CHUNKS_AHEAD);
+      await worker.until(() => ahead < CHUNKS_AHEAD);
       ahead++;
-      send({ kind: 'chunk', bytes: chunk });
+      worker.send({ kind: 'chunk', bytes: chunk });
     }
-    send({ kind: 'end' });
+    worker.send({ kind: 'end' });
   })();
   // A stream that fails ends the import; until then the feeder runs beside the store.
-  feeding.catch((e: unknown) => {
-    broken ??= e instanceof Error ? e : new Error(String(e));
-    waiters.wake();
-  });
+  feeding.catch((e: unknown) => worker.fail(e));
   try {
     let imported = 0;
     for (;;) {
-      await until(() => inbox.length > 0);
-      const m = inbox.shift()!;
-      if (m.kind === 'failed')
-        throw m.code ? new AccordError(m.code, m.message, m.problems) : new Error(m.message);
+      const m = await worker.next();
       if (m.kind === 'done') {
         // Every row the worker prepared must be stored, or nothing is committed.
         if (imported !== m.rowsPrepared)
@@ -125,14 +91,14 @@ export async function storeThroughWorker(
       if (m.kind === 'progress') onBatch(m.rowsRead);
       if (m.kind !== 'batch') continue;
       imported += (await writer.store(m.prepared)).length;
-      send({ kind: 'credit' });
+      worker.send({ kind: 'credit' });
       onBatch(m.rowsRead);
       // Storing is synchronous: let the feeder hand over the next chunk before the next batch,
       // or the worker waits for bytes while batches are queued here.
       await new Promise((r) => setImmediate(r));
     }
   } finally {
-    await worker.terminate();
+    await worker.close();
   }
 }
 

@@ -9,7 +9,6 @@
 // holds at most BATCH_BYTES of the file (wide rows make short batches), so a small heap will do.
 import { Readable } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
-import { AccordError } from '../../errors.ts';
 import type { ImportFormat } from './import-rows.ts';
 import { recordAjv } from './record-ajv.ts';
 import { forTransfer, prepareBatch } from './record-prepare.ts';
@@ -18,6 +17,7 @@ import type { RecordType } from './record-types.service.ts';
 import { retainUntilMemo } from './retention-date.ts';
 import { emptyReport, validatedRows } from './validated-rows.ts';
 import { Waiters } from './waiters.ts';
+import { toFailed } from './worker-channel.ts';
 import type { ToMain, ToWorker } from './import-pipeline.ts';
 
 export interface WorkerSetup {
@@ -118,10 +118,4 @@ run()
     setup.keys.dataKey.key.fill(0);
     setup.keys.indexKey.fill(0);
   })
-  .catch((e: unknown) => {
-    post(
-      e instanceof AccordError
-        ? { kind: 'failed', code: e.code, message: e.message, problems: e.problems }
-        : { kind: 'failed', message: e instanceof Error ? e.message : String(e) },
-    );
-  });
+  .catch((e: unknown) => post(toFailed(e)));

@@ -1,0 +1,98 @@
+// Opening a big transfer through a worker thread (open-worker.ts): this thread reads each sealed
+// chunk and hands it over a few chunks ahead; the worker decrypts, checks and prepares it; this
+// thread stores each prepared chunk as it comes back, in manifest order. The transaction, the
+// store and the links stay here, so a failure anywhere still leaves nothing imported.
+import type { KeyObject } from 'node:crypto';
+import type { PreparedBatch } from '../records/record-prepare.ts';
+import type { RecordWriter, Written } from '../records/record-writer.ts';
+import { WorkerChannel, ownCopy } from '../records/worker-channel.ts';
+import type { Failed } from '../records/worker-channel.ts';
+import type { ManifestChunk } from './envelope.ts';
+import type { OpenWith } from './exchange-keys.ts';
+import { NO_KID, chunkKid } from './open-chunk.ts';
+import type { OpenWorkerSetup } from './open-worker.ts';
+
+export type ToOpenWorker =
+  | {
+      kind: 'chunk';
+      index: number;
+      count: number;
+      digest: string;
+      jwe: string;
+      /** The last line before this chunk (problems are reported by line). */
+      line: number;
+      /** Private keys the worker has not been given yet (PKCS#8), by the `kid` chunks name. */
+      keys: { kid: string; der: Uint8Array }[];
+    }
+  | { kind: 'end' };
+export type ToOpenMain = { kind: 'batch'; index: number; prepared: PreparedBatch } | Failed;
+
+/** Chunks handed to the worker and not yet stored: it opens the next while this one is stored. */
+const AHEAD = 3;
+
+const der = (key: KeyObject): Buffer => ownCopy(key.export({ format: 'der', type: 'pkcs8' }));
+
+/**
+ * Opens `chunks` on a worker, storing each with `writer`; `stored` is told each chunk's records
+ * as written, in order (to link and count them). `read` gives a chunk's sealed text.
+ */
+export async function openThroughWorker(
+  setup: Omit<OpenWorkerSetup, 'keys'>,
+  chunks: readonly ManifestChunk[],
+  read: (index: number) => Promise<string>,
+  openWith: OpenWith,
+  writer: RecordWriter,
+  stored: (written: Written[], c: ManifestChunk) => Promise<void>,
+): Promise<void> {
+  const keys = await writer.keys();
+  const dataKey = ownCopy(keys.dataKey.key);
+  const indexKey = ownCopy(keys.indexKey);
+  const worker = new WorkerChannel<ToOpenWorker, ToOpenMain>(
+    new URL('./open-worker.mjs', import.meta.url),
+    { ...setup, keys: { dataKey: { version: keys.dataKey.version, key: dataKey }, indexKey } },
+    // A few chunks of records at a time: a small heap keeps memory flat however big the transfer.
+    { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 },
+  );
+  // workerData was cloned when the worker was made: these copies are done with.
+  dataKey.fill(0);
+  indexKey.fill(0);
+  const given = new Set<string>();
+  let sent = 0;
+  let line = 0;
+  const sendNext = async (): Promise<void> => {
+    const c = chunks[sent++]!;
+    const jwe = await read(c.index);
+    const kid = chunkKid(jwe);
+    const slot = kid ?? NO_KID;
+    const handed: { kid: string; der: Uint8Array }[] = [];
+    if (!given.has(slot)) {
+      given.add(slot);
+      // No key: the worker finds none either, and refuses the chunk as not made for us.
+      const key = await openWith(kid);
+      if (key) handed.push({ kid: slot, der: der(key) });
+    }
+    worker.send({
+      kind: 'chunk',
+      index: c.index,
+      count: c.count,
+      digest: c.digest,
+      jwe,
+      line,
+      keys: handed,
+    });
+    for (const k of handed) k.der.fill(0);
+    line += c.count;
+  };
+  try {
+    for (const [i, c] of chunks.entries()) {
+      while (sent < chunks.length && sent - i < AHEAD) await sendNext();
+      const m = await worker.next();
+      if (m.index !== c.index)
+        throw new Error(`chunk ${m.index + 1} came back in place of ${c.index + 1}`);
+      await stored(await writer.store(m.prepared), c);
+    }
+    worker.send({ kind: 'end' });
+  } finally {
+    await worker.close();
+  }
+}

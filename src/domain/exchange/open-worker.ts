@@ -1,0 +1,81 @@
+// The worker thread that opens a big transfer's chunks: decrypts each one, checks it against the
+// manifest and the recipient's record type (open-chunk.ts), then seals and hashes its records
+// for storing (record-prepare.ts). The main thread only matches, stores and links, so the
+// cryptography of opening runs on the other core. Chunks are handled strictly in the order they
+// come; nothing here touches the database, and the keys it is given live only in its memory.
+import { createPrivateKey } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { parentPort, workerData } from 'node:worker_threads';
+import { recordAjv } from '../records/record-ajv.ts';
+import { forTransfer, prepareBatch } from '../records/record-prepare.ts';
+import type { WriterKeys } from '../records/record-prepare.ts';
+import type { RecordType } from '../records/record-types.service.ts';
+import { toFailed } from '../records/worker-channel.ts';
+import { NO_KID, openChunk } from './open-chunk.ts';
+import type { ManifestChunk } from './envelope.ts';
+import type { ToOpenMain, ToOpenWorker } from './open-pipeline.ts';
+
+export interface OpenWorkerSetup {
+  transferId: string;
+  type: RecordType;
+  fields: string[];
+  retainUntil: string | null;
+  orgId: string;
+  keys: WriterKeys;
+}
+
+const setup = workerData as OpenWorkerSetup;
+const port = parentPort!;
+const rules = {
+  transferId: setup.transferId,
+  type: setup.type,
+  // The x-accord annotations were checked when the type was defined; here only records are judged.
+  validate: recordAjv().compile(setup.type.schema),
+  agreed: new Set(setup.fields),
+  retainUntil: setup.retainUntil,
+};
+const privateKeys = new Map<string, KeyObject>();
+const openWith = async (kid: string | undefined): Promise<KeyObject | undefined> =>
+  privateKeys.get(kid ?? NO_KID);
+
+let failed = false;
+let queue = Promise.resolve();
+const post = (m: ToOpenMain, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+
+async function open(m: Extract<ToOpenWorker, { kind: 'chunk' }>): Promise<void> {
+  for (const k of m.keys) {
+    privateKeys.set(
+      k.kid,
+      createPrivateKey({ key: Buffer.from(k.der), format: 'der', type: 'pkcs8' }),
+    );
+    k.der.fill(0);
+  }
+  const chunk: ManifestChunk = { index: m.index, count: m.count, digest: m.digest };
+  const batch = await openChunk(rules, openWith, chunk, m.jwe, m.line);
+  const [prepared, transfer] = forTransfer(prepareBatch(setup.keys, setup.orgId, batch));
+  post({ kind: 'batch', index: m.index, prepared }, transfer);
+}
+
+// A message that cannot be read would be a chunk lost: end the opening instead.
+port.on('messageerror', (e) => {
+  throw e;
+});
+port.on('message', (m: ToOpenWorker) => {
+  if (m.kind === 'end') {
+    // The keys were copies made for this thread; nothing needs them now.
+    setup.keys.dataKey.key.fill(0);
+    setup.keys.indexKey.fill(0);
+    privateKeys.clear();
+    return;
+  }
+  // One chunk at a time, in order; after a failure nothing more is opened.
+  queue = queue.then(async () => {
+    if (failed) return;
+    try {
+      await open(m);
+    } catch (e) {
+      failed = true;
+      post(toFailed(e));
+    }
+  });
+});
