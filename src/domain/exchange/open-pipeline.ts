@@ -29,6 +29,8 @@ export type ToOpenMain = { kind: 'batch'; index: number; prepared: PreparedBatch
 
 /** Chunks handed to the worker and not yet stored: it opens the next while this one is stored. */
 const AHEAD = 3;
+/** …and no more sealed text than this ahead (beyond the chunk awaited), if chunks are big. */
+const AHEAD_BYTES = 32 << 20;
 
 const der = (key: KeyObject): Buffer => ownCopy(key.export({ format: 'der', type: 'pkcs8' }));
 
@@ -50,8 +52,9 @@ export async function openThroughWorker(
   const worker = new WorkerChannel<ToOpenWorker, ToOpenMain>(
     new URL('./open-worker.mjs', import.meta.url),
     { ...setup, keys: { dataKey: { version: keys.dataKey.version, key: dataKey }, indexKey } },
-    // A few chunks of records at a time: a small heap keeps memory flat however big the transfer.
-    { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 },
+    // It holds a few chunks at a time (AHEAD, AHEAD_BYTES), however big the transfer; one chunk
+    // may be 64 MiB of text (ACCORD_TRANSFER_CHUNK_BYTES), so the cap only stops a runaway.
+    { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16 },
   );
   // workerData was cloned when the worker was made: these copies are done with.
   dataKey.fill(0);
@@ -59,9 +62,13 @@ export async function openThroughWorker(
   const given = new Set<string>();
   let sent = 0;
   let line = 0;
+  let ahead = 0;
+  const sizes: number[] = [];
   const sendNext = async (): Promise<void> => {
     const c = chunks[sent++]!;
     const jwe = await read(c.index);
+    sizes.push(jwe.length);
+    ahead += jwe.length;
     const kid = chunkKid(jwe);
     const slot = kid ?? NO_KID;
     const handed: { kid: string; der: Uint8Array }[] = [];
@@ -85,11 +92,13 @@ export async function openThroughWorker(
   };
   try {
     for (const [i, c] of chunks.entries()) {
-      while (sent < chunks.length && sent - i < AHEAD) await sendNext();
+      while (sent === i || (sent < chunks.length && sent - i < AHEAD && ahead < AHEAD_BYTES))
+        await sendNext();
       const m = await worker.next();
       if (m.index !== c.index)
         throw new Error(`chunk ${m.index + 1} came back in place of ${c.index + 1}`);
       await stored(await writer.store(m.prepared), c);
+      ahead -= sizes[i]!;
     }
     worker.send({ kind: 'end' });
   } finally {

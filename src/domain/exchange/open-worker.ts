@@ -44,10 +44,9 @@ const post = (m: ToOpenMain, transfer: ArrayBuffer[] = []): void => port.postMes
 
 async function open(m: Extract<ToOpenWorker, { kind: 'chunk' }>): Promise<void> {
   for (const k of m.keys) {
-    privateKeys.set(
-      k.kid,
-      createPrivateKey({ key: Buffer.from(k.der), format: 'der', type: 'pkcs8' }),
-    );
+    // A view, not a copy: clearing the message's bytes clears the only copy here.
+    const der = Buffer.from(k.der.buffer, k.der.byteOffset, k.der.byteLength);
+    privateKeys.set(k.kid, createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
     k.der.fill(0);
   }
   const chunk: ManifestChunk = { index: m.index, count: m.count, digest: m.digest };
