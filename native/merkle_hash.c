@@ -15,10 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static EVP_MD *sha256;
-static EVP_MD_CTX *ctx;
-static unsigned char *scratch;
-static size_t scratch_len;
+/*
+ * Per thread: import and transfer workers load this addon too, and two threads sharing one
+ * digest context or scratch buffer would mix each other's inputs (wrong hashes, wrong seals).
+ * Each thread's copy is made when the addon loads on it and freed when that thread ends.
+ */
+static _Thread_local EVP_MD *sha256;
+static _Thread_local EVP_MD_CTX *ctx;
+static _Thread_local unsigned char *scratch;
+static _Thread_local size_t scratch_len;
 
 static napi_value fail(napi_env env, const char *msg) {
   napi_throw_error(env, "AUDIT_HASH", msg);
@@ -183,11 +188,108 @@ static napi_value gcm_seal_batch(napi_env env, napi_callback_info info) {
   return results;
 }
 
+/*
+ * sha256Batch(inputs: string[], out: Buffer): out[32*i..] = SHA-256(utf8(inputs[i])).
+ */
+static napi_value sha256_batch(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  uint32_t count;
+  unsigned char *out;
+  size_t out_len;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 2) return fail(env, "sha256Batch(inputs, out)");
+  if (napi_get_array_length(env, argv[0], &count) != napi_ok) return fail(env, "inputs must be an array");
+  if (napi_get_buffer_info(env, argv[1], (void **)&out, &out_len) != napi_ok) return fail(env, "out must be a Buffer");
+  if (out_len < (size_t)count * 32) return fail(env, "out is too small");
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value s;
+    size_t len;
+    if (napi_get_element(env, argv[0], i, &s) != napi_ok || napi_get_value_string_utf8(env, s, NULL, 0, &len) != napi_ok) return fail(env, "inputs must be strings");
+    if (len + 1 > scratch_len) {
+      free(scratch);
+      scratch_len = (len + 1) * 2;
+      scratch = malloc(scratch_len);
+      if (!scratch) { scratch_len = 0; return fail(env, "out of memory"); }
+    }
+    napi_get_value_string_utf8(env, s, (char *)scratch, scratch_len, &len);
+    if (!EVP_DigestInit_ex(ctx, sha256, NULL) || !EVP_DigestUpdate(ctx, scratch, len) || !EVP_DigestFinal_ex(ctx, out + 32 * (size_t)i, NULL)) return fail(env, "digest failed");
+  }
+  return NULL;
+}
+
+/*
+ * gcmOpenBatch(key: Buffer(32), sealed: Buffer[], skip: number, aads: string[]): string[]
+ *   each sealed[i] = skip header bytes || 12-byte IV || ciphertext || 16-byte tag; returns the
+ *   plaintexts as UTF-8 strings. Throws if any one fails to authenticate (nothing is returned).
+ */
+static napi_value gcm_open_batch(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  unsigned char *key;
+  size_t key_len;
+  uint32_t count, aad_count, skip;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < 4) return fail(env, "gcmOpenBatch(key, sealed, skip, aads)");
+  if (napi_get_buffer_info(env, argv[0], (void **)&key, &key_len) != napi_ok || key_len != 32) return fail(env, "key must be 32 bytes");
+  if (napi_get_array_length(env, argv[1], &count) != napi_ok || napi_get_array_length(env, argv[3], &aad_count) != napi_ok || aad_count != count) return fail(env, "sealed and aads must be arrays of one length");
+  if (napi_get_value_uint32(env, argv[2], &skip) != napi_ok) return fail(env, "skip must be a number");
+  EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
+  if (!c || !EVP_DecryptInit_ex(c, EVP_aes_256_gcm(), NULL, key, NULL)) { EVP_CIPHER_CTX_free(c); return fail(env, "cipher set-up failed"); }
+  napi_value results;
+  napi_create_array_with_length(env, count, &results);
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value b, s, text;
+    unsigned char *in;
+    size_t in_len, aad_len;
+    int n, fin;
+    if (napi_get_element(env, argv[1], i, &b) != napi_ok || napi_get_buffer_info(env, b, (void **)&in, &in_len) != napi_ok) { EVP_CIPHER_CTX_free(c); return fail(env, "sealed must be Buffers"); }
+    if (in_len < (size_t)skip + 28) { EVP_CIPHER_CTX_free(c); return fail(env, "a sealed payload is too short"); }
+    if (napi_get_element(env, argv[3], i, &s) != napi_ok || napi_get_value_string_utf8(env, s, NULL, 0, &aad_len) != napi_ok) { EVP_CIPHER_CTX_free(c); return fail(env, "aads must be strings"); }
+    size_t ct_len = in_len - skip - 28;
+    size_t need = aad_len + 1 + ct_len + 1;
+    if (need > scratch_len) {
+      free(scratch);
+      scratch_len = need * 2;
+      scratch = malloc(scratch_len);
+      if (!scratch) { scratch_len = 0; EVP_CIPHER_CTX_free(c); return fail(env, "out of memory"); }
+    }
+    unsigned char *aad = scratch, *pt = scratch + aad_len + 1;
+    napi_get_value_string_utf8(env, s, (char *)aad, aad_len + 1, &aad_len);
+    const unsigned char *iv = in + skip, *ct = in + skip + 12, *tag = in + in_len - 16;
+    if (!EVP_DecryptInit_ex(c, NULL, NULL, NULL, iv) || !EVP_DecryptUpdate(c, NULL, &n, aad, (int)aad_len) ||
+        !EVP_DecryptUpdate(c, pt, &n, ct, (int)ct_len) ||
+        !EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, (void *)tag) || EVP_DecryptFinal_ex(c, pt + n, &fin) <= 0) {
+      EVP_CIPHER_CTX_free(c);
+      return fail(env, "a sealed payload does not open");
+    }
+    if (napi_create_string_utf8(env, (const char *)pt, ct_len, &text) != napi_ok) { EVP_CIPHER_CTX_free(c); return fail(env, "out of memory"); }
+    napi_set_element(env, results, i, text);
+  }
+  EVP_CIPHER_CTX_free(c);
+  return results;
+}
+
+/* When a thread that loaded the addon ends (a worker), its own state goes with it. */
+static void cleanup(void *arg) {
+  (void)arg;
+  EVP_MD_CTX_free(ctx);
+  EVP_MD_free(sha256);
+  free(scratch);
+  ctx = NULL;
+  sha256 = NULL;
+  scratch = NULL;
+  scratch_len = 0;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_value fn;
   sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
   ctx = EVP_MD_CTX_new();
   if (!sha256 || !ctx) return fail(env, "SHA-256 is not available");
+  napi_add_env_cleanup_hook(env, cleanup, NULL);
+  napi_create_function(env, "sha256Batch", NAPI_AUTO_LENGTH, sha256_batch, NULL, &fn);
+  napi_set_named_property(env, exports, "sha256Batch", fn);
+  napi_create_function(env, "gcmOpenBatch", NAPI_AUTO_LENGTH, gcm_open_batch, NULL, &fn);
+  napi_set_named_property(env, exports, "gcmOpenBatch", fn);
   napi_create_function(env, "hashLeaves", NAPI_AUTO_LENGTH, hash_leaves, NULL, &fn);
   napi_set_named_property(env, exports, "hashLeaves", fn);
   napi_create_function(env, "reduceLevel", NAPI_AUTO_LENGTH, reduce_level, NULL, &fn);

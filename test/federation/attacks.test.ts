@@ -20,7 +20,7 @@ import { keyFromJwk, newMessageId, seal } from '../../src/domain/federation/mess
 import {
   chunkDigest,
   encryptChunk,
-  recordDigest,
+  recordDigests,
   sealedDigest,
   signJws,
   wholeDigest,
@@ -127,7 +127,7 @@ test('a delivered transfer whose signed manifest lists more fields than agreed n
     0,
     records,
   );
-  const digest = chunkDigest(records.map(recordDigest));
+  const digest = chunkDigest(recordDigests(records));
   const v = ag.latest;
   const manifest = {
     transferId,

@@ -44,6 +44,14 @@ export interface NativeModule {
   hashLeaves(this: void, entries: readonly string[], out: Buffer): void;
   reduceLevel(this: void, input: Buffer, out: Buffer): void;
   hmacBatch(this: void, key: Buffer, inputs: readonly string[], out: Buffer, outLen: number): void;
+  sha256Batch(this: void, inputs: readonly string[], out: Buffer): void;
+  gcmOpenBatch(
+    this: void,
+    key: Buffer,
+    sealed: readonly Buffer[],
+    skip: number,
+    aads: readonly string[],
+  ): string[];
   gcmSealBatch(
     this: void,
     key: Buffer,

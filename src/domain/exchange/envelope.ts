@@ -11,6 +11,7 @@ import { CompactEncrypt, compactDecrypt, compactVerify } from '../../jose.ts';
 import type { CompactJWEHeaderParameters } from '../../jose.ts';
 import { AccordError } from '../../errors.ts';
 import { canonical } from '../agreements/model.ts';
+import { native } from '../audit/hasher.ts';
 import type { NodeKeys } from '../node/node-keys.ts';
 import type { OpenWith, SealTo } from './exchange-keys.ts';
 
@@ -43,14 +44,20 @@ export interface ManifestChunk {
 const b64 = (s: string | Buffer): string => Buffer.from(s).toString('base64url');
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
-/** The SHA-256 of one projected record (canonical JSON, so key order does not matter). */
-export const recordDigest = (record: Record<string, unknown>): string => sha256(canonical(record));
-
-/** A record's digest and the length of its canonical text (what sizes a chunk). */
-export function measuredDigest(record: Record<string, unknown>): { digest: string; size: number } {
-  const text = canonical(record);
-  return { digest: sha256(text), size: text.length };
+/** SHA-256 (hex) of each text, in one native call when the addon is built. */
+export function digestTexts(texts: readonly string[]): string[] {
+  if (!native) return texts.map(sha256);
+  const out = Buffer.allocUnsafe(32 * texts.length);
+  native.sha256Batch(texts, out);
+  return texts.map((_, i) => out.toString('hex', 32 * i, 32 * i + 32));
 }
+
+/**
+ * The SHA-256 of each projected record: of its canonical JSON, so key order does not matter
+ * (`canonical()` gives the text, which also sizes a chunk).
+ */
+export const recordDigests = (records: readonly Record<string, unknown>[]): string[] =>
+  digestTexts(records.map(canonical));
 
 /** A chunk's digest: SHA-256 over its records' digests, in order. */
 export const chunkDigest = (recordDigests: readonly string[]): string =>

@@ -8,7 +8,7 @@ import type { ValidateFunction } from 'ajv';
 import type { NewRecord } from '../records/record-prepare.ts';
 import type { RecordType } from '../records/record-types.service.ts';
 import { checkPayload } from '../records/validate-record.ts';
-import { chunkDigest, decryptChunk, recordDigest } from './envelope.ts';
+import { chunkDigest, decryptChunk, recordDigests } from './envelope.ts';
 import type { ManifestChunk } from './envelope.ts';
 import type { OpenWith } from './exchange-keys.ts';
 
@@ -32,7 +32,7 @@ export async function openChunk(
   line: number,
 ): Promise<NewRecord[]> {
   const records = await decryptChunk(openWith, rules.transferId, c.index, jwe);
-  if (records.length !== c.count || chunkDigest(records.map(recordDigest)) !== c.digest)
+  if (records.length !== c.count || chunkDigest(recordDigests(records)) !== c.digest)
     throw tampered(`Chunk ${c.index + 1} does not match the signed manifest.`);
   const batch: NewRecord[] = [];
   const problems: Problem[] = [];

@@ -6,19 +6,14 @@
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import type { Problem } from '../../errors.ts';
 import { decideShare } from '../agreements/decide-share.ts';
+import { canonical } from '../agreements/model.ts';
 import { faultPoint } from '../faults.ts';
 import { uuid7 } from '../ids.ts';
 import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
 import type { Gate } from '../policy/gate.ts';
 import { purposeProblems } from '../records/records.service.ts';
-import {
-  chunkDigest,
-  encryptChunk,
-  measuredDigest,
-  sealedDigest,
-  wholeDigest,
-} from './envelope.ts';
+import { chunkDigest, digestTexts, encryptChunk, sealedDigest, wholeDigest } from './envelope.ts';
 import type { Manifest } from './envelope.ts';
 import { auditBoth, decisionDetails, onlyAgreement, shareError } from './exchange.deps.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
@@ -211,7 +206,8 @@ async function seal(
   const { transferMaxRecords: max, transferChunkRecords, transferChunkBytes } = d.ctx.config;
   const chunks: Manifest['chunks'] = [];
   let pending: Record<string, unknown>[] = [];
-  let digests: string[] = [];
+  // Each pending record's canonical text: hashed together when the chunk is sealed.
+  let texts: string[] = [];
   let bytes = 0;
   const flags: TravellingFlag[] = [];
   const accuracy = d.accuracy && (await d.accuracy.any(tx, row.org_id)) ? d.accuracy : undefined;
@@ -249,12 +245,12 @@ async function seal(
     chunks.push({
       index,
       count: pending.length,
-      digest: chunkDigest(digests),
+      digest: chunkDigest(digestTexts(texts)),
       sealed: sealedDigest(jwe),
     });
     row.byte_count += jwe.length;
     pending = [];
-    digests = [];
+    texts = [];
     bytes = 0;
     faultPoint('transfer.create.chunk');
   };
@@ -285,12 +281,12 @@ async function seal(
     }
     for (const r of page) {
       const projected = project(r.payload, fields);
-      const m = measuredDigest(projected);
+      const text = canonical(projected);
       // A record that would take the chunk past its size starts the next one.
-      if (pending.length && bytes + m.size > transferChunkBytes) await flush();
+      if (pending.length && bytes + text.length > transferChunkBytes) await flush();
       pending.push(projected);
-      digests.push(m.digest);
-      bytes += m.size;
+      texts.push(text);
+      bytes += text.length;
       if (pending.length >= transferChunkRecords) await flush();
     }
   }

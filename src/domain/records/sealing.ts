@@ -45,6 +45,16 @@ export function sealedKeyVersion(sealed: Buffer): number {
   return sealed.readUInt16BE(1);
 }
 
+/** Opens many payloads sealed under one key (throws if any does not open). */
+export function openBatch(
+  key: Buffer,
+  sealed: readonly Buffer[],
+  aads: readonly string[],
+): string[] {
+  if (native) return native.gcmOpenBatch(key, sealed, HEADER, aads);
+  return sealed.map((s, i) => open(key, s, aads[i] as string));
+}
+
 export function open(key: Buffer, sealed: Buffer, aad: string): string {
   const iv = sealed.subarray(HEADER, HEADER + 12);
   const body = sealed.subarray(HEADER + 12, sealed.length - 16);
