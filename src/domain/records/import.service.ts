@@ -187,6 +187,9 @@ export class ImportService {
     );
     // pipe() does not pass errors on: a file that breaks off must end the import, not the process.
     req.stream.once('error', (e) => counted.destroy(e));
+    // The error stays on the stream and is thrown to whoever reads it; it can come before the
+    // reading starts (a slow database ahead of it), when no listener would crash the process.
+    counted.on('error', () => undefined);
     // Nor does a stream destroyed without an error (an upload cut off) end what it feeds.
     req.stream.once('close', () => {
       if (!req.stream.readableEnded) counted.destroy(new Error('the file ended before its end'));
