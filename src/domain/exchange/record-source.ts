@@ -24,6 +24,35 @@ export interface OpenedRecord {
   restricted: boolean;
 }
 
+/** A record row as stored: its payload still sealed under the organisation's data key. */
+export interface SealedRow {
+  record_id: string;
+  subject_id: string;
+  version: number;
+  payload: Buffer;
+  key_version: number;
+  restricted_at?: string | null;
+}
+
+/** Each row's payload text, opened with the data keys given by version, a batch per version. */
+export function openRows(
+  orgId: string,
+  rows: readonly Pick<SealedRow, 'record_id' | 'version' | 'payload' | 'key_version'>[],
+  keys: ReadonlyMap<number, Buffer>,
+): string[] {
+  const texts = new Array<string>(rows.length);
+  for (const [version, key] of keys) {
+    const at = rows.flatMap((r, i) => (r.key_version === version ? [i] : []));
+    const opened = openBatch(
+      key,
+      at.map((i) => rows[i]!.payload),
+      at.map((i) => `${orgId}|${rows[i]!.record_id}|${rows[i]!.version}`),
+    );
+    at.forEach((i, k) => (texts[i] = opened[k]!));
+  }
+  return texts;
+}
+
 export class RecordSource {
   constructor(private readonly keyring: KeyService) {}
 
@@ -53,13 +82,16 @@ export class RecordSource {
     return null;
   }
 
-  /** Active records of one type, of a subject or in an asset, opened a page at a time. */
-  async *pages(
+  /**
+   * Active records of one type, of a subject or in an asset, a page at a time, still sealed (a
+   * big transfer opens them on a worker thread).
+   */
+  async *sealedPages(
     ex: Executor,
     orgId: string,
     typeKey: string,
     by: { subjectId: string } | { assetId: string },
-  ): AsyncGenerator<OpenedRecord[]> {
+  ): AsyncGenerator<SealedRow[]> {
     let after = '';
     for (;;) {
       let q = ex.db
@@ -85,27 +117,56 @@ export class RecordSource {
           : q.where('record.asset_id', '=', by.assetId);
       const rows = await q.execute();
       if (rows.length === 0) return;
+      yield rows;
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]!.record_id;
+    }
+  }
+
+  /** How many active records an asset holds (to choose how to read them). */
+  async activeInAsset(ex: Executor, assetId: string): Promise<number> {
+    const row = await ex.db
+      .selectFrom('record')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('asset_id', '=', assetId)
+      .where('status', '=', 'active')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** An organisation's data key of one version (what a worker opening sealed rows is given). */
+  dataKey(ex: Executor, orgId: string, version: number): Promise<Buffer> {
+    return this.keyring.dataKeyVersion(ex, orgId, version);
+  }
+
+  /** Active records of one type, of a subject or in an asset, opened a page at a time. */
+  async *pages(
+    ex: Executor,
+    orgId: string,
+    typeKey: string,
+    by: { subjectId: string } | { assetId: string },
+  ): AsyncGenerator<OpenedRecord[]> {
+    for await (const rows of this.sealedPages(ex, orgId, typeKey, by)) {
       // Opened a key version at a time, in one batch each (a page nearly always has one).
-      const texts: string[] = new Array<string>(rows.length);
-      for (const version of new Set(rows.map((r) => r.key_version))) {
-        const key = await this.keyring.dataKeyVersion(ex, orgId, version);
-        const at = rows.flatMap((r, i) => (r.key_version === version ? [i] : []));
-        const opened = openBatch(
-          key,
-          at.map((i) => rows[i]!.payload),
-          at.map((i) => `${orgId}|${rows[i]!.record_id}|${rows[i]!.version}`),
-        );
-        at.forEach((i, k) => (texts[i] = opened[k]!));
-      }
+      const texts = openRows(orgId, rows, await this.keysFor(ex, orgId, rows));
       yield rows.map((r, i) => ({
         recordId: r.record_id,
         subjectId: r.subject_id,
         payload: JSON.parse(texts[i]!) as Record<string, unknown>,
         restricted: r.restricted_at != null,
       }));
-      if (rows.length < PAGE) return;
-      after = rows[rows.length - 1]!.record_id;
     }
+  }
+
+  private async keysFor(
+    ex: Executor,
+    orgId: string,
+    rows: readonly SealedRow[],
+  ): Promise<Map<number, Buffer>> {
+    const keys = new Map<number, Buffer>();
+    for (const v of new Set(rows.map((r) => r.key_version)))
+      keys.set(v, await this.keyring.dataKeyVersion(ex, orgId, v));
+    return keys;
   }
 
   /** The records a selection picks, page by page. */

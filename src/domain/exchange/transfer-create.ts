@@ -6,24 +6,22 @@
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import type { Problem } from '../../errors.ts';
 import { decideShare } from '../agreements/decide-share.ts';
-import { canonical } from '../agreements/model.ts';
 import { faultPoint } from '../faults.ts';
 import { uuid7 } from '../ids.ts';
 import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
 import type { Gate } from '../policy/gate.ts';
 import { purposeProblems } from '../records/records.service.ts';
-import { chunkDigest, digestTexts, encryptChunk, sealedDigest, wholeDigest } from './envelope.ts';
-import type { Manifest } from './envelope.ts';
+import { SEAL_IN_WORKER_FROM } from './seal-pipeline.ts';
 import { auditBoth, decisionDetails, onlyAgreement, shareError } from './exchange.deps.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferTable } from './exchange.table.ts';
-import { project } from './record-source.ts';
-import { sealFlags } from './transfer-accuracy.ts';
-import type { TravellingFlag } from './transfer-accuracy.ts';
-import { linkSent } from './transfer-links.ts';
-import type { Selection } from './record-source.ts';
+import { sealDraft } from './transfer-seal.ts';
+import type { DraftSource } from './transfer-seal.ts';
+import type { SealedRow, Selection } from './record-source.ts';
 import type { Transfer, TransferViews } from './transfers.view.ts';
+
+export type { DraftSource, SealItem } from './transfer-seal.ts';
 
 export interface TransferInput {
   recipientOrgId: string;
@@ -70,23 +68,25 @@ export async function createTransfer(
           ? `asset:${sel.assetId}${sel.where ? ' (filtered)' : ''}`
           : 'one person, by identifiers',
       pages: (row) => d.source.select(gate.tx, row.org_id, row.record_type, sel),
+      sealed: async (row) => {
+        if (sel.kind !== 'asset') return undefined;
+        if ((await d.source.activeInAsset(gate.tx, sel.assetId)) < SEAL_IN_WORKER_FROM)
+          return undefined;
+        return {
+          pages: unrestricted(
+            d.source.sealedPages(gate.tx, row.org_id, row.record_type, { assetId: sel.assetId }),
+          ),
+          where: Object.entries(sel.where ?? {}),
+          dataKey: (v) => d.source.dataKey(gate.tx, row.org_id, v),
+        };
+      },
     });
   });
 }
 
-/** The records a draft carries: the sender's own (with their ids), or rows of a file (without). */
-export interface SealItem {
-  recordId?: string;
-  payload: Record<string, unknown>;
-}
-
-export interface DraftSource {
-  /** How the records were picked, as both sides see it ("Picked from"). */
-  describe: string;
-  /** The records, page by page; read only after the decision allowed the transfer. */
-  pages(row: TransferTable): AsyncIterable<SealItem[]>;
-  /** More for the "drafted" audit entry, once every page was read (never personal data). */
-  audit?(): Record<string, unknown>;
+/** Restricted records stay where they are (Art. 18): left out of every transfer. */
+async function* unrestricted(pages: AsyncIterable<SealedRow[]>): AsyncGenerator<SealedRow[]> {
+  for await (const page of pages) yield page.filter((r) => r.restricted_at == null);
 }
 
 export function requireSend(gate: Gate, purpose: string): void {
@@ -167,7 +167,7 @@ export async function draftTransfer(
     updated_at: at,
   };
   await tx.db.insertInto('transfer').values(row).execute();
-  const manifest = await seal(d, gate, row, decision.fields, source.pages(row), agreement);
+  const manifest = await sealDraft(d, gate, row, decision.fields, source, agreement);
   row.record_count = manifest.recordCount;
   row.chunk_count = manifest.chunks.length;
   row.manifest = JSON.stringify(manifest);
@@ -189,124 +189,4 @@ export async function draftTransfer(
   });
   faultPoint('transfer.create.end');
   return views.toView(tx, row, actor.orgId);
-}
-
-/** Streams the records into encrypted chunks; returns the manifest (unsigned until ready). */
-async function seal(
-  d: ExchangeDeps,
-  gate: Gate,
-  row: TransferTable,
-  fields: string[],
-  pages: AsyncIterable<SealItem[]>,
-  agreement: Manifest['agreement'],
-): Promise<Manifest> {
-  const tx = gate.tx;
-  // Always the current key (read afresh): a rotation since the last transfer is honoured at once.
-  const recipientKey = await d.exchangeKeys.current(tx, row.recipient_org_id);
-  const { transferMaxRecords: max, transferChunkRecords, transferChunkBytes } = d.ctx.config;
-  const chunks: Manifest['chunks'] = [];
-  let pending: Record<string, unknown>[] = [];
-  // Each pending record's canonical text: hashed together when the chunk is sealed.
-  let texts: string[] = [];
-  let bytes = 0;
-  const flags: TravellingFlag[] = [];
-  const accuracy = d.accuracy && (await d.accuracy.any(tx, row.org_id)) ? d.accuracy : undefined;
-  // To a partner node each chunk is a message of its own, which must fit the partner's limit
-  // (wrapped twice more in base64 on the way: about 1.8 times the sealed text).
-  const travelMax = (await d.federation.nodeOf(tx, row.recipient_org_id))
-    ? Math.floor(d.ctx.config.federationMaxBytes / 4)
-    : Infinity;
-  let count = 0;
-  const flush = async (): Promise<void> => {
-    if (!pending.length) return;
-    const index = chunks.length;
-    const jwe = await encryptChunk(recipientKey, row.transfer_id, index, pending);
-    await tx.db
-      .insertInto('transfer_chunk')
-      .values({
-        transfer_id: row.transfer_id,
-        chunk_index: index,
-        org_id: row.org_id,
-        record_count: pending.length,
-        jwe,
-      })
-      .execute();
-    if (jwe.length > travelMax)
-      gate.refuse(
-        new AccordError(
-          'TRANSFER_TOO_LARGE',
-          `Chunk ${index + 1} is too large to travel to the partner node: a record in it is too large.`,
-        ),
-        'exchange.transfer.refused',
-        `transfer:${row.transfer_id}`,
-        { recipient: row.recipient_org_id, chunkBytes: jwe.length },
-        row.purpose,
-      );
-    chunks.push({
-      index,
-      count: pending.length,
-      digest: chunkDigest(digestTexts(texts)),
-      sealed: sealedDigest(jwe),
-    });
-    row.byte_count += jwe.length;
-    pending = [];
-    texts = [];
-    bytes = 0;
-    faultPoint('transfer.create.chunk');
-  };
-  for await (const page of pages) {
-    count += page.length;
-    if (count > max)
-      gate.refuse(
-        new AccordError(
-          'TRANSFER_TOO_LARGE',
-          `A transfer may carry at most ${max.toLocaleString('en-GB')} records; this one has more. Split it by a narrower query.`,
-        ),
-        'exchange.transfer.refused',
-        `transfer:${row.transfer_id}`,
-        { recipient: row.recipient_org_id, limit: max },
-        row.purpose,
-      );
-    // Each line remembers its source record (for Art. 19 corrections) and its accuracy flag.
-    // Rows of an uploaded file have no record here to remember (see transfer-upload.ts).
-    const line = count - page.length;
-    const recordIds = page.flatMap((r) => (r.recordId ? [r.recordId] : []));
-    if (recordIds.length === page.length) {
-      await linkSent(tx, row.transfer_id, row.org_id, line, recordIds);
-      const flagged = await accuracy?.flagsFor(tx, row.org_id, recordIds);
-      page.forEach((r, i) => {
-        const f = flagged?.get(r.recordId!);
-        if (f) flags.push({ line: line + i + 1, flag: f.flag, note: f.note });
-      });
-    }
-    for (const r of page) {
-      const projected = project(r.payload, fields);
-      const text = canonical(projected);
-      // A record that would take the chunk past its size starts the next one.
-      if (pending.length && bytes + text.length > transferChunkBytes) await flush();
-      pending.push(projected);
-      texts.push(text);
-      bytes += text.length;
-      if (pending.length >= transferChunkRecords) await flush();
-    }
-  }
-  await flush();
-  if (count === 0)
-    assertNoProblems([
-      { field: 'selection', message: 'No records match: there is nothing to send' },
-    ]);
-  return {
-    transferId: row.transfer_id,
-    senderOrgId: row.org_id,
-    recipientOrgId: row.recipient_org_id,
-    agreement,
-    purpose: row.purpose,
-    recordType: row.record_type,
-    fields,
-    recordCount: count,
-    chunks,
-    digest: wholeDigest(chunks.map((c) => c.digest)),
-    createdAt: row.created_at,
-    ...(flags.length ? { accuracy: await sealFlags(recipientKey, row.transfer_id, flags) } : {}),
-  };
 }

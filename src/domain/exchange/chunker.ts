@@ -1,0 +1,62 @@
+// Cutting a transfer's projected records into sealed chunks: at most `records` records and about
+// `bytes` bytes of canonical JSON each (a record that would take a chunk past its size starts the
+// next one), each encrypted to the recipient and described by the SHA-256 over its records'
+// digests. Pure, so the same cutting runs in line for a small transfer and on a worker thread
+// for a big one.
+import { canonical } from '../agreements/model.ts';
+import { chunkDigest, digestTexts, encryptChunk } from './envelope.ts';
+import type { SealTo } from './exchange-keys.ts';
+
+export interface ChunkLimits {
+  records: number;
+  bytes: number;
+}
+
+export interface SealedChunk {
+  index: number;
+  count: number;
+  /** SHA-256 over the chunk's record digests (what the manifest lists). */
+  digest: string;
+  jwe: string;
+}
+
+export class Chunker {
+  private pending: Record<string, unknown>[] = [];
+  // Each pending record's canonical text: hashed together when the chunk is sealed.
+  private texts: string[] = [];
+  private bytes = 0;
+  private index = 0;
+
+  constructor(
+    private readonly recipient: SealTo,
+    private readonly transferId: string,
+    private readonly limits: ChunkLimits,
+    private readonly sealed: (c: SealedChunk) => Promise<void>,
+  ) {}
+
+  async add(projected: Record<string, unknown>): Promise<void> {
+    const text = canonical(projected);
+    if (this.pending.length && this.bytes + text.length > this.limits.bytes) await this.flush();
+    this.pending.push(projected);
+    this.texts.push(text);
+    this.bytes += text.length;
+    if (this.pending.length >= this.limits.records) await this.flush();
+  }
+
+  /** Seals what is pending (the last chunk, at the end). */
+  async flush(): Promise<void> {
+    if (!this.pending.length) return;
+    const index = this.index++;
+    const jwe = await encryptChunk(this.recipient, this.transferId, index, this.pending);
+    const c = {
+      index,
+      count: this.pending.length,
+      digest: chunkDigest(digestTexts(this.texts)),
+      jwe,
+    };
+    this.pending = [];
+    this.texts = [];
+    this.bytes = 0;
+    await this.sealed(c);
+  }
+}

@@ -1,0 +1,107 @@
+// Sealing a big transfer through a worker thread (seal-worker.ts): this thread reads the sender's
+// records a page at a time, still sealed, and hands each page over a few pages ahead; the worker
+// opens, filters, projects and encrypts them into chunks. This thread counts and links each page
+// the worker reports and stores each chunk it posts, in order, in the one transaction, so a
+// refusal or a failure still leaves nothing but the audit entry.
+import type { Failed } from '../records/worker-channel.ts';
+import { WorkerChannel, ownCopy } from '../records/worker-channel.ts';
+import type { SealedChunk } from './chunker.ts';
+import type { SealedRow } from './record-source.ts';
+import type { SealWorkerSetup } from './seal-worker.ts';
+
+/** A page of sealed rows packed for the worker, with any data keys it has not been given yet. */
+export interface SealPage {
+  kind: 'page';
+  recordIds: string[];
+  versions: number[];
+  keyVersions: number[];
+  /** The sealed payloads end to end: row i is bytes [ends[i-1] ?? 0, ends[i]). */
+  sealed: Uint8Array;
+  ends: Uint32Array;
+  keys: { version: number; key: Uint8Array }[];
+}
+export type ToSealWorker = SealPage | { kind: 'end' };
+export type ToSealMain =
+  { kind: 'page'; kept: string[] } | ({ kind: 'chunk' } & SealedChunk) | { kind: 'done' } | Failed;
+
+/** An asset at least this big is sealed on a worker (a worker takes a moment to start). */
+export const SEAL_IN_WORKER_FROM = 10_000;
+/** Pages handed over and not yet reported back. */
+const AHEAD = 3;
+
+export interface SealSteps {
+  /** The records a page kept, in order: count them, link them. */
+  page(recordIds: string[]): Promise<void>;
+  /** A sealed chunk: store it. */
+  chunk(c: SealedChunk): Promise<void>;
+}
+
+function pack(rows: readonly SealedRow[], keys: SealPage['keys']): SealPage {
+  const ends = new Uint32Array(rows.length);
+  let end = 0;
+  rows.forEach((r, i) => (ends[i] = end += r.payload.length));
+  const sealed = new Uint8Array(end);
+  rows.forEach((r, i) => sealed.set(r.payload, ends[i]! - r.payload.length));
+  return {
+    kind: 'page',
+    recordIds: rows.map((r) => r.record_id),
+    versions: rows.map((r) => r.version),
+    keyVersions: rows.map((r) => r.key_version),
+    sealed,
+    ends,
+    keys,
+  };
+}
+
+/**
+ * Seals `pages` (restricted records already left out) on a worker; `dataKey` gives the sender's
+ * data key of a version. Resolves once the last chunk is stored.
+ */
+export async function sealThroughWorker(
+  setup: SealWorkerSetup,
+  pages: AsyncIterable<SealedRow[]>,
+  dataKey: (version: number) => Promise<Buffer>,
+  steps: SealSteps,
+): Promise<void> {
+  const worker = new WorkerChannel<ToSealWorker, ToSealMain>(
+    new URL('./seal-worker.mjs', import.meta.url),
+    setup,
+    // It holds a few pages and one chunk at a time; the cap only stops a runaway.
+    { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16 },
+  );
+  const given = new Set<number>();
+  const source = pages[Symbol.asyncIterator]();
+  let ahead = 0;
+  let ended = false;
+  try {
+    for (;;) {
+      while (!ended && ahead < AHEAD) {
+        const next = await source.next();
+        if (next.done) {
+          ended = true;
+          worker.send({ kind: 'end' });
+          break;
+        }
+        const keys: SealPage['keys'] = [];
+        for (const v of new Set(next.value.map((r) => r.key_version)))
+          if (!given.has(v)) {
+            given.add(v);
+            keys.push({ version: v, key: ownCopy(await dataKey(v)) });
+          }
+        const page = pack(next.value, keys);
+        worker.send(page, [page.sealed.buffer as ArrayBuffer, page.ends.buffer as ArrayBuffer]);
+        // Cloned into the message: this thread's copies are done with.
+        for (const k of keys) k.key.fill(0);
+        ahead++;
+      }
+      const m = await worker.next();
+      if (m.kind === 'done') return;
+      if (m.kind === 'page') {
+        ahead--;
+        await steps.page(m.kept);
+      } else await steps.chunk(m);
+    }
+  } finally {
+    await worker.close();
+  }
+}

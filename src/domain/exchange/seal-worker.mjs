@@ -1,0 +1,6 @@
+// Entry of the transfer-sealing worker thread. A worker does not inherit the main thread's
+// TypeScript loader when Accord was started through bin/accord.mjs, so it registers tsx itself.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./seal-worker.ts');

@@ -1,0 +1,87 @@
+// The worker thread that seals a big transfer: for each page of the sender's records (still
+// sealed at rest) it opens them, keeps those the selection picks, projects each onto the agreed
+// fields and cuts them into chunks encrypted to the recipient (chunker.ts). It reports which
+// records each page kept (the main thread links and counts them) and posts each sealed chunk
+// (the main thread stores it). Nothing here touches the database; keys live only in its memory.
+import { createPublicKey } from 'node:crypto';
+import type { JsonWebKey } from 'node:crypto';
+import { parentPort, workerData } from 'node:worker_threads';
+import { toFailed } from '../records/worker-channel.ts';
+import { Chunker } from './chunker.ts';
+import type { ChunkLimits } from './chunker.ts';
+import { openRows, project } from './record-source.ts';
+import type { SealPage, ToSealMain, ToSealWorker } from './seal-pipeline.ts';
+
+export interface SealWorkerSetup {
+  transferId: string;
+  orgId: string;
+  fields: string[];
+  /** The selection's filter: a record is kept when every field has the value given. */
+  where: [string, string | number | boolean][];
+  recipient: { kid: string; jwk: JsonWebKey };
+  limits: ChunkLimits;
+}
+
+const setup = workerData as SealWorkerSetup;
+const port = parentPort!;
+const post = (m: ToSealMain): void => port.postMessage(m);
+const keys = new Map<number, Buffer>();
+const chunker = new Chunker(
+  { kid: setup.recipient.kid, key: createPublicKey({ key: setup.recipient.jwk, format: 'jwk' }) },
+  setup.transferId,
+  setup.limits,
+  async (c) => post({ kind: 'chunk', ...c }),
+);
+
+async function seal(page: SealPage): Promise<void> {
+  // Views onto the message's own copies, which are cleared at the end.
+  for (const k of page.keys)
+    keys.set(k.version, Buffer.from(k.key.buffer, k.key.byteOffset, k.key.byteLength));
+  const rows = page.recordIds.map((record_id, i) => ({
+    record_id,
+    version: page.versions[i]!,
+    key_version: page.keyVersions[i]!,
+    payload: Buffer.from(
+      page.sealed.buffer,
+      page.sealed.byteOffset + (page.ends[i - 1] ?? 0),
+      page.ends[i]! - (page.ends[i - 1] ?? 0),
+    ),
+  }));
+  const used = new Map([...new Set(rows.map((r) => r.key_version))].map((v) => [v, keys.get(v)!]));
+  const texts = openRows(setup.orgId, rows, used);
+  const kept: string[] = [];
+  const projected: Record<string, unknown>[] = [];
+  texts.forEach((t, i) => {
+    const payload = JSON.parse(t) as Record<string, unknown>;
+    if (!setup.where.every(([k, v]) => payload[k] === v)) return;
+    kept.push(rows[i]!.record_id);
+    projected.push(project(payload, setup.fields));
+  });
+  // Kept first, as in line: the main thread counts and links a page before its chunks land.
+  post({ kind: 'page', kept });
+  for (const p of projected) await chunker.add(p);
+}
+
+let failed = false;
+let queue = Promise.resolve();
+// A message that cannot be read would be a page lost: end the sealing instead.
+port.on('messageerror', (e) => {
+  throw e;
+});
+port.on('message', (m: ToSealWorker) => {
+  // One page at a time, in order; after a failure nothing more is sealed.
+  queue = queue.then(async () => {
+    if (failed) return;
+    try {
+      if (m.kind === 'page') await seal(m);
+      else {
+        await chunker.flush();
+        for (const k of keys.values()) k.fill(0);
+        post({ kind: 'done' });
+      }
+    } catch (e) {
+      failed = true;
+      post(toFailed(e));
+    }
+  });
+});
