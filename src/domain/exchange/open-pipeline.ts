@@ -9,7 +9,8 @@ import { WorkerChannel, ownCopy } from '../records/worker-channel.ts';
 import type { Failed } from '../records/worker-channel.ts';
 import type { ManifestChunk } from './envelope.ts';
 import type { OpenWith } from './exchange-keys.ts';
-import { NO_KID, chunkKid } from './open-chunk.ts';
+import { NO_KID, chunkKid, openChunk } from './open-chunk.ts';
+import type { ChunkRules } from './open-chunk.ts';
 import type { OpenWorkerSetup } from './open-worker.ts';
 
 export type ToOpenWorker =
@@ -25,7 +26,14 @@ export type ToOpenWorker =
       keys: { kid: string; der: Uint8Array }[];
     }
   | { kind: 'end' };
-export type ToOpenMain = { kind: 'batch'; index: number; prepared: PreparedBatch } | Failed;
+export type ToOpenMain =
+  { kind: 'ready' } | { kind: 'batch'; index: number; prepared: PreparedBatch } | Failed;
+
+/**
+ * How many chunks, at most, this thread opens itself while the worker starts: all it can in
+ * service; tests set none (every chunk through the worker) or a few (to see the hand-over).
+ */
+export const openTuning = { inlineWhileStarting: Infinity };
 
 /** Chunks handed to the worker and not yet stored: it opens the next while this one is stored. */
 const AHEAD = 3;
@@ -36,10 +44,13 @@ const der = (key: KeyObject): Buffer => ownCopy(key.export({ format: 'der', type
 
 /**
  * Opens `chunks` on a worker, storing each with `writer`; `stored` is told each chunk's records
- * as written, in order (to link and count them). `read` gives a chunk's sealed text.
+ * as written, in order (to link and count them). `read` gives a chunk's sealed text. A worker
+ * takes half a second or so to start: until it says it is ready, this thread opens the first
+ * chunks itself, by the same `rules`.
  */
 export async function openThroughWorker(
   setup: Omit<OpenWorkerSetup, 'keys'>,
+  rules: ChunkRules,
   chunks: readonly ManifestChunk[],
   read: (index: number) => Promise<string>,
   openWith: OpenWith,
@@ -47,6 +58,7 @@ export async function openThroughWorker(
   stored: (written: Written[], c: ManifestChunk) => Promise<void>,
 ): Promise<void> {
   const keys = await writer.keys();
+  let ready = false;
   const dataKey = ownCopy(keys.dataKey.key);
   const indexKey = ownCopy(keys.indexKey);
   const worker = new WorkerChannel<ToOpenWorker, ToOpenMain>(
@@ -55,19 +67,27 @@ export async function openThroughWorker(
     // It holds a few chunks at a time (AHEAD, AHEAD_BYTES), however big the transfer; one chunk
     // may be 64 MiB of text (ACCORD_TRANSFER_CHUNK_BYTES), so the cap only stops a runaway.
     { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16 },
+    (m) => m.kind === 'ready' && (ready = true),
   );
   // workerData was cloned when the worker was made: these copies are done with.
   dataKey.fill(0);
   indexKey.fill(0);
   const given = new Set<string>();
+  // The last line before each chunk (problems are reported by line).
+  const lines: number[] = [];
+  let before = 0;
+  for (const c of chunks) {
+    lines.push(before);
+    before += c.count;
+  }
   let sent = 0;
-  let line = 0;
   let ahead = 0;
   const sizes: number[] = [];
   const sendNext = async (): Promise<void> => {
-    const c = chunks[sent++]!;
+    const at = sent++;
+    const c = chunks[at]!;
     const jwe = await read(c.index);
-    sizes.push(jwe.length);
+    sizes[at] = jwe.length;
     ahead += jwe.length;
     const kid = chunkKid(jwe);
     const slot = kid ?? NO_KID;
@@ -84,19 +104,26 @@ export async function openThroughWorker(
       count: c.count,
       digest: c.digest,
       jwe,
-      line,
+      line: lines[at]!,
       keys: handed,
     });
     for (const k of handed) k.der.fill(0);
-    line += c.count;
   };
   try {
     for (const [i, c] of chunks.entries()) {
+      // Nothing handed over yet and the worker still starting: open this one here.
+      if (sent === i && !ready && i < openTuning.inlineWhileStarting) {
+        sent++;
+        const jwe = await read(c.index);
+        await stored(await writer.write(await openChunk(rules, openWith, c, jwe, lines[i]!)), c);
+        continue;
+      }
       while (sent === i || (sent < chunks.length && sent - i < AHEAD && ahead < AHEAD_BYTES))
         await sendNext();
       const m = await worker.next();
-      if (m.index !== c.index)
-        throw new Error(`chunk ${m.index + 1} came back in place of ${c.index + 1}`);
+      // ('ready' never reaches here: it only sets the flag.)
+      if (m.kind !== 'batch' || m.index !== c.index)
+        throw new Error(`a message came back in place of chunk ${c.index + 1}`);
       await stored(await writer.store(m.prepared), c);
       ahead -= sizes[i]!;
     }

@@ -78,3 +78,6 @@ port.on('message', (m: ToOpenWorker) => {
     }
   });
 });
+
+// Everything is compiled and listening: the main thread may hand over chunks from now on.
+post({ kind: 'ready' });

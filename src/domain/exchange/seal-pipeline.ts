@@ -26,8 +26,12 @@ export type ToSealMain =
 
 /** An asset at least this big is sealed on a worker (a worker takes a moment to start). */
 export const SEAL_IN_WORKER_FROM = 10_000;
-/** Pages handed over and not yet reported back. */
-const AHEAD = 3;
+/**
+ * Pages handed over and not yet reported back: enough sealed text to keep this thread reading
+ * (and linking) while the worker starts, which takes half a second or so.
+ */
+const AHEAD_PAGES = 256;
+const AHEAD_BYTES = 32 << 20;
 
 export interface SealSteps {
   /** The records a page kept, in order: count them, link them. */
@@ -71,11 +75,18 @@ export async function sealThroughWorker(
   );
   const given = new Set<number>();
   const source = pages[Symbol.asyncIterator]();
-  let ahead = 0;
+  // Without a filter every row read is kept: pages are counted and linked as they are read, not
+  // when the worker reports them (it still reports each, and must agree).
+  const eager = setup.where.length === 0;
+  const inFlight: { bytes: number; rows: number }[] = [];
+  let bytes = 0;
   let ended = false;
   try {
     for (;;) {
-      while (!ended && ahead < AHEAD) {
+      while (
+        !ended &&
+        (inFlight.length === 0 || (inFlight.length < AHEAD_PAGES && bytes < AHEAD_BYTES))
+      ) {
         const next = await source.next();
         if (next.done) {
           ended = true;
@@ -89,16 +100,21 @@ export async function sealThroughWorker(
             keys.push({ version: v, key: ownCopy(await dataKey(v)) });
           }
         const page = pack(next.value, keys);
+        if (eager) await steps.page(page.recordIds);
+        inFlight.push({ bytes: page.sealed.byteLength, rows: page.recordIds.length });
+        bytes += page.sealed.byteLength;
         worker.send(page, [page.sealed.buffer as ArrayBuffer, page.ends.buffer as ArrayBuffer]);
         // Cloned into the message: this thread's copies are done with.
         for (const k of keys) k.key.fill(0);
-        ahead++;
       }
       const m = await worker.next();
       if (m.kind === 'done') return;
       if (m.kind === 'page') {
-        ahead--;
-        await steps.page(m.kept);
+        const sent = inFlight.shift()!;
+        bytes -= sent.bytes;
+        if (!eager) await steps.page(m.kept);
+        else if (m.kept.length !== sent.rows)
+          throw new Error(`the worker kept ${m.kept.length} of ${sent.rows} rows with no filter`);
       } else await steps.chunk(m);
     }
   } finally {

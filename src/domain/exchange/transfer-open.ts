@@ -197,6 +197,7 @@ export async function openTransfer(
       if (m.recordCount >= BULK_OPEN_RECORDS)
         await openThroughWorker(
           { transferId: id, type, fields: decision.fields, retainUntil, orgId: actor.orgId },
+          rules,
           m.chunks,
           read,
           openWith,

@@ -4,6 +4,7 @@
 // as it is sealed. A big asset is opened, projected and encrypted on a worker thread
 // (seal-pipeline.ts) while this thread stores; a small selection or an uploaded file, in line.
 import { AccordError, assertNoProblems } from '../../errors.ts';
+import { checkpointAside } from '../../store/checkpoint-aside.ts';
 import { faultPoint } from '../faults.ts';
 import type { Gate } from '../policy/gate.ts';
 import { Chunker } from './chunker.ts';
@@ -121,8 +122,10 @@ export async function sealDraft(
     });
   };
   const bulk = await source.sealed?.(row);
+  // A big asset is opened, projected and encrypted on a worker while this thread stores, and
+  // the write-ahead log it leaves is copied back on another thread once it commits.
+  if (bulk) checkpointAside(tx);
   if (bulk)
-    // A big asset is opened, projected and encrypted on a worker while this thread stores.
     await sealThroughWorker(
       {
         transferId: row.transfer_id,

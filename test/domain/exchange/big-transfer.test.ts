@@ -15,6 +15,7 @@ import { exchangeAgreement, peopleAsset } from '../../helpers/exchange.ts';
 import type { Agreement } from '../../../src/domain/agreements/agreements.view.ts';
 import type { Services } from '../../../src/services.ts';
 import type { AccordError } from '../../../src/errors.ts';
+import { openTuning } from '../../../src/domain/exchange/open-pipeline.ts';
 
 const RECORDS = 10_000;
 
@@ -59,7 +60,20 @@ forEachDialect('exchange: a big transfer, sealed and opened on worker threads', 
         .execute()
     ).length;
 
-  test('every record is imported, readable, and linked to the line that carried it', async () => {
+  for (const [inline, how] of [
+    [0, 'every chunk through the worker'],
+    [3, 'three chunks opened here while the worker starts, then the worker'],
+  ] as const)
+    test(`every record is imported, readable, and linked to its line (${how})`, async () => {
+      openTuning.inlineWhileStarting = inline;
+      try {
+        await everyRecordArrives();
+      } finally {
+        openTuning.inlineWhileStarting = Infinity;
+      }
+    });
+
+  const everyRecordArrives = async (): Promise<void> => {
     const id = await sent();
     const opened = await s.exchange.transfers.open(await police.actor('handler'), id, inbox);
     assert.equal(opened.state, 'opened');
@@ -95,7 +109,7 @@ forEachDialect('exchange: a big transfer, sealed and opened on worker threads', 
       .where('transfer_id', '=', id)
       .execute();
     assert.equal(chunks.length, 0, 'the sealed copy is gone once imported');
-  });
+  };
 
   test('a chunk moved to another place is refused on the worker, and nothing is imported', async () => {
     const id = await sent();
@@ -117,10 +131,15 @@ forEachDialect('exchange: a big transfer, sealed and opened on worker threads', 
       .where('chunk_index', '=', 4)
       .execute();
     assert.notEqual(fifth!.jwe, sixth!.jwe);
-    await assert.rejects(
-      s.exchange.transfers.open(await police.actor('handler'), id, inbox),
-      (e: AccordError) => e.code === 'TRANSFER_TAMPERED' && /Chunk 5/.test(e.message),
-    );
+    openTuning.inlineWhileStarting = 0;
+    try {
+      await assert.rejects(
+        s.exchange.transfers.open(await police.actor('handler'), id, inbox),
+        (e: AccordError) => e.code === 'TRANSFER_TAMPERED' && /Chunk 5/.test(e.message),
+      );
+    } finally {
+      openTuning.inlineWhileStarting = Infinity;
+    }
     assert.equal(await importedFrom(id), 0);
     const row = await s.store.db
       .selectFrom('transfer')
