@@ -124,8 +124,8 @@ export async function sealDraft(
   const bulk = await source.sealed?.(row);
   // A big asset is opened, projected and encrypted on a worker while this thread stores, and
   // the write-ahead log it leaves is copied back on another thread once it commits.
-  if (bulk) checkpointAside(tx);
-  if (bulk)
+  if (bulk) {
+    checkpointAside(tx);
     await sealThroughWorker(
       {
         transferId: row.transfer_id,
@@ -139,7 +139,7 @@ export async function sealDraft(
       bulk.dataKey,
       { page: async (ids) => counted(ids.length, ids), chunk: stored },
     );
-  else {
+  } else {
     const chunker = new Chunker(recipientKey, row.transfer_id, limits, stored);
     for await (const page of source.pages(row)) {
       const recordIds = page.flatMap((r) => (r.recordId ? [r.recordId] : []));
