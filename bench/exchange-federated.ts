@@ -7,7 +7,7 @@ import { exchangeTerms } from '../test/helpers/exchange.ts';
 import { setupOrg } from '../test/helpers/people.ts';
 import { personAsset } from '../test/helpers/records.ts';
 import { startNode } from '../test/federation/nodes.ts';
-import { now, perSecond } from './lib.ts';
+import { now, perSecond, setUpSettled } from './lib.ts';
 
 export interface FederatedRun {
   rate: number;
@@ -58,6 +58,7 @@ export async function federatedTransfer(lines: string[]): Promise<FederatedRun> 
       stream: Readable.from(lines),
       purpose: 'bench set-up',
     });
+    await setUpSettled(a.services.store);
     const sender = await council.actor('handler');
     const t0 = now();
     const draft = await a.services.exchange.transfers.create(sender, {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { openStore } from '../src/store/store.ts';
 import type { Store } from '../src/store/store.ts';
 import { migrate } from '../src/store/migrate.ts';
+import { checkpointsSettled } from '../src/store/checkpoint-aside.ts';
 
 export type Figures = Record<string, number>;
 
@@ -23,6 +24,15 @@ export async function freshStore(dir: string, name = 'accord.sqlite'): Promise<S
   const store = openStore(`sqlite:${path.join(dir, name)}`);
   await migrate(store);
   return store;
+}
+
+/**
+ * Waits until a bulk set-up's write-ahead log has been copied back (on its own thread, after the
+ * commit): a figure measured after set-up must not share the machine with it.
+ */
+export async function setUpSettled(store: Store): Promise<void> {
+  const raw = await store.transaction(async (tx) => tx.sqlite);
+  if (raw) await checkpointsSettled(raw);
 }
 
 export function now(): number {
