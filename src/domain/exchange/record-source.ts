@@ -34,14 +34,16 @@ export interface SealedRow {
   restricted_at?: string | null;
 }
 
-/** Each row's payload text, opened with the data keys given by version, a batch per version. */
+/** Each row's payload text, opened with the data key of its version: one batch per version. */
 export function openRows(
   orgId: string,
   rows: readonly Pick<SealedRow, 'record_id' | 'version' | 'payload' | 'key_version'>[],
   keys: ReadonlyMap<number, Buffer>,
 ): string[] {
   const texts = new Array<string>(rows.length);
-  for (const [version, key] of keys) {
+  for (const version of new Set(rows.map((r) => r.key_version))) {
+    const key = keys.get(version);
+    if (!key) throw new Error(`no data key of version ${version} to open the records with`);
     const at = rows.flatMap((r, i) => (r.key_version === version ? [i] : []));
     const opened = openBatch(
       key,
@@ -123,20 +125,21 @@ export class RecordSource {
     }
   }
 
-  /** How many active records an asset holds (to choose how to read them). */
-  async activeInAsset(ex: Executor, assetId: string): Promise<number> {
-    const row = await ex.db
+  /**
+   * Whether an asset holds at least `n` active records (to choose how to read them). Walks at
+   * most `n` index entries, however big the asset.
+   */
+  async holdsAtLeast(ex: Executor, assetId: string, n: number): Promise<boolean> {
+    const nth = await ex.db
       .selectFrom('record')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .select('record_id')
       .where('asset_id', '=', assetId)
       .where('status', '=', 'active')
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-
-  /** An organisation's data key of one version (what a worker opening sealed rows is given). */
-  dataKey(ex: Executor, orgId: string, version: number): Promise<Buffer> {
-    return this.keyring.dataKeyVersion(ex, orgId, version);
+      .orderBy('record_id')
+      .limit(1)
+      .offset(n - 1)
+      .executeTakeFirst();
+    return nth !== undefined;
   }
 
   /** Active records of one type, of a subject or in an asset, opened a page at a time. */

@@ -70,14 +70,14 @@ export async function createTransfer(
       pages: (row) => d.source.select(gate.tx, row.org_id, row.record_type, sel),
       sealed: async (row) => {
         if (sel.kind !== 'asset') return undefined;
-        if ((await d.source.activeInAsset(gate.tx, sel.assetId)) < SEAL_IN_WORKER_FROM)
+        if (!(await d.source.holdsAtLeast(gate.tx, sel.assetId, SEAL_IN_WORKER_FROM)))
           return undefined;
         return {
           pages: unrestricted(
             d.source.sealedPages(gate.tx, row.org_id, row.record_type, { assetId: sel.assetId }),
           ),
           where: Object.entries(sel.where ?? {}),
-          dataKey: (v) => d.source.dataKey(gate.tx, row.org_id, v),
+          dataKey: (v) => d.keyring.dataKeyVersion(gate.tx, row.org_id, v),
         };
       },
     });
