@@ -10,7 +10,7 @@ import { recordAjv } from '../records/record-ajv.ts';
 import { forTransfer, prepareBatch } from '../records/record-prepare.ts';
 import type { WriterKeys } from '../records/record-prepare.ts';
 import type { RecordType } from '../records/record-types.service.ts';
-import { toFailed } from '../records/worker-channel.ts';
+import { handleInOrder } from '../records/worker-channel.ts';
 import { NO_KID, openChunk } from './open-chunk.ts';
 import type { ManifestChunk } from './envelope.ts';
 import type { ToOpenMain, ToOpenWorker } from './open-pipeline.ts';
@@ -38,8 +38,6 @@ const privateKeys = new Map<string, KeyObject>();
 const openWith = async (kid: string | undefined): Promise<KeyObject | undefined> =>
   privateKeys.get(kid ?? NO_KID);
 
-let failed = false;
-let queue = Promise.resolve();
 const post = (m: ToOpenMain, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
 async function open(m: Extract<ToOpenWorker, { kind: 'chunk' }>): Promise<void> {
@@ -55,29 +53,18 @@ async function open(m: Extract<ToOpenWorker, { kind: 'chunk' }>): Promise<void> 
   post({ kind: 'batch', index: m.index, prepared }, transfer);
 }
 
-// A message that cannot be read would be a chunk lost: end the opening instead.
-port.on('messageerror', (e) => {
-  throw e;
-});
-port.on('message', (m: ToOpenWorker) => {
-  if (m.kind === 'end') {
+// One chunk at a time, in order; after a failure nothing more is opened.
+handleInOrder<ToOpenWorker>(
+  port,
+  async (m) => {
+    if (m.kind === 'chunk') return open(m);
     // The keys were copies made for this thread; nothing needs them now.
     setup.keys.dataKey.key.fill(0);
     setup.keys.indexKey.fill(0);
     privateKeys.clear();
-    return;
-  }
-  // One chunk at a time, in order; after a failure nothing more is opened.
-  queue = queue.then(async () => {
-    if (failed) return;
-    try {
-      await open(m);
-    } catch (e) {
-      failed = true;
-      post(toFailed(e));
-    }
-  });
-});
+  },
+  post,
+);
 
 // Everything is compiled and listening: the main thread may hand over chunks from now on.
 post({ kind: 'ready' });

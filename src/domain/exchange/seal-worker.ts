@@ -6,7 +6,7 @@
 import { createPublicKey } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import { toFailed } from '../records/worker-channel.ts';
+import { handleInOrder } from '../records/worker-channel.ts';
 import { Chunker } from './chunker.ts';
 import type { ChunkLimits } from './chunker.ts';
 import { openRows, project } from './record-source.ts';
@@ -47,8 +47,7 @@ async function seal(page: SealPage): Promise<void> {
       page.ends[i]! - (page.ends[i - 1] ?? 0),
     ),
   }));
-  const used = new Map([...new Set(rows.map((r) => r.key_version))].map((v) => [v, keys.get(v)!]));
-  const texts = openRows(setup.orgId, rows, used);
+  const texts = openRows(setup.orgId, rows, keys);
   const kept: string[] = [];
   const projected: Record<string, unknown>[] = [];
   texts.forEach((t, i) => {
@@ -62,26 +61,14 @@ async function seal(page: SealPage): Promise<void> {
   for (const p of projected) await chunker.add(p);
 }
 
-let failed = false;
-let queue = Promise.resolve();
-// A message that cannot be read would be a page lost: end the sealing instead.
-port.on('messageerror', (e) => {
-  throw e;
-});
-port.on('message', (m: ToSealWorker) => {
-  // One page at a time, in order; after a failure nothing more is sealed.
-  queue = queue.then(async () => {
-    if (failed) return;
-    try {
-      if (m.kind === 'page') await seal(m);
-      else {
-        await chunker.flush();
-        for (const k of keys.values()) k.fill(0);
-        post({ kind: 'done' });
-      }
-    } catch (e) {
-      failed = true;
-      post(toFailed(e));
-    }
-  });
-});
+// One page at a time, in order; after a failure nothing more is sealed.
+handleInOrder<ToSealWorker>(
+  port,
+  async (m) => {
+    if (m.kind === 'page') return seal(m);
+    await chunker.flush();
+    for (const k of keys.values()) k.fill(0);
+    post({ kind: 'done' });
+  },
+  post,
+);

@@ -3,7 +3,7 @@
 // way it can go wrong (an error, an exit, a message that cannot be read) into a failure that
 // the next wait throws. A lost message would be a lost batch, so none is ignored.
 import { Worker } from 'node:worker_threads';
-import type { ResourceLimits } from 'node:worker_threads';
+import type { MessagePort, ResourceLimits } from 'node:worker_threads';
 import { AccordError } from '../../errors.ts';
 import type { ErrorCode, Problem } from '../../errors.ts';
 import { Waiters } from './waiters.ts';
@@ -21,6 +21,34 @@ export function toFailed(e: unknown): Failed {
   return e instanceof AccordError
     ? { kind: 'failed', code: e.code, message: e.message, problems: e.problems }
     : { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
+}
+
+/**
+ * The worker's side: handles the main thread's messages one at a time, in the order they came
+ * (a handler may await). The first failure is posted back and nothing after it is handled. A
+ * message that cannot be read would be work lost: it ends the thread, which the channel sees.
+ */
+export function handleInOrder<In>(
+  port: MessagePort,
+  handle: (m: In) => Promise<void>,
+  post: (m: Failed) => void,
+): void {
+  let failed = false;
+  let queue = Promise.resolve();
+  port.on('messageerror', (e) => {
+    throw e;
+  });
+  port.on('message', (m: In) => {
+    queue = queue.then(async () => {
+      if (failed) return;
+      try {
+        await handle(m);
+      } catch (e) {
+        failed = true;
+        post(toFailed(e));
+      }
+    });
+  });
 }
 
 /** This side: the error a worker's failure message stands for. */
