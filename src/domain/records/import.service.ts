@@ -3,7 +3,7 @@
 // the report lists every bad row (the first 1,000 in full, and how many in all) and nothing is
 // committed. A killed process leaves nothing either: the transaction never committed.
 import { randomUUID } from 'node:crypto';
-import { Transform } from 'node:stream';
+import { Transform, finished } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import { checkpointAside } from '../../store/checkpoint-aside.ts';
@@ -28,6 +28,8 @@ import { MAX_PROBLEMS_KEPT, failedRowsMessage } from './validated-rows.ts';
 
 /** Files at least this big are checked and sealed on a worker thread while this one stores. */
 const WORKER_MIN_BYTES = 4 << 20;
+
+const CUT_OFF = (): Error => new Error('the file ended before its end');
 export { MAX_PROBLEMS_KEPT };
 export type { ImportJob } from './import-jobs.ts';
 
@@ -185,15 +187,15 @@ export class ImportService {
         },
       }),
     );
-    // pipe() does not pass errors on: a file that breaks off must end the import, not the process.
-    req.stream.once('error', (e) => counted.destroy(e));
+    // pipe() passes on neither an error nor a stream destroyed without one (an upload cut off):
+    // either must end the import, not leave its reader waiting. `finished` also reports a stream
+    // that broke off before this line ran (the look-ups above can take longer than an upload).
+    finished(req.stream, { writable: false }, (e) => {
+      if (e) counted.destroy(e.code === 'ERR_STREAM_PREMATURE_CLOSE' ? CUT_OFF() : e);
+    });
     // The error stays on the stream and is thrown to whoever reads it; it can come before the
     // reading starts (a slow database ahead of it), when no listener would crash the process.
     counted.on('error', () => undefined);
-    // Nor does a stream destroyed without an error (an upload cut off) end what it feeds.
-    req.stream.once('close', () => {
-      if (!req.stream.readableEnded) counted.destroy(new Error('the file ended before its end'));
-    });
     const big = req.inWorker ?? (req.totalBytes ?? 0) >= WORKER_MIN_BYTES;
     // A big load's write-ahead log is copied back on another thread once it commits.
     if (big) checkpointAside(gate.tx);

@@ -165,4 +165,22 @@ forEachDialect('imports on a worker thread', (dialect) => {
       assert.equal(await count(first.id), before);
     }
   });
+
+  test('an upload already cut off or failed when the import starts stores nothing', async () => {
+    // The look-ups before reading can outlast an upload: its end must not be missed.
+    for (const inWorker of [true, false])
+      for (const reason of [undefined, new Error('connection reset')]) {
+        const before = await count(first.id);
+        const cut = new PassThrough();
+        cut.on('error', () => undefined);
+        cut.write(`${JSON.stringify(person(60_000))}\n`);
+        cut.destroy(reason);
+        await new Promise((r) => setImmediate(r));
+        const err = await run({ assetId: first.id, stream: cut, inWorker }).catch(
+          (e: unknown) => e,
+        );
+        assert.ok(err instanceof Error, `inWorker ${inWorker}: the import did not fail`);
+        assert.equal(await count(first.id), before);
+      }
+  });
 });
