@@ -71,10 +71,16 @@ forEachDialect('chunked transfers between nodes', (dialect) => {
   test('a transfer of five chunks crosses as an offer and five chunk messages, and opens whole', async () => {
     const chunksBefore = await received(b.services, 'transfer.chunk');
     const id = await draft();
+    // The six messages share a kept-open connection: at most one new TLS handshake at B.
+    let handshakes = 0;
+    const counted = (): void => void handshakes++;
+    b.app.server.on('secureConnection', counted);
     const sent = await a.services.exchange.transfers.ready(await council.actor('handler'), id);
+    b.app.server.off('secureConnection', counted);
     assert.equal(sent.state, 'delivered');
     assert.equal(sent.chunkCount, 5);
     assert.equal((await received(b.services, 'transfer.chunk')) - chunksBefore, 5);
+    assert.ok(handshakes <= 1, `${handshakes} TLS handshakes for six messages`);
     // The outbox keeps each chunk's place, not the chunk: every message stays small there.
     const bodies = await a.services.store.db
       .selectFrom('federation_outbox')

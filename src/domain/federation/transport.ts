@@ -12,6 +12,32 @@ import { CARD_PATH } from './node-identity.ts';
 import type { NodeCard } from './node-identity.ts';
 
 const TIMEOUT_MS = 30_000;
+/** An idle connection is closed well before the partner's server would (Fastify: 72 s). */
+const IDLE_MS = 5_000;
+/** Pinned pools kept; the oldest is closed past this (a node is re-trusted with a new cert). */
+const MAX_POOLS = 64;
+
+/**
+ * Connections to a partner are kept open between messages (a transfer is a hundred of them, and
+ * a TLS handshake each cost a tenth of its delivery). One pool per pinned certificate: Node's
+ * pool key does not include `checkServerIdentity`, so a connection is only ever reused for the
+ * pin it was verified against. A connection the partner dropped fails its request, and the
+ * outbox retries it as any other unreachable attempt.
+ */
+const pools = new Map<string, https.Agent>();
+function pinnedPool(pin: string): https.Agent {
+  let pool = pools.get(pin);
+  if (!pool) {
+    pool = new https.Agent({ keepAlive: true, timeout: IDLE_MS, maxFreeSockets: 4 });
+    pools.set(pin, pool);
+    if (pools.size > MAX_POOLS) {
+      const [oldest, old] = pools.entries().next().value as [string, https.Agent];
+      pools.delete(oldest);
+      old.destroy();
+    }
+  }
+  return pool;
+}
 
 interface Reply {
   status: number;
@@ -110,7 +136,7 @@ export async function postPinned(
       new URL(path, node.url),
       {
         method: 'POST',
-        agent: false,
+        agent: pinnedPool(pin),
         ca: [node.tls_cert],
         checkServerIdentity: (_host, cert) =>
           cert.fingerprint256 === pin
