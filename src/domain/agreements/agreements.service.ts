@@ -24,6 +24,7 @@ import { digestOf, emptyTerms, instantOf, termsProblems } from './model.ts';
 import type { AgreementTerms } from './model.ts';
 import { highRiskReasons, withSpecialFields } from './screening.ts';
 import { termsOf } from './versions.ts';
+import { inTurn } from '../../store/in-turn.ts';
 
 /** A node setting bumped with every change, so every process's policy cache rebuilds. */
 export const REVISION = 'agreements.revision';
@@ -72,7 +73,7 @@ export class AgreementsService {
     return withAccess(this.ctx, actor, async (gate) => {
       gate.require('agreements.read', { orgId: actor.orgId, ref: 'agreements' });
       const ids = await repo.agreementIdsFor(gate.tx, actor.orgId);
-      const all = await Promise.all(ids.map((id) => this.load(gate, id)));
+      const all = await inTurn(ids, (id) => this.load(gate, id));
       return all
         .filter(
           (a) =>

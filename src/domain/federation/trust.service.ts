@@ -18,6 +18,7 @@ import { keyFromJwk, newMessageId } from './messages.ts';
 import { cardFingerprint, grouped, normalFingerprint } from './node-identity.ts';
 import type { NodeCard, NodeIdentity } from './node-identity.ts';
 import { fetchCard } from './transport.ts';
+import { inTurn } from '../../store/in-turn.ts';
 
 export interface TrustedNode {
   nodeId: string;
@@ -148,7 +149,7 @@ export class TrustService {
           .select('node_id')
           .orderBy('added_at')
           .execute();
-        return Promise.all(rows.map((r) => this.view(gate.tx, r.node_id)));
+        return inTurn(rows, (r) => this.view(gate.tx, r.node_id));
       },
       false,
     );

@@ -12,6 +12,7 @@ import { assetProblems, assetRowFrom } from './assets.rules.ts';
 import type { AssetInput, AssetPeople } from './assets.rules.ts';
 import type { RecordTypesService } from './record-types.service.ts';
 import type { InformationAssetTable } from './records.table.ts';
+import { inTurn } from '../../store/in-turn.ts';
 
 // Callers import these from the service.
 export { PERIOD } from './assets.rules.ts';
@@ -105,7 +106,7 @@ export class AssetsService {
         .execute();
       const names = await this.people.names(gate.tx, actor.orgId);
       const counts = await this.counts(gate.tx, actor.orgId);
-      return Promise.all(rows.map((r) => this.toAsset(gate.tx, r, names, counts)));
+      return inTurn(rows, (r) => this.toAsset(gate.tx, r, names, counts));
     });
   }
 
