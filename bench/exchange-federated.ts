@@ -8,6 +8,8 @@ import { setupOrg } from '../test/helpers/people.ts';
 import { personAsset } from '../test/helpers/records.ts';
 import { startNode } from '../test/federation/nodes.ts';
 import { now, perSecond, setUpSettled } from './lib.ts';
+import { WARM_WORKERS } from '../src/server.ts';
+import { keepWarm } from '../src/domain/records/worker-spares.ts';
 
 export interface FederatedRun {
   rate: number;
@@ -17,6 +19,8 @@ export interface FederatedRun {
 }
 
 export async function federatedTransfer(lines: string[]): Promise<FederatedRun> {
+  // As a running server does (both nodes share this process, and so the spares).
+  keepWarm(WARM_WORKERS);
   const [a, b] = await Promise.all([
     startNode('sqlite', 'Bench council node'),
     startNode('sqlite', 'Bench police node'),

@@ -6,6 +6,8 @@ import { Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import { uuid7 } from '../src/domain/ids.ts';
 import { createTestServices } from '../test/helpers/app.ts';
+import { WARM_WORKERS } from '../src/server.ts';
+import { keepWarm, stopSpares } from '../src/domain/records/worker-spares.ts';
 import { exchangeAgreement } from '../test/helpers/exchange.ts';
 import { setupOrg } from '../test/helpers/people.ts';
 import { person, personAsset } from '../test/helpers/records.ts';
@@ -39,6 +41,8 @@ export const exchangeBenchmark: Benchmark = {
   async run() {
     const t = await createTestServices('sqlite');
     const s = t.services;
+    // As a running server does: a spare worker of each kind is started ahead of the jobs.
+    keepWarm(WARM_WORKERS);
     try {
       const council = await setupOrg(s, 'Bench Council', { tokens: false });
       const police = await setupOrg(s, 'Bench Police', { tokens: false });
@@ -114,6 +118,7 @@ export const exchangeBenchmark: Benchmark = {
         federated_deliver_ms: fed.deliverMs,
       };
     } finally {
+      await stopSpares();
       await t.close();
     }
   },

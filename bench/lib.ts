@@ -7,6 +7,7 @@ import { openStore } from '../src/store/store.ts';
 import type { Store } from '../src/store/store.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { checkpointsSettled } from '../src/store/checkpoint-aside.ts';
+import { sparesLoaded } from '../src/domain/records/worker-spares.ts';
 
 export type Figures = Record<string, number>;
 
@@ -28,11 +29,13 @@ export async function freshStore(dir: string, name = 'accord.sqlite'): Promise<S
 
 /**
  * Waits until a bulk set-up's write-ahead log has been copied back (on its own thread, after the
- * commit): a figure measured after set-up must not share the machine with it.
+ * commit), and the spare workers a running server keeps (src/server.ts) have loaded again: a
+ * figure measured after set-up must not share the machine with it.
  */
 export async function setUpSettled(store: Store): Promise<void> {
   const raw = await store.transaction(async (tx) => tx.sqlite);
   if (raw) await checkpointsSettled(raw);
+  await sparesLoaded();
 }
 
 export function now(): number {

@@ -8,6 +8,13 @@ import type { App } from './app.ts';
 import { openServices } from './services.ts';
 import { seedDemo } from './demo/seed.ts';
 import type { Services } from './services.ts';
+import { OPEN_WORKER } from './domain/exchange/open-pipeline.ts';
+import { SEAL_WORKER } from './domain/exchange/seal-pipeline.ts';
+import { IMPORT_WORKER } from './domain/records/import-pipeline.ts';
+import { keepWarm, stopSpares } from './domain/records/worker-spares.ts';
+
+/** The worker threads a running server keeps a started spare of (records/worker-spares.ts). */
+export const WARM_WORKERS = [IMPORT_WORKER, OPEN_WORKER, SEAL_WORKER];
 
 export interface RunningServer {
   app: App;
@@ -32,6 +39,8 @@ export async function startServer(
   const tls = services.federation?.identity.tls;
   const app = await buildApp(services, tls ? { https: { key: tls.key, cert: tls.cert } } : {});
   const address = await app.listen({ port: config.port, host: config.host });
+  // A big import or transfer then starts at once, not after a worker's half-second start.
+  keepWarm(WARM_WORKERS);
   if (replayed) app.log.warn({ replayed }, 'committed webhook deliveries left in the spool');
   await services.audit.recordNow(services.store, {
     orgId: null,
@@ -76,6 +85,7 @@ export async function startServer(
       stopping ??= (async () => {
         clearInterval(timer);
         await health?.stop();
+        await stopSpares();
         await app.close(); // waits for in-flight requests
         await services.federation?.outbox.idle(); // a run in progress; the rest waits in the outbox
         await services.portfolio.webhooks.flush(); // deliveries answered but not yet committed

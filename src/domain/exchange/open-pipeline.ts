@@ -7,6 +7,7 @@ import type { PreparedBatch } from '../records/record-prepare.ts';
 import type { RecordWriter, Written } from '../records/record-writer.ts';
 import { WorkerChannel, ownCopy } from '../records/worker-channel.ts';
 import type { Failed } from '../records/worker-channel.ts';
+import type { WorkerKind } from '../records/worker-spares.ts';
 import type { ManifestChunk } from './envelope.ts';
 import type { OpenWith } from './exchange-keys.ts';
 import { NO_KID, chunkKid, openChunk } from './open-chunk.ts';
@@ -37,6 +38,13 @@ export const openTuning = { inlineWhileStarting: Infinity };
 
 /** Chunks handed to the worker and not yet stored: it opens the next while this one is stored. */
 const AHEAD = 3;
+export const OPEN_WORKER: WorkerKind = {
+  entry: new URL('./open-worker.mjs', import.meta.url),
+  // It holds a few chunks at a time (AHEAD, AHEAD_BYTES), however big the transfer; one chunk
+  // may be 64 MiB of text (ACCORD_TRANSFER_CHUNK_BYTES), so the cap only stops a runaway.
+  limits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16 },
+};
+
 /** …and no more sealed text than this ahead (beyond the chunk awaited), if chunks are big. */
 const AHEAD_BYTES = 32 << 20;
 
@@ -62,14 +70,11 @@ export async function openThroughWorker(
   const dataKey = ownCopy(keys.dataKey.key);
   const indexKey = ownCopy(keys.indexKey);
   const worker = new WorkerChannel<ToOpenWorker, ToOpenMain>(
-    new URL('./open-worker.mjs', import.meta.url),
+    OPEN_WORKER,
     { ...setup, keys: { dataKey: { version: keys.dataKey.version, key: dataKey }, indexKey } },
-    // It holds a few chunks at a time (AHEAD, AHEAD_BYTES), however big the transfer; one chunk
-    // may be 64 MiB of text (ACCORD_TRANSFER_CHUNK_BYTES), so the cap only stops a runaway.
-    { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16 },
     (m) => m.kind === 'ready' && (ready = true),
   );
-  // workerData was cloned when the worker was made: these copies are done with.
+  // The setup was cloned as it was posted: these copies are done with.
   dataKey.fill(0);
   indexKey.fill(0);
   const given = new Set<string>();

@@ -5,7 +5,7 @@
 // come; nothing here touches the database, and the keys it is given live only in its memory.
 import { createPrivateKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { recordAjv } from '../records/record-ajv.ts';
 import { forTransfer, prepareBatch } from '../records/record-prepare.ts';
 import type { WriterKeys } from '../records/record-prepare.ts';
@@ -24,47 +24,46 @@ export interface OpenWorkerSetup {
   keys: WriterKeys;
 }
 
-const setup = workerData as OpenWorkerSetup;
 const port = parentPort!;
-const rules = {
-  transferId: setup.transferId,
-  type: setup.type,
-  // The x-accord annotations were checked when the type was defined; here only records are judged.
-  validate: recordAjv().compile(setup.type.schema),
-  agreed: new Set(setup.fields),
-  retainUntil: setup.retainUntil,
-};
-const privateKeys = new Map<string, KeyObject>();
-const openWith = async (kid: string | undefined): Promise<KeyObject | undefined> =>
-  privateKeys.get(kid ?? NO_KID);
-
 const post = (m: ToOpenMain, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
-async function open(m: Extract<ToOpenWorker, { kind: 'chunk' }>): Promise<void> {
-  for (const k of m.keys) {
-    // A view, not a copy: clearing the message's bytes clears the only copy here.
-    const der = Buffer.from(k.der.buffer, k.der.byteOffset, k.der.byteLength);
-    privateKeys.set(k.kid, createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
-    k.der.fill(0);
-  }
-  const chunk: ManifestChunk = { index: m.index, count: m.count, digest: m.digest };
-  const batch = await openChunk(rules, openWith, chunk, m.jwe, m.line);
-  const [prepared, transfer] = forTransfer(prepareBatch(setup.keys, setup.orgId, batch));
-  post({ kind: 'batch', index: m.index, prepared }, transfer);
-}
+/** The job: opens each chunk it is given; says it is ready once the record type is compiled. */
+function begin(setup: OpenWorkerSetup): (m: ToOpenWorker) => Promise<void> {
+  const rules = {
+    transferId: setup.transferId,
+    type: setup.type,
+    // The x-accord annotations were checked when the type was defined; here only records are judged.
+    validate: recordAjv().compile(setup.type.schema),
+    agreed: new Set(setup.fields),
+    retainUntil: setup.retainUntil,
+  };
+  const privateKeys = new Map<string, KeyObject>();
+  const openWith = async (kid: string | undefined): Promise<KeyObject | undefined> =>
+    privateKeys.get(kid ?? NO_KID);
 
-// One chunk at a time, in order; after a failure nothing more is opened.
-handleInOrder<ToOpenWorker>(
-  port,
-  async (m) => {
+  async function open(m: Extract<ToOpenWorker, { kind: 'chunk' }>): Promise<void> {
+    for (const k of m.keys) {
+      // A view, not a copy: clearing the message's bytes clears the only copy here.
+      const der = Buffer.from(k.der.buffer, k.der.byteOffset, k.der.byteLength);
+      privateKeys.set(k.kid, createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
+      k.der.fill(0);
+    }
+    const chunk: ManifestChunk = { index: m.index, count: m.count, digest: m.digest };
+    const batch = await openChunk(rules, openWith, chunk, m.jwe, m.line);
+    const [prepared, transfer] = forTransfer(prepareBatch(setup.keys, setup.orgId, batch));
+    post({ kind: 'batch', index: m.index, prepared }, transfer);
+  }
+
+  // Everything is compiled and listening: the main thread may hand over chunks from now on.
+  post({ kind: 'ready' });
+  return async (m) => {
     if (m.kind === 'chunk') return open(m);
     // The keys were copies made for this thread; nothing needs them now.
     setup.keys.dataKey.key.fill(0);
     setup.keys.indexKey.fill(0);
     privateKeys.clear();
-  },
-  post,
-);
+  };
+}
 
-// Everything is compiled and listening: the main thread may hand over chunks from now on.
-post({ kind: 'ready' });
+// One chunk at a time, in order; after a failure nothing more is opened.
+handleInOrder(port, begin, post);

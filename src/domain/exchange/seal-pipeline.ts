@@ -4,6 +4,7 @@
 // the worker reports and stores each chunk it posts, in order, in the one transaction, so a
 // refusal or a failure still leaves nothing but the audit entry.
 import type { Failed } from '../records/worker-channel.ts';
+import type { WorkerKind } from '../records/worker-spares.ts';
 import { WorkerChannel, ownCopy } from '../records/worker-channel.ts';
 import type { SealedChunk } from './chunker.ts';
 import type { SealedRow } from './record-source.ts';
@@ -23,6 +24,12 @@ export interface SealPage {
 export type ToSealWorker = SealPage | { kind: 'end' };
 export type ToSealMain =
   { kind: 'page'; kept: string[] } | ({ kind: 'chunk' } & SealedChunk) | { kind: 'done' } | Failed;
+
+export const SEAL_WORKER: WorkerKind = {
+  entry: new URL('./seal-worker.mjs', import.meta.url),
+  // It holds a few pages and one chunk at a time; the cap only stops a runaway.
+  limits: { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16 },
+};
 
 /** An asset at least this big is sealed on a worker (a worker takes a moment to start). */
 export const SEAL_IN_WORKER_FROM = 10_000;
@@ -67,12 +74,7 @@ export async function sealThroughWorker(
   dataKey: (version: number) => Promise<Buffer>,
   steps: SealSteps,
 ): Promise<void> {
-  const worker = new WorkerChannel<ToSealWorker, ToSealMain>(
-    new URL('./seal-worker.mjs', import.meta.url),
-    setup,
-    // It holds a few pages and one chunk at a time; the cap only stops a runaway.
-    { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16 },
-  );
+  const worker = new WorkerChannel<ToSealWorker, ToSealMain>(SEAL_WORKER, setup);
   const given = new Set<number>();
   const source = pages[Symbol.asyncIterator]();
   // Without a filter every row read is kept: pages are counted and linked as they are read, not

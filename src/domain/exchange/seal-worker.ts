@@ -5,7 +5,7 @@
 // (the main thread stores it). Nothing here touches the database; keys live only in its memory.
 import { createPublicKey } from 'node:crypto';
 import type { JsonWebKey } from 'node:crypto';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { handleInOrder } from '../records/worker-channel.ts';
 import { Chunker } from './chunker.ts';
 import type { ChunkLimits } from './chunker.ts';
@@ -22,53 +22,57 @@ export interface SealWorkerSetup {
   limits: ChunkLimits;
 }
 
-const setup = workerData as SealWorkerSetup;
 const port = parentPort!;
 const post = (m: ToSealMain): void => port.postMessage(m);
-const keys = new Map<number, Buffer>();
-const chunker = new Chunker(
-  { kid: setup.recipient.kid, key: createPublicKey({ key: setup.recipient.jwk, format: 'jwk' }) },
-  setup.transferId,
-  setup.limits,
-  async (c) => post({ kind: 'chunk', ...c }),
-);
 
-async function seal(page: SealPage): Promise<void> {
-  // Views onto the message's own copies, which are cleared at the end.
-  for (const k of page.keys)
-    keys.set(k.version, Buffer.from(k.key.buffer, k.key.byteOffset, k.key.byteLength));
-  const rows = page.recordIds.map((record_id, i) => ({
-    record_id,
-    version: page.versions[i]!,
-    key_version: page.keyVersions[i]!,
-    payload: Buffer.from(
-      page.sealed.buffer,
-      page.sealed.byteOffset + (page.ends[i - 1] ?? 0),
-      page.ends[i]! - (page.ends[i - 1] ?? 0),
-    ),
-  }));
-  const texts = openRows(setup.orgId, rows, keys);
-  const kept: string[] = [];
-  const projected: Record<string, unknown>[] = [];
-  texts.forEach((t, i) => {
-    const payload = JSON.parse(t) as Record<string, unknown>;
-    if (!setup.where.every(([k, v]) => payload[k] === v)) return;
-    kept.push(rows[i]!.record_id);
-    projected.push(project(payload, setup.fields));
-  });
-  // Kept first, as in line: the main thread counts and links a page before its chunks land.
-  post({ kind: 'page', kept });
-  for (const p of projected) await chunker.add(p);
-}
+/** The job: seals each page it is given into chunks, then the last chunk at the end. */
+function begin(setup: SealWorkerSetup): (m: ToSealWorker) => Promise<void> {
+  const keys = new Map<number, Buffer>();
+  const chunker = new Chunker(
+    {
+      kid: setup.recipient.kid,
+      key: createPublicKey({ key: setup.recipient.jwk, format: 'jwk' }),
+    },
+    setup.transferId,
+    setup.limits,
+    async (c) => post({ kind: 'chunk', ...c }),
+  );
 
-// One page at a time, in order; after a failure nothing more is sealed.
-handleInOrder<ToSealWorker>(
-  port,
-  async (m) => {
+  async function seal(page: SealPage): Promise<void> {
+    // Views onto the message's own copies, which are cleared at the end.
+    for (const k of page.keys)
+      keys.set(k.version, Buffer.from(k.key.buffer, k.key.byteOffset, k.key.byteLength));
+    const rows = page.recordIds.map((record_id, i) => ({
+      record_id,
+      version: page.versions[i]!,
+      key_version: page.keyVersions[i]!,
+      payload: Buffer.from(
+        page.sealed.buffer,
+        page.sealed.byteOffset + (page.ends[i - 1] ?? 0),
+        page.ends[i]! - (page.ends[i - 1] ?? 0),
+      ),
+    }));
+    const texts = openRows(setup.orgId, rows, keys);
+    const kept: string[] = [];
+    const projected: Record<string, unknown>[] = [];
+    texts.forEach((t, i) => {
+      const payload = JSON.parse(t) as Record<string, unknown>;
+      if (!setup.where.every(([k, v]) => payload[k] === v)) return;
+      kept.push(rows[i]!.record_id);
+      projected.push(project(payload, setup.fields));
+    });
+    // Kept first, as in line: the main thread counts and links a page before its chunks land.
+    post({ kind: 'page', kept });
+    for (const p of projected) await chunker.add(p);
+  }
+
+  return async (m) => {
     if (m.kind === 'page') return seal(m);
     await chunker.flush();
     for (const k of keys.values()) k.fill(0);
     post({ kind: 'done' });
-  },
-  post,
-);
+  };
+}
+
+// One page at a time, in order; after a failure nothing more is sealed.
+handleInOrder(port, begin, post);

@@ -13,15 +13,23 @@ import { emptyReport, validatedRows } from './validated-rows.ts';
 import type { RowReport } from './validated-rows.ts';
 import type { ImportFormat } from './import-rows.ts';
 import { WorkerChannel, ownCopy } from './worker-channel.ts';
-import type { Failed } from './worker-channel.ts';
+import type { Failed, Setup } from './worker-channel.ts';
+import type { WorkerKind } from './worker-spares.ts';
 
-export type ToWorker = { kind: 'chunk'; bytes: Uint8Array } | { kind: 'end' } | { kind: 'credit' };
+export type ToWorker =
+  Setup<WorkerSetup> | { kind: 'chunk'; bytes: Uint8Array } | { kind: 'end' } | { kind: 'credit' };
 export type ToMain =
   | { kind: 'taken' }
   | { kind: 'batch'; prepared: PreparedBatch; rowsRead: number }
   | { kind: 'progress'; rowsRead: number }
   | { kind: 'done'; report: RowReport; rowsPrepared: number }
   | Failed;
+
+export const IMPORT_WORKER: WorkerKind = {
+  entry: new URL('./import-worker.mjs', import.meta.url),
+  // Its rows are garbage a batch later; a small heap keeps the import's memory flat.
+  limits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
+};
 
 /** Rows stored at a time. */
 const BATCH = 1000;
@@ -50,22 +58,20 @@ export async function storeThroughWorker(
   const indexKey = ownCopy(setup.keys.indexKey);
   let ahead = 0;
   const worker = new WorkerChannel<ToWorker, ToMain>(
-    new URL('./import-worker.mjs', import.meta.url),
+    IMPORT_WORKER,
     {
       ...setup,
       batchSize: BATCH,
       ahead: BATCHES_AHEAD,
       keys: { dataKey: { version: setup.keys.dataKey.version, key: dataKey }, indexKey },
     },
-    // Its rows are garbage a batch later; a small heap keeps the import's memory flat.
-    { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 16 },
     (m) => {
       if (m.kind !== 'taken') return false;
       ahead--;
       return true;
     },
   );
-  // workerData was cloned when the worker was made: these copies are done with.
+  // The setup was cloned as it was posted: these copies are done with.
   dataKey.fill(0);
   indexKey.fill(0);
   const feeding = (async () => {

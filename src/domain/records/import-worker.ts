@@ -8,7 +8,7 @@
 // for them to be taken; this thread stays at most `ahead` batches ahead of the store, and a batch
 // holds at most BATCH_BYTES of the file (wide rows make short batches), so a small heap will do.
 import { Readable } from 'node:stream';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { ImportFormat } from './import-rows.ts';
 import { recordAjv } from './record-ajv.ts';
 import { forTransfer, prepareBatch } from './record-prepare.ts';
@@ -30,7 +30,8 @@ export interface WorkerSetup {
   ahead: number;
 }
 
-const setup = workerData as WorkerSetup;
+/** The job, given as the first message (a spare worker is started before it is known). */
+let setup: WorkerSetup;
 const BATCH_BYTES = 8 << 20;
 /**
  * Once a row is bad nothing more is prepared, so no batch carries progress: it is reported every
@@ -44,7 +45,7 @@ const post = (m: ToMain, transfer: ArrayBuffer[] = []): void => port.postMessage
 // Waiting chunks and credits, fed by the main thread's messages.
 const chunks: (Buffer | null)[] = [];
 let bytesInBatch = 0;
-let credits = setup.ahead;
+let credits = 0;
 const waiters = new Waiters();
 
 // A message that cannot be read would be a chunk or a credit lost: end the import instead.
@@ -52,7 +53,11 @@ port.on('messageerror', (e) => {
   throw e;
 });
 port.on('message', (m: ToWorker) => {
-  if (m.kind === 'chunk')
+  if (m.kind === 'setup') {
+    setup = m.setup;
+    credits = setup.ahead;
+    start();
+  } else if (m.kind === 'chunk')
     chunks.push(Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.byteLength));
   else if (m.kind === 'end') chunks.push(null);
   else credits++;
@@ -112,10 +117,12 @@ async function run(): Promise<void> {
   post({ kind: 'done', report, rowsPrepared: prepared });
 }
 
-run()
-  .finally(() => {
-    // The keys were copies made for this thread; nothing needs them now.
-    setup.keys.dataKey.key.fill(0);
-    setup.keys.indexKey.fill(0);
-  })
-  .catch((e: unknown) => post(toFailed(e)));
+function start(): void {
+  run()
+    .finally(() => {
+      // The keys were copies made for this thread; nothing needs them now.
+      setup.keys.dataKey.key.fill(0);
+      setup.keys.indexKey.fill(0);
+    })
+    .catch((e: unknown) => post(toFailed(e)));
+}

@@ -2,11 +2,12 @@
 // import, a big transfer being opened): starts the worker, queues what it sends, and turns every
 // way it can go wrong (an error, an exit, a message that cannot be read) into a failure that
 // the next wait throws. A lost message would be a lost batch, so none is ignored.
-import { Worker } from 'node:worker_threads';
-import type { MessagePort, ResourceLimits } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import { AccordError } from '../../errors.ts';
 import type { ErrorCode, Problem } from '../../errors.ts';
 import { Waiters } from './waiters.ts';
+import { jobEnded, takeWorker } from './worker-spares.ts';
+import type { WorkerKind } from './worker-spares.ts';
 
 /** How a worker reports that it gave up, and why. */
 export interface Failed {
@@ -23,26 +24,35 @@ export function toFailed(e: unknown): Failed {
     : { kind: 'failed', message: e instanceof Error ? e.message : String(e) };
 }
 
+/** The first message a worker gets: what its one job is (a spare started before it was known). */
+export interface Setup<S> {
+  kind: 'setup';
+  setup: S;
+}
+
 /**
- * The worker's side: handles the main thread's messages one at a time, in the order they came
- * (a handler may await). The first failure is posted back and nothing after it is handled. A
+ * The worker's side: the first message is the job's setup, given to `begin`, which returns the
+ * handler of every message after it. They are handled one at a time, in the order they came (a
+ * handler may await). The first failure is posted back and nothing after it is handled. A
  * message that cannot be read would be work lost: it ends the thread, which the channel sees.
  */
-export function handleInOrder<In>(
+export function handleInOrder<S, In>(
   port: MessagePort,
-  handle: (m: In) => Promise<void>,
+  begin: (setup: S) => (m: In) => Promise<void>,
   post: (m: Failed) => void,
 ): void {
   let failed = false;
+  let handle: ((m: In) => Promise<void>) | undefined;
   let queue = Promise.resolve();
   port.on('messageerror', (e) => {
     throw e;
   });
-  port.on('message', (m: In) => {
+  port.on('message', (m: Setup<S> | In) => {
     queue = queue.then(async () => {
       if (failed) return;
       try {
-        await handle(m);
+        if (handle) await handle(m as In);
+        else handle = begin((m as Setup<S>).setup);
       } catch (e) {
         failed = true;
         post(toFailed(e));
@@ -68,22 +78,19 @@ export class WorkerChannel<In, Out extends { kind: string }> {
   private readonly waiters = new Waiters();
 
   /**
-   * `intercept` sees each message first; returning true keeps it out of the queue (flow-control
-   * notes that only change a count).
+   * Starts a worker of `kind` (or takes the spare waiting) and sends it `setup`. `intercept`
+   * sees each message first; returning true keeps it out of the queue (flow-control notes that
+   * only change a count).
    */
   constructor(
-    entry: URL,
-    workerData: unknown,
-    resourceLimits: ResourceLimits,
+    private readonly kind: WorkerKind,
+    setup: unknown,
     intercept: (m: Out) => boolean = () => false,
   ) {
-    this.worker = new Worker(entry, {
-      workerData,
-      // The entry registers tsx itself; inherited loader flags would register it twice.
-      execArgv: [],
-      resourceLimits,
-    });
+    this.worker = takeWorker(kind);
     this.worker.on('message', (m: Out) => {
+      // Every worker says so once it has loaded; only a spare's keeper listens for it.
+      if (m.kind === 'loaded') return;
       if (!intercept(m)) this.inbox.push(m);
       this.waiters.wake();
     });
@@ -92,6 +99,8 @@ export class WorkerChannel<In, Out extends { kind: string }> {
     this.worker.on('exit', (code) =>
       this.fail(new Error(`the worker stopped (exit code ${code})`)),
     );
+    // Cloned as it is posted: the caller may clear its copies of any keys in it straight after.
+    this.worker.postMessage({ kind: 'setup', setup } satisfies Setup<unknown>);
   }
 
   /** Ends every wait, now and later, with this error (the first one given wins). */
@@ -120,5 +129,6 @@ export class WorkerChannel<In, Out extends { kind: string }> {
 
   async close(): Promise<void> {
     await this.worker.terminate();
+    jobEnded(this.kind);
   }
 }

@@ -15,7 +15,9 @@ import { exchangeAgreement, peopleAsset } from '../../helpers/exchange.ts';
 import type { Agreement } from '../../../src/domain/agreements/agreements.view.ts';
 import type { Services } from '../../../src/services.ts';
 import type { AccordError } from '../../../src/errors.ts';
-import { openTuning } from '../../../src/domain/exchange/open-pipeline.ts';
+import { OPEN_WORKER, openTuning } from '../../../src/domain/exchange/open-pipeline.ts';
+import { SEAL_WORKER } from '../../../src/domain/exchange/seal-pipeline.ts';
+import { keepWarm, spareOf, stopSpares } from '../../../src/domain/records/worker-spares.ts';
 
 const RECORDS = 10_000;
 
@@ -72,6 +74,27 @@ forEachDialect('exchange: a big transfer, sealed and opened on worker threads', 
         openTuning.inlineWhileStarting = Infinity;
       }
     });
+
+  test('spare workers, started ahead as a server keeps them, serve one transfer each', async () => {
+    keepWarm([SEAL_WORKER, OPEN_WORKER]);
+    try {
+      const spares = [spareOf(SEAL_WORKER), spareOf(OPEN_WORKER)];
+      assert.ok(spares.every((w) => w !== undefined));
+      await everyRecordArrives();
+      // Each was taken for its job and ended with it; a fresh spare waits for the next.
+      const next = [spareOf(SEAL_WORKER), spareOf(OPEN_WORKER)];
+      assert.ok(next.every((w, i) => w !== undefined && w !== spares[i]));
+      // A spare that stops while idle is dropped, and the next job starts its own worker.
+      const idle = spareOf(SEAL_WORKER)!;
+      await idle.terminate();
+      await new Promise((r) => setImmediate(r));
+      assert.equal(spareOf(SEAL_WORKER) === idle, false);
+      await everyRecordArrives();
+    } finally {
+      await stopSpares();
+    }
+    assert.equal(spareOf(SEAL_WORKER), undefined);
+  });
 
   const everyRecordArrives = async (): Promise<void> => {
     const id = await sent();

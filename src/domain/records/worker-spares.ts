@@ -1,0 +1,94 @@
+// Spare worker threads. A worker takes about half a second to start (tsx's loader, then the
+// modules it needs, such as jose and ajv), and a big import or transfer would wait for it. A
+// running server keeps one started, idle worker of each kind: a job takes it and sends it its
+// setup (keys included) as the first message, and once the job ends a new spare is started for
+// the next one. A worker serves one job and is then ended, so nothing of a job (a key, a record)
+// outlives it in a thread that is used again.
+import { Worker } from 'node:worker_threads';
+import type { ResourceLimits } from 'node:worker_threads';
+
+/** A kind of worker: its entry file and the memory it may use. */
+export interface WorkerKind {
+  entry: URL;
+  limits: ResourceLimits;
+}
+
+const spares = new Map<string, Worker>();
+const kept = new Set<string>();
+/** Per spare: settles once it has loaded its modules (or stopped). */
+const loading = new WeakMap<Worker, Promise<void>>();
+/** Per spare: takes off the listeners it has while it waits. */
+const unwatch = new WeakMap<Worker, () => void>();
+
+function start(kind: WorkerKind): Worker {
+  // The entry registers tsx itself; inherited loader flags would register it twice.
+  return new Worker(kind.entry, { execArgv: [], resourceLimits: kind.limits });
+}
+
+function startSpare(kind: WorkerKind): void {
+  const key = kind.entry.href;
+  if (spares.has(key)) return;
+  const w = start(kind);
+  // One that fails or stops while idle is dropped: the next job starts its own.
+  const drop = (): void => {
+    if (spares.get(key) === w) spares.delete(key);
+  };
+  let loaded = (): void => undefined;
+  loading.set(w, new Promise<void>((resolve) => (loaded = resolve)));
+  const onExit = (): void => {
+    drop();
+    loaded();
+  };
+  w.on('error', drop);
+  w.on('exit', onExit);
+  w.on('message', loaded);
+  // Only these are taken off when a job takes it: Node's own listeners on a worker (which start
+  // its message port when a job listens) must stay.
+  unwatch.set(w, () => {
+    w.off('error', drop);
+    w.off('exit', onExit);
+    w.off('message', loaded);
+  });
+  // An idle spare must not keep a finished process alive. Last: a 'message' listener refs it.
+  w.unref();
+  spares.set(key, w);
+}
+
+/** From now on keeps a started spare of each of these kinds (a server calls this as it starts). */
+export function keepWarm(kinds: readonly WorkerKind[]): void {
+  for (const k of kinds) {
+    kept.add(k.entry.href);
+    startSpare(k);
+  }
+}
+
+/** A worker for one job: the spare of its kind if one is waiting, else a new one. */
+export function takeWorker(kind: WorkerKind): Worker {
+  const w = spares.get(kind.entry.href);
+  if (!w) return start(kind);
+  spares.delete(kind.entry.href);
+  unwatch.get(w)?.();
+  w.ref();
+  return w;
+}
+
+/** A job of this kind has ended: its worker is gone, so the next spare starts (if kept warm). */
+export function jobEnded(kind: WorkerKind): void {
+  if (kept.has(kind.entry.href)) startSpare(kind);
+}
+
+/** Resolves once every spare now waiting has loaded (a bench measures a node idle between jobs). */
+export async function sparesLoaded(): Promise<void> {
+  await Promise.all([...spares.values()].map(async (w) => loading.get(w)));
+}
+
+/** The spare waiting for this kind, if any (for tests). */
+export const spareOf = (kind: WorkerKind): Worker | undefined => spares.get(kind.entry.href);
+
+/** Ends every spare and keeps none from now on (a server stopping, a test done). */
+export async function stopSpares(): Promise<void> {
+  kept.clear();
+  const idle = [...spares.values()];
+  spares.clear();
+  await Promise.all(idle.map((w) => w.terminate()));
+}
