@@ -79,7 +79,14 @@ export function jobEnded(kind: WorkerKind): void {
 
 /** Resolves once every spare now waiting has loaded (a bench measures a node idle between jobs). */
 export async function sparesLoaded(): Promise<void> {
-  await Promise.all([...spares.values()].map(async (w) => loading.get(w)));
+  // The spares are unreferenced, so waiting on them alone would let a script's process exit
+  // half-way (exit code 13, an unsettled await): the wait holds the process itself.
+  const hold = setInterval(() => undefined, 60_000);
+  try {
+    await Promise.all([...spares.values()].map(async (w) => loading.get(w)));
+  } finally {
+    clearInterval(hold);
+  }
 }
 
 /** The spare waiting for this kind, if any (for tests). */
