@@ -50,6 +50,8 @@ export interface Config {
   readonly nodeUrl: string;
   /** The largest message a partner node may send (bytes). */
   readonly federationMaxBytes: number;
+  /** How many of a transfer's chunks are sent to a partner node at once. */
+  readonly federationInFlight: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -170,6 +172,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     nodeName,
     nodeUrl,
     federationMaxBytes: int(env, 'ACCORD_FEDERATION_MAX_BYTES', 268_435_456, 65_536, 4_294_967_296),
+    federationInFlight: int(env, 'ACCORD_FEDERATION_IN_FLIGHT', 4, 1, 32),
   });
 }
 
@@ -208,5 +211,6 @@ export function describeConfig(config: Config): Record<string, string | number |
     nodeName: config.nodeName,
     nodeUrl: config.nodeUrl,
     federationMaxBytes: config.federationMaxBytes,
+    federationInFlight: config.federationInFlight,
   };
 }

@@ -18,7 +18,9 @@ import { restartNode } from './nodes.ts';
 import type { TestNode } from './nodes.ts';
 import { actorOn, partners, received, staged as stagedOn } from './partners.ts';
 
-const CHUNK = { ACCORD_TRANSFER_CHUNK_RECORDS: '2' };
+// Chunks one at a time: these tests stop or tamper at a given chunk, so the order must be known
+// (chunks-in-flight.test.ts sends several at once, as a node does by default).
+const CHUNK = { ACCORD_TRANSFER_CHUNK_RECORDS: '2', ACCORD_FEDERATION_IN_FLIGHT: '1' };
 
 async function actions(s: Services, action: string): Promise<number> {
   const rows = await s.store.db

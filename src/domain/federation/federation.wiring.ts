@@ -188,6 +188,8 @@ export async function createFederation(
   );
   outbox.expands('transfer.offer', (ex, body) => remote.offerToSend(ex, body as OfferMessage));
   outbox.expands('transfer.chunk', (ex, body) => remote.chunkToSend(ex, body as ChunkMessage));
+  // Chunks are queued once the partner holds the offer, and it stores them in any order.
+  outbox.sendsUnordered('transfer.chunk');
   for (const kind of ['transfer.offer', 'transfer.chunk'])
     outbox.answered(kind, async (tx, row, answer) => {
       const body = JSON.parse(row.body) as Partial<OfferMessage & ChunkMessage>;

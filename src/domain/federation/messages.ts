@@ -3,7 +3,7 @@
 // A256GCM to its X25519 key). The signed payload names the message id, sender, recipient and
 // time, so a receiver can refuse a message that is not for it, too old or seen before; answers
 // travel the same way back, so both sides verify each other.
-import { createHash, createPublicKey, randomUUID } from 'node:crypto';
+import { createHash, createPublicKey } from 'node:crypto';
 import type { JsonWebKey as NodeJwk, KeyObject } from 'node:crypto';
 import {
   CompactEncrypt,
@@ -14,6 +14,7 @@ import {
 import { AccordError } from '../../errors.ts';
 import { canonical } from '../agreements/model.ts';
 import { signJws } from '../exchange/envelope.ts';
+import { uuid7 } from '../ids.ts';
 import type { NodeIdentity } from './node-identity.ts';
 
 /** How far a message's time may be from the receiver's clock. */
@@ -32,7 +33,11 @@ export interface Message<B = unknown> {
   inReplyTo?: string;
 }
 
-export const newMessageId = (): string => randomUUID();
+/**
+ * Time-ordered (UUIDv7): the outbox sends in the order of queuing time then id, so messages queued
+ * in the same millisecond still go in the order they were queued.
+ */
+export const newMessageId = (): string => uuid7();
 
 /** SHA-256 of kind and body: what makes two deliveries "the same message". */
 export const bodyDigest = (kind: string, body: unknown): string =>

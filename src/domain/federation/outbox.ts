@@ -28,6 +28,7 @@ const BATCH = 100;
 export class Outbox {
   private readonly onAnswer = new Map<string, OnAnswer>();
   private readonly expanders = new Map<string, Expand>();
+  private readonly unordered = new Set<string>();
   private running: Promise<void> | undefined;
   private again = false;
 
@@ -90,6 +91,15 @@ export class Outbox {
     return id;
   }
 
+  /**
+   * Marks a kind whose messages may arrive in any order among themselves (a transfer's chunks,
+   * queued only once the partner holds the offer): consecutive ones are sent several at a time.
+   * Every other message waits for those before it and goes alone, so order still holds around it.
+   */
+  sendsUnordered(kind: string): void {
+    this.unordered.add(kind);
+  }
+
   /** Sends every message that is due; one run at a time per process (a second call waits for it). */
   flush(): Promise<void> {
     if (this.running) {
@@ -113,8 +123,7 @@ export class Outbox {
             .where('next_attempt_at', '<=', this.ctx.clock().toISOString());
           if (down.size) q = q.where('node_id', 'not in', [...down]);
           const due = await q.orderBy('created_at').orderBy('message_id').limit(BATCH).execute();
-          for (const row of due)
-            if (!down.has(row.node_id) && !(await this.attempt(row))) down.add(row.node_id);
+          await this.attemptAll(due, down);
           full = due.length === BATCH;
         } while (this.again || full);
       } finally {
@@ -122,6 +131,33 @@ export class Outbox {
       }
     })();
     return this.running;
+  }
+
+  /**
+   * Attempts messages in order, those of an unordered kind several at once (each is a round trip:
+   * sealed here, verified and stored there, answered; while one waits on the partner the next is
+   * being sealed); a node found
+   * unreachable is added to `down` and its later messages are left for their next attempt.
+   */
+  private async attemptAll(due: FederationOutboxTable[], down: Set<string>): Promise<void> {
+    const flying = new Set<Promise<void>>();
+    // A failure (the database, not the partner) ends the run once those in flight have ended.
+    let failed: { error: unknown } | undefined;
+    for (const row of due) {
+      const unordered = this.unordered.has(row.kind);
+      while (flying.size >= (unordered ? this.ctx.config.federationInFlight : 1))
+        await Promise.race(flying);
+      if (failed) break;
+      if (down.has(row.node_id)) continue;
+      const p: Promise<void> = this.attempt(row)
+        .then((reached) => void (reached || down.add(row.node_id)))
+        .catch((error: unknown) => void (failed ??= { error }))
+        .finally(() => flying.delete(p));
+      flying.add(p);
+      if (!unordered) await p;
+    }
+    await Promise.all(flying);
+    if (failed) throw failed.error;
   }
 
   /** Resolves when no run is in progress (before the database closes); starts none. */

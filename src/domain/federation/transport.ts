@@ -39,6 +39,18 @@ function pinnedPool(pin: string): https.Agent {
   return pool;
 }
 
+/** A certificate's pin, parsed once (each message to a partner is checked against it). */
+const pins = new Map<string, string>();
+function pinOf(certPem: string): string {
+  let pin = pins.get(certPem);
+  if (!pin) {
+    pin = new X509Certificate(certPem).fingerprint256;
+    if (pins.size >= MAX_POOLS) pins.clear();
+    pins.set(certPem, pin);
+  }
+  return pin;
+}
+
 interface Reply {
   status: number;
   body: string;
@@ -128,7 +140,7 @@ export async function postPinned(
   path: string,
   body: unknown,
 ): Promise<{ status: number; json: unknown }> {
-  const pin = new X509Certificate(node.tls_cert).fingerprint256;
+  const pin = pinOf(node.tls_cert);
   const payload = JSON.stringify(body);
   let r: Reply;
   try {
