@@ -34,6 +34,11 @@ export interface Config {
   readonly healthCheckSeconds: number;
   /** A delivered transfer not acknowledged within this many days expires (the sender is told). */
   readonly transferExpiryDays: number;
+  /**
+   * Days a retired exchange key is kept before it may be destroyed (it is kept longer while
+   * anything sealed to it is still waiting to be opened).
+   */
+  readonly exchangeKeyGraceDays: number;
   /** The most records one transfer may carry (larger ones are refused). */
   readonly transferMaxRecords: number;
   /** The largest file a transfer may be made from (bytes); larger uploads are refused. */
@@ -158,6 +163,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     apiRateLimit: int(env, 'ACCORD_API_RATE_LIMIT', 6000, 10, 10_000_000),
     healthCheckSeconds: int(env, 'ACCORD_HEALTH_SECONDS', 60, 0, 86_400),
     transferExpiryDays: int(env, 'ACCORD_TRANSFER_EXPIRY_DAYS', 14, 1, 3650),
+    exchangeKeyGraceDays: int(env, 'ACCORD_EXCHANGE_KEY_GRACE_DAYS', 30, 1, 3650),
     transferMaxRecords: int(env, 'ACCORD_TRANSFER_MAX_RECORDS', 1_000_000, 1, 100_000_000),
     transferUploadMaxBytes: int(
       env,
@@ -203,6 +209,7 @@ export function describeConfig(config: Config): Record<string, string | number |
     apiRateLimit: config.apiRateLimit,
     healthCheckSeconds: config.healthCheckSeconds,
     transferExpiryDays: config.transferExpiryDays,
+    exchangeKeyGraceDays: config.exchangeKeyGraceDays,
     transferMaxRecords: config.transferMaxRecords,
     transferUploadMaxBytes: config.transferUploadMaxBytes,
     transferChunkRecords: config.transferChunkRecords,

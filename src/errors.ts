@@ -128,6 +128,12 @@ export const ERRORS = {
     exit: 2,
     message: 'The transfer is larger than this node allows.',
   },
+  EXCHANGE_KEY_DESTROYED: {
+    status: 409,
+    exit: 4,
+    message:
+      'It was sealed to an exchange key that has since been destroyed, so it can no longer be opened.',
+  },
   // Agreements across nodes
   AGREEMENT_TYPES_MISMATCH: {
     status: 409,

@@ -44,7 +44,7 @@ export async function openFor(
   gate: Gate,
   n: CorrectionNoticeTable,
 ): Promise<NoticeContents> {
-  if (!(await d.exchangeKeys.privateKey(gate.tx, n.recipient_org_id)))
+  if (!(await d.exchangeKeys.holdsAny(gate.tx, n.recipient_org_id)))
     throw new AccordError('TRANSFER_TAMPERED', 'The notice was not made for you.');
   // Signed by this node, or by the partner node that speaks for the sender.
   const signer = (await d.federation.signingKeyFor(gate.tx, n.org_id)) ?? d.keys.publicKey;

@@ -5,6 +5,7 @@
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import type { Executor } from '../../store/store.ts';
 import type { ExchangeFederation } from '../exchange/delivery.ts';
+import { keyDestroyed } from '../exchange/envelope.ts';
 import { nodeActor } from '../policy/actor.ts';
 import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
@@ -83,7 +84,11 @@ export class CorrectionsService {
         return (await this.views(gate, [n]))[0]!;
       }
       const mine = await receivedNotice(gate, id);
-      const contents = await openFor(this.d, gate, mine);
+      const contents = await openFor(this.d, gate, mine).catch((e: unknown) => {
+        // Answered long ago and its key since destroyed: the decision stands, the contents are gone.
+        if (keyDestroyed(e) && !OPEN_STATES.includes(mine.state)) return undefined;
+        throw e;
+      });
       const from = (await this.d.orgName(gate.tx, mine.org_id)) ?? mine.org_id;
       return toNotice(mine, actor.orgId, from, contents);
     });

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { CompactEncrypt } from '../../jose.ts';
 import { AccordError } from '../../errors.ts';
-import { decryptWith, signJws, verifyJws } from '../exchange/envelope.ts';
+import { decryptWith, keyDestroyed, signJws, verifyJws } from '../exchange/envelope.ts';
 import type { OpenWith, SealTo } from '../exchange/exchange-keys.ts';
 import type { NodeKeys } from '../node/node-keys.ts';
 
@@ -72,7 +72,8 @@ export async function openNotice(
     if (protectedHeader.cty !== `correction/${noticeId}`) throw new Error('misplaced');
     const contents = JSON.parse(Buffer.from(plaintext).toString('utf8')) as NoticeContents;
     return { header, contents: { changes: contents.changes ?? {}, reason: contents.reason ?? '' } };
-  } catch {
+  } catch (e) {
+    if (keyDestroyed(e)) throw e;
     throw tampered('The correction notice does not decrypt: it was altered or not made for you.');
   }
 }

@@ -103,6 +103,10 @@ export async function encryptChunk(
     .encrypt(recipient.key);
 }
 
+/** Sealed to a key since destroyed: said as such, never as tampering. */
+export const keyDestroyed = (e: unknown): e is AccordError =>
+  e instanceof AccordError && e.code === 'EXCHANGE_KEY_DESTROYED';
+
 /**
  * Opens a compact JWE with the private key its protected header's `kid` names (or, without one,
  * the key an envelope made before rotation was sealed to); throws when there is no such key.
@@ -138,7 +142,8 @@ export async function decryptChunk(
     const records = JSON.parse(Buffer.from(plaintext).toString('utf8')) as unknown;
     if (!Array.isArray(records)) throw new Error('not a list');
     return records as Record<string, unknown>[];
-  } catch {
+  } catch (e) {
+    if (keyDestroyed(e)) throw e;
     throw new AccordError(
       'TRANSFER_TAMPERED',
       `Chunk ${index + 1} of the transfer does not decrypt: it was altered or not made for you.`,

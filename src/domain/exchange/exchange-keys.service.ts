@@ -1,11 +1,12 @@
 // Seeing and rotating an organisation's exchange keys (the key pairs partners seal transfers and
 // correction notices to). Rotating retires the current pair and makes a new one: whatever is
-// sealed from now on names the new key, and what was sealed to a retired key still opens. Only
-// key ids are shown or audited, never key material.
+// sealed from now on names the new key, and what was sealed to a retired key still opens until
+// the key is destroyed. Only key ids are shown or audited, never key material.
 import { AccordError } from '../../errors.ts';
 import type { Executor } from '../../store/store.ts';
 import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
+import { destroyRetiredKeys } from './exchange-key-destruction.ts';
 import type { ExchangeKeyInfo } from './exchange-keys.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 
@@ -44,6 +45,18 @@ export class ExchangeKeysService {
       await this.d.federation.keysChanged?.(gate.tx);
       return { oldKeyId, newKeyId, keys: await this.d.exchangeKeys.list(gate.tx, actor.orgId) };
     });
+  }
+
+  /**
+   * Destroys the retired keys past their grace period that nothing waiting is sealed to (the
+   * node's schedule runs this; audited in each organisation's log). Returns their key ids.
+   */
+  async destroyRetired(): Promise<string[]> {
+    return destroyRetiredKeys(
+      this.d.ctx,
+      this.d.exchangeKeys,
+      this.d.ctx.config.exchangeKeyGraceDays,
+    );
   }
 
   /** A partner's organisation is only a shadow here: its own node holds and rotates its keys. */

@@ -3,7 +3,8 @@
 // `kid`; the recipient picks the private key by that `kid`. The private keys are sealed under the
 // organisation's data key, itself wrapped by the node's master key, so the database alone never
 // reveals them. Rotation retires the current pair and makes a new one; retired private keys are
-// kept so that whatever was sealed to them before still opens.
+// kept so that whatever was sealed to them before still opens, and destroyed once nothing sealed
+// to them is left to open (exchange-key-destruction.ts).
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
 import type { JsonWebKey as NodeJwk, KeyObject } from 'node:crypto';
 import { AccordError } from '../../errors.ts';
@@ -28,6 +29,8 @@ export interface ExchangeKeyInfo {
   version: number;
   createdAt: string;
   retiredAt: string | null;
+  /** When its private half was destroyed: nothing sealed to it can be opened since. */
+  destroyedAt: string | null;
 }
 
 /** The key id: the first 16 hex of SHA-256 of the raw X25519 public key. */
@@ -134,11 +137,22 @@ export class ExchangeKeys {
     return { oldKeyId: latest.key_id, newKeyId: made.kid };
   }
 
+  /** Whether the organisation holds any pair here (a transfer or notice can be for it at all). */
+  async holdsAny(ex: Executor, orgId: string): Promise<boolean> {
+    const row = await ex.db
+      .selectFrom('exchange_key')
+      .select('key_id')
+      .where('org_id', '=', orgId)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   /** The organisation's pairs, newest first. */
   async list(ex: Executor, orgId: string): Promise<ExchangeKeyInfo[]> {
     const rows = await ex.db
       .selectFrom('exchange_key')
-      .select(['key_id', 'version', 'created_at', 'retired_at'])
+      .select(['key_id', 'version', 'created_at', 'retired_at', 'destroyed_at'])
       .where('org_id', '=', orgId)
       .orderBy('version', 'desc')
       .execute();
@@ -147,7 +161,28 @@ export class ExchangeKeys {
       version: r.version,
       createdAt: iso(r.created_at),
       retiredAt: r.retired_at === null ? null : iso(r.retired_at),
+      destroyedAt: r.destroyed_at === null ? null : iso(r.destroyed_at),
     }));
+  }
+
+  /**
+   * Destroys a retired pair's private half in the caller's transaction: its sealed bytes are
+   * overwritten and the time recorded, and this process forgets the key. False when it is not a
+   * retired, undestroyed pair of the organisation.
+   */
+  async destroy(tx: Tx, orgId: string, keyId: string): Promise<boolean> {
+    const r = await tx.db
+      .updateTable('exchange_key')
+      .set({ sealed_private: Buffer.alloc(0), destroyed_at: this.now().toISOString() })
+      .where('org_id', '=', orgId)
+      .where('key_id', '=', keyId)
+      .where('retired_at', 'is not', null)
+      .where('destroyed_at', 'is', null)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    // Forgotten only once the overwrite commits: until then the key may still be opening something.
+    tx.afterCommit(() => this.privates.delete(`${orgId}/${keyId}`));
+    return true;
   }
 
   /**
@@ -162,11 +197,16 @@ export class ExchangeKeys {
     }
     let q = ex.db
       .selectFrom('exchange_key')
-      .select(['key_id', 'sealed_private'])
+      .select(['key_id', 'sealed_private', 'destroyed_at'])
       .where('org_id', '=', orgId);
     q = kid === undefined ? q.orderBy('version', 'asc').limit(1) : q.where('key_id', '=', kid);
     const row = await q.executeTakeFirst();
     if (!row) return undefined;
+    if (row.destroyed_at !== null)
+      throw new AccordError(
+        'EXCHANGE_KEY_DESTROYED',
+        `This was sealed to exchange key ${row.key_id}, destroyed on ${iso(row.destroyed_at).slice(0, 10)}: it can no longer be opened. Ask the sender to send it again.`,
+      );
     const cacheKey = `${orgId}/${row.key_id}`;
     const cached = this.privates.get(cacheKey);
     if (cached) return cached;

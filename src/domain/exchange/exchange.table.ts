@@ -3,7 +3,8 @@
 
 /**
  * One of an organisation's key pairs for receiving transfers (JWE, ECDH-ES with X25519). Exactly
- * one is current (retired_at null); retired ones still open what was sealed to them.
+ * one is current (retired_at null); retired ones still open what was sealed to them, until they
+ * are destroyed (exchange-key-destruction.ts).
  */
 export interface ExchangeKeyTable {
   org_id: string;
@@ -13,12 +14,14 @@ export interface ExchangeKeyTable {
   version: number;
   /** The public key as a JWK (JSON). */
   public_jwk: string;
-  /** The private JWK sealed with AES-256-GCM under the organisation's data key; never in clear. */
+  /** The private JWK sealed with AES-256-GCM under the organisation's data key; never in clear. Empty once destroyed. */
   sealed_private: Buffer;
   data_key_version: number;
   created_at: string;
   /** When the next pair replaced it; null for the current one. */
   retired_at: string | null;
+  /** When its private half was destroyed (retired, and nothing sealed to it left to open). */
+  destroyed_at: string | null;
 }
 
 export interface TransferTable {

@@ -12,7 +12,7 @@ import { checkpointAside } from '../../store/checkpoint-aside.ts';
 import { RecordWriter } from '../records/record-writer.ts';
 import { addPeriod } from '../records/retention-date.ts';
 import type { Written } from '../records/record-writer.ts';
-import { verifyJws, wholeDigest } from './envelope.ts';
+import { keyDestroyed, verifyJws, wholeDigest } from './envelope.ts';
 import type { Manifest, ManifestChunk } from './envelope.ts';
 import { openChunk, tampered } from './open-chunk.ts';
 import { openThroughWorker } from './open-pipeline.ts';
@@ -141,7 +141,7 @@ export async function openTransfer(
       const typeRow = await d.recordTypes.latest(tx, actor.orgId, t.record_type);
       // Each envelope names the key it was sealed to, current or since retired.
       const openWith = d.exchangeKeys.opener(tx, actor.orgId);
-      if (!typeRow || !(await d.exchangeKeys.privateKey(tx, actor.orgId)))
+      if (!typeRow || !(await d.exchangeKeys.holdsAny(tx, actor.orgId)))
         throw tampered('The transfer was not made for this organisation.');
       const type = d.recordTypes.toType(typeRow);
       const validate = d.recordTypes.validator(typeRow);
@@ -245,6 +245,11 @@ export async function openTransfer(
   } catch (e) {
     if (e instanceof AccordError && e.code === 'TRANSFER_TAMPERED' && seen)
       await auditBothNow(d, seen, actor.ref, 'exchange.transfer.verification-failed', {
+        code: e.code,
+        reason: e.message,
+      });
+    if (keyDestroyed(e) && seen)
+      await auditBothNow(d, seen, actor.ref, 'exchange.transfer.open', {
         code: e.code,
         reason: e.message,
       });

@@ -254,7 +254,10 @@ export function exchangeRoutes(services: Services): FastifyPluginAsync {
   };
 }
 
-/** Expires unacknowledged transfers and retries webhook calls, every minute (not in tests). */
+/**
+ * Expires unacknowledged transfers, retries webhook calls and destroys retired exchange keys no
+ * longer needed, every minute (not in tests).
+ */
 export function exchangeSchedule(services: Services): FastifyPluginAsync {
   return async (app) => {
     if (services.config.env === 'test') return;
@@ -267,6 +270,11 @@ export function exchangeSchedule(services: Services): FastifyPluginAsync {
       services.exchange.notifications
         .deliverDue()
         .catch((e: unknown) => app.log.error({ err: e }, 'webhook delivery failed'));
+      services.exchange.exchangeKeys.destroyRetired().then(
+        (ids) =>
+          ids.length ? app.log.info({ keys: ids }, 'retired exchange keys destroyed') : undefined,
+        (e: unknown) => app.log.error({ err: e }, 'exchange key destruction failed'),
+      );
     };
     app.addHook('onReady', async () => {
       timer = setInterval(sweep, 60_000);

@@ -158,6 +158,12 @@ export const ExchangeKeySchema = Type.Object({
   version: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
   retiredAt: Nullable(Type.String({ format: 'date-time' })),
+  destroyedAt: Nullable(
+    Type.String({
+      format: 'date-time',
+      description: 'When its private half was destroyed: nothing sealed to it opens since',
+    }),
+  ),
 });
 
 export const ExchangeKeyRotationSchema = Type.Object({
