@@ -103,7 +103,11 @@ forEachDialect('chunked transfers: the recipient node killed mid-delivery', (dia
         .where('state', '=', 'pending')
         .execute();
       await a.federation.outbox.flush();
-      assert.equal((await received(b.services, 'transfer.chunk')) - before, 5 - held);
+      // The chunks it did not hold are sent. Chunks travel several at a time, so one stored just
+      // before the kill may not have had its answer recorded: re-sent, it is applied again, once
+      // (never stored twice: the staged count above and the open below say so).
+      const again = (await received(b.services, 'transfer.chunk')) - before;
+      assert.ok(again >= 5 - held && again <= 5, `${again} chunk messages after the restart`);
       assert.equal((await a.services.exchange.transfers.views.get(handler, id)).state, 'delivered');
       const opened = await b.services.exchange.transfers.open(
         await actorOn(b.services, police, 'handler'),

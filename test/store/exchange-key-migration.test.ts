@@ -46,9 +46,15 @@ forEachDialect('migration 0021: exchange keys', (dialect) => {
       values (${org.orgId}, ${row.public_jwk}, ${row.sealed_private}, ${row.data_key_version}, ${row.created_at})`.execute(
       db,
     );
-    await sql`delete from kysely_migration where name = '0021_exchange_key_rotation'`.execute(db);
+    // 0023 (destroyed keys) adds a column to the table 0021 makes: both run again.
+    await sql`delete from kysely_migration where name in ('0021_exchange_key_rotation', '0023_exchange_key_destroyed')`.execute(
+      db,
+    );
 
-    assert.deepEqual((await migrate(s.store)).applied, ['0021_exchange_key_rotation']);
+    assert.deepEqual((await migrate(s.store)).applied, [
+      '0021_exchange_key_rotation',
+      '0023_exchange_key_destroyed',
+    ]);
     const moved = await db
       .selectFrom('exchange_key')
       .selectAll()
@@ -59,6 +65,7 @@ forEachDialect('migration 0021: exchange keys', (dialect) => {
     assert.equal(moved[0]!.key_id, exchangeKeyId(JSON.parse(row.public_jwk)));
     assert.equal(moved[0]!.version, 1);
     assert.equal(moved[0]!.retired_at, null);
+    assert.equal(moved[0]!.destroyed_at, null);
 
     // A new instance (nothing cached) unseals the moved private half and opens what was sealed.
     const fresh = new ExchangeKeys(s.keyring, s.clock);
