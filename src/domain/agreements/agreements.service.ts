@@ -11,8 +11,8 @@ import * as settings from '../node/node-settings.ts';
 import type { Actor } from '../policy/actor.ts';
 import type { Gate } from '../policy/gate.ts';
 import { withAccess } from '../policy/gate.ts';
-import type { FieldInfo } from '../records/annotations.ts';
 import { AgreementApprovals } from './agreements.approvals.ts';
+import { checkTerms } from './agreements.check.ts';
 import type { ControlAction } from './agreements.approvals.ts';
 import type { HostOf, ShareEvent } from './agreements.federated.ts';
 import * as repo from './agreements.repository.ts';
@@ -20,9 +20,9 @@ import type { AgreementVersionTable } from './agreements.table.ts';
 import type { Agreement } from './agreements.view.ts';
 import { loadAgreement, visibleAgreement } from './agreements.view.ts';
 import type { AgreementWorld } from './agreements.world.ts';
-import { digestOf, emptyTerms, instantOf, termsProblems } from './model.ts';
-import type { AgreementTerms } from './model.ts';
-import { highRiskReasons, withSpecialFields } from './screening.ts';
+import { digestOf, emptyTerms, instantOf } from './model.ts';
+import type { AgreementTerms, termsProblems } from './model.ts';
+import { highRiskReasons } from './screening.ts';
 import { termsOf } from './versions.ts';
 import { inTurn } from '../../store/in-turn.ts';
 
@@ -189,50 +189,22 @@ export class AgreementsService {
   async problems(actor: Actor, versionId: string): Promise<ReturnType<typeof termsProblems>> {
     return withAccess(this.ctx, actor, async (gate) => {
       const v = await this.draftVersion(gate, versionId);
-      return (await this.check(gate, termsOf(v))).problems;
+      return (await checkTerms(this.world, this.hostOf, gate, termsOf(v), today(this.ctx)))
+        .problems;
     });
-  }
-
-  private async check(
-    gate: Gate,
-    t: AgreementTerms,
-  ): Promise<{ problems: ReturnType<typeof termsProblems>; terms: AgreementTerms }> {
-    const fields = new Map<string, FieldInfo[] | undefined>();
-    for (const [org, type] of [
-      ...t.flows.map((x) => [x.from, x.recordType]),
-      ...t.checks.map((x) => [x.from, x.recordType]),
-    ] as [string, string][])
-      fields.set(`${org}|${type}`, await this.world.fieldsOf(gate.tx, org, type));
-    const missing = new Map<string, ('dpo' | 'siro')[]>();
-    for (const p of t.parties) {
-      const gaps: ('dpo' | 'siro')[] = [];
-      // A party on a partner node: its own node knows its DPO and SIRO, and they sign there.
-      if (await this.hostOf(gate.tx, p.orgId)) {
-        missing.set(p.orgId, gaps);
-        continue;
-      }
-      for (const role of ['dpo', 'siro'] as const)
-        if ((await this.world.holdersOf(gate.tx, p.orgId, role)) === 0) gaps.push(role);
-      missing.set(p.orgId, gaps);
-    }
-    const purposes = await this.world.purposeKeys(gate.tx, gate.actor.orgId);
-    const fieldsOf = (o: string, r: string): FieldInfo[] | undefined => fields.get(`${o}|${r}`);
-    return {
-      problems: termsProblems(t, {
-        fieldsOf,
-        missingSignatories: (o) => missing.get(o) ?? [],
-        knownPurpose: (k) => purposes.has(k),
-        today: today(this.ctx),
-      }),
-      terms: withSpecialFields(t, fieldsOf),
-    };
   }
 
   /** Checks every term, then sends the version to every party for approval. */
   async propose(actor: Actor, versionId: string): Promise<Agreement> {
     return withAccess(this.ctx, actor, async (gate) => {
       const v = await this.draftVersion(gate, versionId);
-      const { problems, terms: t } = await this.check(gate, termsOf(v));
+      const { problems, terms: t } = await checkTerms(
+        this.world,
+        this.hostOf,
+        gate,
+        termsOf(v),
+        today(this.ctx),
+      );
       assertNoProblems(problems, 'The agreement cannot be proposed yet.');
       await this.world.assertDpia(gate, t.dpiaRef, highRiskReasons(t).length > 0);
       const at = this.ctx.clock().toISOString();

@@ -2,6 +2,8 @@
 // the owner of the resource may do it to themselves, and whether it reaches personal data (and so
 // needs a second factor and current training). Routes name an action; an API route without one
 // refuses to register.
+import { EXCHANGE_AND_RIGHTS_PERMISSIONS } from './permissions-exchange-rights.ts';
+import { PORTFOLIO_AND_RECONCILE_PERMISSIONS } from './permissions-portfolio-reconcile.ts';
 import type { Role } from './roles.ts';
 
 export interface Permission {
@@ -220,147 +222,9 @@ export const PERMISSIONS = {
     scope: 'agreements:write',
     does: 'edit the purposes vocabulary',
   },
-  // Exchange: transfers, look-ups and checks between organisations (issue 6).
-  'exchange.read': {
-    roles: ['siro', 'dpo', 'iao', 'caldicott', 'handler', 'auditor'],
-    scope: 'exchange:read',
-    system: true,
-    does: 'see the transfer inbox, outbox and notifications',
-  },
-  'exchange.send': {
-    roles: ['iao', 'handler'],
-    scope: 'exchange:send',
-    system: true,
-    personalData: true,
-    does: 'prepare, send and recall transfers',
-  },
-  'exchange.receive': {
-    roles: ['iao', 'handler'],
-    scope: 'exchange:receive',
-    system: true,
-    personalData: true,
-    does: 'open, acknowledge and reject transfers',
-  },
-  'exchange.query': {
-    roles: ['siro', 'dpo', 'iao', 'caldicott', 'handler'],
-    scope: 'exchange:query',
-    system: true,
-    personalData: true,
-    does: 'run look-ups and yes/no checks with partner organisations',
-  },
-  'exchange.settings': {
-    roles: ['administrator'],
-    scope: 'exchange:admin',
-    does: 'set the organisation’s exchange webhook',
-  },
-  // Rotating the key partners seal transfers and correction notices to: a security decision
-  // (suspected compromise, yearly policy) for the administrator or the DPO; no personal data.
-  'exchange.keys': {
-    roles: ['administrator', 'dpo'],
-    scope: 'exchange:admin',
-    does: 'see and rotate the organisation’s exchange keys',
-  },
-  // Federation between nodes (issue 6, point 4): the node's trust list of partner nodes.
-  'federation.manage': {
-    roles: ['administrator'],
-    scope: 'federation:admin',
-    does: 'manage the trust list of partner nodes',
-  },
-  // Data subjects' rights and retention (issue 7).
-  'rights.read': {
-    roles: ['dpo', 'siro', 'caldicott', 'auditor'],
-    scope: 'rights:read',
-    personalData: true,
-    does: 'see subject rights requests',
-  },
-  'rights.manage': {
-    roles: ['dpo'],
-    scope: 'rights:write',
-    personalData: true,
-    does: 'handle subject rights requests: bundles, corrections, erasure and restriction',
-  },
-  'retention.read': {
-    roles: ['dpo', 'siro', 'iao', 'auditor'],
-    scope: 'retention:read',
-    does: 'see what retention will delete and the legal holds',
-  },
-  'retention.run': {
-    roles: ['dpo', 'siro'],
-    scope: 'retention:write',
-    does: 'run the retention sweep',
-  },
-  'holds.manage': {
-    roles: ['dpo', 'siro'],
-    scope: 'retention:write',
-    does: 'set and lift legal holds',
-  },
-  // Application portfolio and service management (issue 9).
-  'portfolio.read': {
-    roles: [],
-    anyone: true,
-    scope: 'portfolio:read',
-    system: true,
-    does: 'see the application portfolio, delivery metrics, vulnerabilities and roadmap',
-  },
-  'portfolio.manage': {
-    roles: ['administrator'],
-    scope: 'portfolio:write',
-    does: 'manage applications, availability notices, the roadmap and service levels',
-  },
-  'portfolio.ingest': {
-    roles: ['administrator'],
-    scope: 'portfolio:ingest',
-    system: true,
-    does: 'send delivery events and vulnerability scans',
-  },
-  'tickets.read': {
-    roles: [],
-    anyone: true,
-    scope: 'tickets:read',
-    does: 'see the help-desk queue',
-  },
-  'tickets.raise': {
-    roles: [],
-    anyone: true,
-    scope: 'tickets:write',
-    does: 'raise help-desk tickets and comment on them',
-  },
-  'tickets.work': {
-    roles: ['administrator'],
-    scope: 'tickets:write',
-    does: 'assign, prioritise, resolve and approve help-desk tickets',
-  },
-  // Reconciliation of two sources, overrides of variances, accuracy flags (issue 7, point 6).
-  'reconcile.read': {
-    roles: ['siro', 'dpo', 'iao', 'handler'],
-    scope: 'reconcile:read',
-    personalData: true,
-    does: 'see reconciliation runs and their variances',
-  },
-  'reconcile.run': {
-    roles: ['dpo', 'iao', 'handler'],
-    scope: 'reconcile:write',
-    personalData: true,
-    does: 'reconcile two sources about the same people',
-  },
-  'reconcile.override': {
-    roles: ['dpo', 'iao', 'handler'],
-    scope: 'reconcile:write',
-    personalData: true,
-    does: 'override a variance with a justification and evidence',
-  },
-  'reconcile.approve': {
-    roles: ['dpo', 'siro', 'iao'],
-    scope: 'reconcile:approve',
-    personalData: true,
-    does: 'approve or reject overrides that change eligibility',
-  },
-  'records.flag': {
-    roles: ['dpo', 'iao', 'handler'],
-    scope: 'records:write',
-    personalData: true,
-    does: 'mark records as disputed or verified',
-  },
+  // Exchange, federation and subjects' rights; the portfolio and reconciliation.
+  ...EXCHANGE_AND_RIGHTS_PERMISSIONS,
+  ...PORTFOLIO_AND_RECONCILE_PERMISSIONS,
 } as const satisfies Record<string, Permission>;
 
 export type Action = keyof typeof PERMISSIONS;
