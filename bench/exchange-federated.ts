@@ -1,15 +1,42 @@
-// The same transfer between two Accord nodes over loopback HTTPS: node A (the council) seals,
-// signs and delivers it through its federation outbox (an offer, then one message per chunk);
-// node B (the police) verifies the manifest against A's key and each chunk against the manifest,
-// stores it, and opens it; B's "opened" travels back to A.
+// The same transfer between two Accord nodes over loopback HTTPS, each in a process of its own as
+// partner nodes are: node A (the council, this process) seals, signs and delivers it through its
+// federation outbox (an offer, then its chunks); node B (the police, a child process keeping
+// spare workers as a server does) verifies the manifest against A's key and each chunk against
+// the manifest, stores it, and opens it when asked over its API; B's "opened" travels back to A.
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import type { IncomingMessage } from 'node:http';
+import https from 'node:https';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { exchangeTerms } from '../test/helpers/exchange.ts';
 import { setupOrg } from '../test/helpers/people.ts';
 import { personAsset } from '../test/helpers/records.ts';
-import { startNode } from '../test/federation/nodes.ts';
+import { startNode, startNodeProcess } from '../test/federation/nodes.ts';
+import type { TestNode } from '../test/federation/nodes.ts';
 import { now, perSecond, setUpSettled } from './lib.ts';
 import { WARM_WORKERS } from '../src/server.ts';
 import { keepWarm } from '../src/domain/records/worker-spares.ts';
+
+/** POSTs to a node's API over HTTPS, trusting its own certificate; returns the JSON answer. */
+async function post(node: TestNode, path: string, token: string, body: unknown): Promise<unknown> {
+  const payload = JSON.stringify(body);
+  const req = https.request(new URL(path, node.url), {
+    method: 'POST',
+    ca: node.federation.identity.tls.cert,
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(payload),
+    },
+  });
+  req.end(payload);
+  const [res] = (await once(req, 'response')) as [IncomingMessage];
+  let text = '';
+  for await (const chunk of res) text += String(chunk);
+  if (res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode} ${text}`);
+  return JSON.parse(text);
+}
 
 export interface FederatedRun {
   rate: number;
@@ -19,15 +46,16 @@ export interface FederatedRun {
 }
 
 export async function federatedTransfer(lines: string[]): Promise<FederatedRun> {
-  // As a running server does (both nodes share this process, and so the spares).
+  // As a running server does (node B keeps its own in its process).
   keepWarm(WARM_WORKERS);
   const [a, b] = await Promise.all([
     startNode('sqlite', 'Bench council node'),
     startNode('sqlite', 'Bench police node'),
   ]);
+  let child: ChildProcess | undefined;
   try {
     const council = await setupOrg(a.services, 'Bench Council', { tokens: false });
-    const police = await setupOrg(b.services, 'Bench Police', { tokens: false });
+    const police = await setupOrg(b.services, 'Bench Police');
     await a.federation.trust.trust(null, b.url, b.federation.trust.card().fingerprint);
     await b.federation.trust.trust(null, a.url, a.federation.trust.card().fingerprint);
     // Proposed on A; each side's DPO and SIRO approve on their own node.
@@ -63,6 +91,9 @@ export async function federatedTransfer(lines: string[]): Promise<FederatedRun> 
       purpose: 'bench set-up',
     });
     await setUpSettled(a.services.store);
+    // Node B now runs in its own process, on the database and data directory set up here.
+    await b.stop();
+    child = await startNodeProcess(b, {}, { warm: true });
     const sender = await council.actor('handler');
     const t0 = now();
     const draft = await a.services.exchange.transfers.create(sender, {
@@ -76,12 +107,15 @@ export async function federatedTransfer(lines: string[]): Promise<FederatedRun> 
     const sent = await a.services.exchange.transfers.ready(sender, draft.id);
     if (sent.state !== 'delivered') throw new Error(`the transfer is ${sent.state}, not delivered`);
     const t2 = now();
-    const opened = await b.services.exchange.transfers.open(
-      await police.actor('handler'),
-      draft.id,
-      inbox.id,
-    );
-    await b.federation.outbox.flush();
+    const opened = (await post(
+      b,
+      `/api/exchange/transfers/${draft.id}/open`,
+      police.people.handler.token,
+      { assetId: inbox.id },
+    )) as { recordCount: number };
+    // Until B's "opened" has reached A.
+    while ((await a.services.exchange.transfers.views.get(sender, draft.id)).state !== 'opened')
+      await sleep(5);
     const t3 = now();
     if (opened.recordCount !== lines.length)
       throw new Error(`sent ${opened.recordCount} of ${lines.length}`);
@@ -92,6 +126,11 @@ export async function federatedTransfer(lines: string[]): Promise<FederatedRun> 
       openMs: Math.round(t3 - t2),
     };
   } finally {
+    if (child) {
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    }
     await a.close();
     await b.close();
   }

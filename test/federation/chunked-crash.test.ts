@@ -5,43 +5,13 @@
 // delivery with the chunks the node does not hold.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import path from 'node:path';
 import { testClock } from '../helpers/clock.ts';
 import { forEachDialect } from '../helpers/db.ts';
 import { peopleAsset } from '../helpers/exchange.ts';
-import { placeOf, restartNode } from './nodes.ts';
-import type { TestNode } from './nodes.ts';
+import { restartNode, startNodeProcess } from './nodes.ts';
 import { actorOn, partners, received, staged } from './partners.ts';
 import type { Partners } from './partners.ts';
-
-const NODE = path.join(import.meta.dirname, '../helpers/node-process.ts');
-
-/** Starts the (stopped) node in a child process armed to die at a fault point. */
-async function startArmed(node: TestNode, fault: string, skip: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', NODE, JSON.stringify(placeOf(node))], {
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      ACCORD_FAULT_POINT: fault,
-      ACCORD_FAULT_SKIP: String(skip),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('listening')) resolve();
-    });
-    child.on('exit', () => reject(new Error(`the node did not start: ${err}`)));
-  });
-  return child;
-}
 
 forEachDialect('chunked transfers: the recipient node killed mid-delivery', (dialect) => {
   const clock = testClock();
@@ -75,7 +45,10 @@ forEachDialect('chunked transfers: the recipient node killed mid-delivery', (dia
         })
       ).id;
       await p.b.stop();
-      const child = await startArmed(p.b, fault, skip);
+      const child = await startNodeProcess(p.b, {
+        ACCORD_FAULT_POINT: fault,
+        ACCORD_FAULT_SKIP: String(skip),
+      });
       const exited = once(child, 'exit');
       const sent = await a.services.exchange.transfers.ready(handler, id);
       assert.equal(sent.state, 'ready');

@@ -1,7 +1,10 @@
 // Two federating Accord nodes in one test process: each its own database and data directory,
 // listening on its own loopback port over HTTPS with the certificate made on first start. A node
 // can be stopped and started again on the same database, data directory and port (a restart).
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import path from 'node:path';
 import { buildApp } from '../../src/app.ts';
 import type { App } from '../../src/app.ts';
 import type { FederationModule } from '../../src/domain/federation/federation.wiring.ts';
@@ -110,6 +113,36 @@ export function placeOf(node: TestNode): {
     port: w.port,
     env: { ...w.env, ACCORD_NODE_URL: node.url },
   };
+}
+
+const NODE_PROCESS = path.join(import.meta.dirname, '../helpers/node-process.ts');
+
+/**
+ * Starts a stopped node in a process of its own (test/helpers/node-process.ts), on the same
+ * database, data directory and port, with `env` added to its environment; resolves once it
+ * listens. With `warm`, it keeps spare workers as a server does, loaded before it listens.
+ */
+export async function startNodeProcess(
+  node: TestNode,
+  env: Record<string, string> = {},
+  opts: { warm?: boolean } = {},
+): Promise<ChildProcess> {
+  const place = { ...placeOf(node), warm: opts.warm === true };
+  const child = spawn(process.execPath, ['--import', 'tsx', NODE_PROCESS, JSON.stringify(place)], {
+    env: { ...process.env, NODE_ENV: 'test', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('listening')) resolve();
+    });
+    child.on('exit', () => reject(new Error(`the node did not start: ${err}`)));
+  });
+  return child;
 }
 
 /** Starts a stopped node again: same database, data directory (keys, certificate) and port. */
