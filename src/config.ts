@@ -177,7 +177,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     federation,
     nodeName,
     nodeUrl,
-    federationMaxBytes: int(env, 'ACCORD_FEDERATION_MAX_BYTES', 268_435_456, 65_536, 4_294_967_296),
+    federationMaxBytes: int(env, 'ACCORD_FEDERATION_MAX_BYTES', 67_108_864, 65_536, 4_294_967_296),
     federationInFlight: int(env, 'ACCORD_FEDERATION_IN_FLIGHT', 4, 1, 32),
   });
 }
