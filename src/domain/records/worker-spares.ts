@@ -13,12 +13,17 @@ export interface WorkerKind {
   limits: ResourceLimits;
 }
 
-const spares = new Map<string, Worker>();
+/** A started worker waiting for a job. */
+interface Spare {
+  worker: Worker;
+  /** Settles once it has loaded its modules (or stopped). */
+  loaded: Promise<void>;
+  /** Takes off the listeners it has while it waits. */
+  unwatch: () => void;
+}
+
+const spares = new Map<string, Spare>();
 const kept = new Set<string>();
-/** Per spare: settles once it has loaded its modules (or stopped). */
-const loading = new WeakMap<Worker, Promise<void>>();
-/** Per spare: takes off the listeners it has while it waits. */
-const unwatch = new WeakMap<Worker, () => void>();
 
 function start(kind: WorkerKind): Worker {
   // The entry registers tsx itself; inherited loader flags would register it twice.
@@ -31,27 +36,30 @@ function startSpare(kind: WorkerKind): void {
   const w = start(kind);
   // One that fails or stops while idle is dropped: the next job starts its own.
   const drop = (): void => {
-    if (spares.get(key) === w) spares.delete(key);
+    if (spares.get(key)?.worker === w) spares.delete(key);
   };
-  let loaded = (): void => undefined;
-  loading.set(w, new Promise<void>((resolve) => (loaded = resolve)));
+  let hasLoaded = (): void => undefined;
+  const loaded = new Promise<void>((resolve) => (hasLoaded = resolve));
   const onExit = (): void => {
     drop();
-    loaded();
+    hasLoaded();
   };
   w.on('error', drop);
   w.on('exit', onExit);
-  w.on('message', loaded);
-  // Only these are taken off when a job takes it: Node's own listeners on a worker (which start
-  // its message port when a job listens) must stay.
-  unwatch.set(w, () => {
-    w.off('error', drop);
-    w.off('exit', onExit);
-    w.off('message', loaded);
-  });
+  w.on('message', hasLoaded);
   // An idle spare must not keep a finished process alive. Last: a 'message' listener refs it.
   w.unref();
-  spares.set(key, w);
+  spares.set(key, {
+    worker: w,
+    loaded,
+    // Only these are taken off when a job takes it: Node's own listeners on a worker (which
+    // start its message port when a job listens) must stay.
+    unwatch: () => {
+      w.off('error', drop);
+      w.off('exit', onExit);
+      w.off('message', hasLoaded);
+    },
+  });
 }
 
 /** From now on keeps a started spare of each of these kinds (a server calls this as it starts). */
@@ -64,12 +72,12 @@ export function keepWarm(kinds: readonly WorkerKind[]): void {
 
 /** A worker for one job: the spare of its kind if one is waiting, else a new one. */
 export function takeWorker(kind: WorkerKind): Worker {
-  const w = spares.get(kind.entry.href);
-  if (!w) return start(kind);
+  const spare = spares.get(kind.entry.href);
+  if (!spare) return start(kind);
   spares.delete(kind.entry.href);
-  unwatch.get(w)?.();
-  w.ref();
-  return w;
+  spare.unwatch();
+  spare.worker.ref();
+  return spare.worker;
 }
 
 /** A job of this kind has ended: its worker is gone, so the next spare starts (if kept warm). */
@@ -83,19 +91,20 @@ export async function sparesLoaded(): Promise<void> {
   // half-way (exit code 13, an unsettled await): the wait holds the process itself.
   const hold = setInterval(() => undefined, 60_000);
   try {
-    await Promise.all([...spares.values()].map(async (w) => loading.get(w)));
+    await Promise.all([...spares.values()].map((s) => s.loaded));
   } finally {
     clearInterval(hold);
   }
 }
 
 /** The spare waiting for this kind, if any (for tests). */
-export const spareOf = (kind: WorkerKind): Worker | undefined => spares.get(kind.entry.href);
+export const spareOf = (kind: WorkerKind): Worker | undefined =>
+  spares.get(kind.entry.href)?.worker;
 
 /** Ends every spare and keeps none from now on (a server stopping, a test done). */
 export async function stopSpares(): Promise<void> {
   kept.clear();
   const idle = [...spares.values()];
   spares.clear();
-  await Promise.all(idle.map((w) => w.terminate()));
+  await Promise.all(idle.map((s) => s.worker.terminate()));
 }
