@@ -228,7 +228,8 @@ export function openStore(url: string): Store {
           tx.runAfterRollback();
           throw e;
         }
-        tx.runAfterCommit();
+        // Outside the transaction's context: work it starts (an outbox flush) uses the store.
+        inTx.exit(() => tx.runAfterCommit());
         return result;
       });
     }
@@ -255,7 +256,8 @@ export function openStore(url: string): Store {
     } finally {
       client.release();
     }
-    tx.runAfterCommit();
+    // Outside the transaction's context: work it starts (an outbox flush) uses the store.
+    inTx.exit(() => tx.runAfterCommit());
     return result;
   }
 
