@@ -1,7 +1,8 @@
 // An organisation on node B rotates its exchange key. Node A learns the new key (B sends its
 // directory at once, and A gets it again whenever it refreshes): the next transfer to B names the
 // new key and opens there. Transfers A sealed to the old key (delivered before, or sealed just
-// before A learnt of the rotation) still open on B.
+// before A learnt of the rotation) still open on B, until B destroys the old key: then chunks
+// sealed to it are refused as they arrive, and A is told.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeProtectedHeader } from 'jose';
@@ -118,5 +119,32 @@ forEachDialect('exchange key rotation across nodes', (dialect) => {
     assert.deepEqual(await kidsOnB(stale), [r.oldKeyId]);
     assert.deepEqual(await kidsOnB(fresh), [r.newKeyId]);
     for (const id of [stale, fresh]) assert.equal(await open(id), 'opened');
+  });
+
+  test('chunks sealed to a key B has since destroyed are refused on arrival, and A is told', async () => {
+    const stale = await draft(); // sealed to B's current key, which B then retires and destroys
+    const r = await b.services.exchange.exchangeKeys.rotate(await police.actor('dpo'));
+    await b.services.store.transaction(async (tx) => {
+      assert.ok(await b.services.exchange.keyPairs.destroy(tx, police.orgId, r.oldKeyId!));
+    });
+    const sent = await a.services.exchange.transfers.ready(await council.actor('handler'), stale);
+    assert.equal(sent.state, 'ready', 'not delivered');
+    const told = await a.services.audit.list({
+      orgId: council.orgId,
+      action: 'exchange.transfer.undeliverable',
+      target: `transfer:${stale}`,
+    });
+    assert.ok(told.some((e) => e.details.code === 'EXCHANGE_KEY_DESTROYED'));
+    const inbox = await b.services.exchange.transfers.views.list(await onB('handler'), 'inbox');
+    assert.ok(!inbox.transfers.some((t) => t.id === stale), 'nothing shows on B');
+    const heldOnB = await b.services.store.db
+      .selectFrom('transfer_inbound_chunk')
+      .select('chunk_index')
+      .where('transfer_id', '=', stale)
+      .execute();
+    assert.equal(heldOnB.length, 0, 'no chunk sealed to the destroyed key is kept');
+    // Made again once A has B's directory, it is sealed to the current key and arrives.
+    await b.federation.outbox.flush();
+    await ready(await draft());
   });
 });

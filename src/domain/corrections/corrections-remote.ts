@@ -140,6 +140,7 @@ export class RemoteCorrections {
             'TRANSFER_TAMPERED',
             'The correction notice does not match its signature.',
           );
+        await this.d.exchangeKeys.refuseIfDestroyed(tx, m.recipient_org_id, m.sealed);
         const at = this.d.ctx.clock().toISOString();
         const row: CorrectionNoticeTable = {
           notice_id: m.notice_id,

@@ -68,20 +68,12 @@ export async function destroyRetiredKeys(
     .where('destroyed_at', 'is', null)
     .execute();
   const destroyed: string[] = [];
-  for (const { org_id: orgId } of due)
+  for (const { org_id: orgId } of due) {
+    // Read first outside any transaction: a key still needed (the usual case while it is) costs
+    // no write lock. Only a key found destroyable is checked again, and destroyed, in one.
+    if ((await destroyable(ctx.store, orgId, before)).length === 0) continue;
     await ctx.store.transaction(async (tx) => {
-      const pairs = await tx.db
-        .selectFrom('exchange_key')
-        .select(['key_id', 'version', 'retired_at', 'destroyed_at'])
-        .where('org_id', '=', orgId)
-        .orderBy('version')
-        .execute();
-      const needed = await keysStillNeeded(tx, orgId);
-      for (const p of pairs) {
-        if (p.destroyed_at !== null || p.retired_at === null) continue;
-        if (new Date(p.retired_at).toISOString() > before) continue;
-        if (needed.has(p.key_id) || (p.version === pairs[0]!.version && needed.has(undefined)))
-          continue;
+      for (const p of await destroyable(tx, orgId, before)) {
         if (!(await keys.destroy(tx, orgId, p.key_id))) continue;
         destroyed.push(p.key_id);
         ctx.audit.record(tx, {
@@ -98,5 +90,31 @@ export async function destroyRetiredKeys(
         });
       }
     });
+  }
   return destroyed;
+}
+
+/** An organisation's retired keys, retired before `before`, that nothing waiting needs. */
+async function destroyable(
+  ex: Executor,
+  orgId: string,
+  before: string,
+): Promise<{ key_id: string; retired_at: string }[]> {
+  const pairs = await ex.db
+    .selectFrom('exchange_key')
+    .select(['key_id', 'version', 'retired_at', 'destroyed_at'])
+    .where('org_id', '=', orgId)
+    .orderBy('version')
+    .execute();
+  const needed = await keysStillNeeded(ex, orgId);
+  const oldest = pairs[0]?.version;
+  return pairs.flatMap((p) =>
+    p.destroyed_at === null &&
+    p.retired_at !== null &&
+    new Date(p.retired_at).toISOString() <= before &&
+    !needed.has(p.key_id) &&
+    !(p.version === oldest && needed.has(undefined))
+      ? [{ key_id: p.key_id, retired_at: p.retired_at }]
+      : [],
+  );
 }

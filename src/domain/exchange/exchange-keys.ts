@@ -11,6 +11,7 @@ import { AccordError } from '../../errors.ts';
 import type { Executor, Tx } from '../../store/store.ts';
 import type { KeyService } from '../keys/key.service.ts';
 import { open, sealBatch, sealedKeyVersion } from '../records/sealing.ts';
+import { chunkKid } from './open-chunk.ts';
 
 const aadOf = (orgId: string): string => `${orgId}|exchange-key`;
 
@@ -137,6 +138,26 @@ export class ExchangeKeys {
     return { oldKeyId: latest.key_id, newKeyId: made.kid };
   }
 
+  /**
+   * Refuses an envelope arriving from a partner sealed to a key of the organisation destroyed
+   * here (the partner missed the rotation): the sender is told now, not the recipient on opening.
+   */
+  async refuseIfDestroyed(ex: Executor, orgId: string, envelope: string): Promise<void> {
+    const kid = chunkKid(envelope);
+    if (kid === undefined) return;
+    const row = await ex.db
+      .selectFrom('exchange_key')
+      .select('destroyed_at')
+      .where('org_id', '=', orgId)
+      .where('key_id', '=', kid)
+      .executeTakeFirst();
+    if (row?.destroyed_at)
+      throw new AccordError(
+        'EXCHANGE_KEY_DESTROYED',
+        `Sealed to exchange key ${kid}, retired and since destroyed here: make it again, sealed to the current key (the node directory has it).`,
+      );
+  }
+
   /** Whether the organisation holds any pair here (a transfer or notice can be for it at all). */
   async holdsAny(ex: Executor, orgId: string): Promise<boolean> {
     const row = await ex.db
@@ -188,13 +209,10 @@ export class ExchangeKeys {
   /**
    * The private key named by `kid`, unsealed into memory (only to open what was sent to the
    * organisation). Without a `kid` (sealed before keys had ids) the oldest pair, which was the
-   * only one then.
+   * only one then. The row is read every time, cached or not: a key another process (or
+   * instance) destroyed is never used again here.
    */
   async privateKey(ex: Executor, orgId: string, kid?: string): Promise<KeyObject | undefined> {
-    if (kid !== undefined) {
-      const cached = this.privates.get(`${orgId}/${kid}`);
-      if (cached) return cached;
-    }
     let q = ex.db
       .selectFrom('exchange_key')
       .select(['key_id', 'sealed_private', 'destroyed_at'])
@@ -202,11 +220,15 @@ export class ExchangeKeys {
     q = kid === undefined ? q.orderBy('version', 'asc').limit(1) : q.where('key_id', '=', kid);
     const row = await q.executeTakeFirst();
     if (!row) return undefined;
-    if (row.destroyed_at !== null)
+    if (row.destroyed_at !== null) {
+      this.privates.delete(`${orgId}/${row.key_id}`);
+      // Only a kid that names it says so; an envelope without one is not taken at its word.
+      if (kid === undefined) return undefined;
       throw new AccordError(
         'EXCHANGE_KEY_DESTROYED',
         `This was sealed to exchange key ${row.key_id}, destroyed on ${iso(row.destroyed_at).slice(0, 10)}: it can no longer be opened. Ask the sender to send it again.`,
       );
+    }
     const cacheKey = `${orgId}/${row.key_id}`;
     const cached = this.privates.get(cacheKey);
     if (cached) return cached;

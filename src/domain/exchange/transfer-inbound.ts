@@ -114,6 +114,7 @@ export class InboundTransfers {
             'TRANSFER_TAMPERED',
             `Chunk ${m.index + 1} does not match the signed manifest.`,
           );
+        await this.d.exchangeKeys.refuseIfDestroyed(tx, staged.recipient_org_id, jwe);
         await tx.db
           .insertInto('transfer_inbound_chunk')
           .values({

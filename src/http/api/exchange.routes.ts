@@ -255,13 +255,14 @@ export function exchangeRoutes(services: Services): FastifyPluginAsync {
 }
 
 /**
- * Expires unacknowledged transfers, retries webhook calls and destroys retired exchange keys no
- * longer needed, every minute (not in tests).
+ * Expires unacknowledged transfers and retries webhook calls every minute, and destroys retired
+ * exchange keys no longer needed every hour (not in tests).
  */
 export function exchangeSchedule(services: Services): FastifyPluginAsync {
   return async (app) => {
     if (services.config.env === 'test') return;
     let timer: NodeJS.Timeout | undefined;
+    let sweeps = 0;
     const sweep = (): void => {
       services.exchange.transfers.expireDue().then(
         (n) => (n ? app.log.info({ transfers: n }, 'transfers expired') : undefined),
@@ -270,11 +271,13 @@ export function exchangeSchedule(services: Services): FastifyPluginAsync {
       services.exchange.notifications
         .deliverDue()
         .catch((e: unknown) => app.log.error({ err: e }, 'webhook delivery failed'));
-      services.exchange.exchangeKeys.destroyRetired().then(
-        (ids) =>
-          ids.length ? app.log.info({ keys: ids }, 'retired exchange keys destroyed') : undefined,
-        (e: unknown) => app.log.error({ err: e }, 'exchange key destruction failed'),
-      );
+      // Hourly: whether a retired key is still needed reads every unopened transfer's first chunk.
+      if (sweeps++ % 60 === 0)
+        services.exchange.exchangeKeys.destroyRetired().then(
+          (ids) =>
+            ids.length ? app.log.info({ keys: ids }, 'retired exchange keys destroyed') : undefined,
+          (e: unknown) => app.log.error({ err: e }, 'exchange key destruction failed'),
+        );
     };
     app.addHook('onReady', async () => {
       timer = setInterval(sweep, 60_000);

@@ -15,6 +15,7 @@ import { correctionNotice } from '../../helpers/corrections.ts';
 import type { Agreement } from '../../../src/domain/agreements/agreements.view.ts';
 import type { Services } from '../../../src/services.ts';
 import { AccordError } from '../../../src/errors.ts';
+import { ExchangeKeys } from '../../../src/domain/exchange/exchange-keys.ts';
 
 const DAY = 86_400_000;
 const GRACE_DAYS = 30;
@@ -119,6 +120,40 @@ forEachDialect('exchange: retired keys destroyed', (dialect) => {
     await s.store.transaction(async (tx) => {
       assert.equal(await s.exchange.keyPairs.destroy(tx, police.orgId, current.keyId), false);
     });
+  });
+
+  test('a key destroyed by another instance is not used here, though this one has it cached', async () => {
+    const id = await sent();
+    const { oldKeyId } = await rotate();
+    // This instance has the old key in memory from opening a transfer sealed to it.
+    assert.ok(await s.exchange.keyPairs.privateKey(s.store, police.orgId, oldKeyId!));
+    const other = new ExchangeKeys(s.keyring, s.clock);
+    await s.store.transaction(async (tx) => {
+      assert.ok(await other.destroy(tx, police.orgId, oldKeyId!));
+    });
+    await assert.rejects(
+      s.exchange.keyPairs.privateKey(s.store, police.orgId, oldKeyId!),
+      (e: unknown) => e instanceof AccordError && e.code === 'EXCHANGE_KEY_DESTROYED',
+    );
+    await assert.rejects(
+      open(id),
+      (e: unknown) => e instanceof AccordError && e.code === 'EXCHANGE_KEY_DESTROYED',
+    );
+    // An envelope naming no key would open with the first pair, now destroyed: it is not taken
+    // at its word that it was sealed to it (refused as not made for the organisation instead).
+    const [first] = (await keys()).slice(-1);
+    assert.ok(first?.destroyedAt);
+    assert.equal(await s.exchange.keyPairs.privateKey(s.store, police.orgId), undefined);
+    // Arriving from a partner sealed to it: refused before it is stored.
+    const chunk = await s.store.db
+      .selectFrom('transfer_chunk')
+      .select('jwe')
+      .where('transfer_id', '=', id)
+      .executeTakeFirstOrThrow();
+    await assert.rejects(
+      s.exchange.keyPairs.refuseIfDestroyed(s.store, police.orgId, chunk.jwe),
+      (e: unknown) => e instanceof AccordError && e.code === 'EXCHANGE_KEY_DESTROYED',
+    );
   });
 
   test('a correction notice waiting to be applied keeps its key; answered, it still shows', async () => {
