@@ -114,8 +114,11 @@ export async function federatedTransfer(lines: string[]): Promise<FederatedRun> 
       { assetId: inbox.id },
     )) as { recordCount: number };
     // Until B's "opened" has reached A.
-    while ((await a.services.exchange.transfers.views.get(sender, draft.id)).state !== 'opened')
+    const deadline = now() + 60_000;
+    while ((await a.services.exchange.transfers.views.get(sender, draft.id)).state !== 'opened') {
+      if (now() > deadline) throw new Error('node A was not told the transfer was opened');
       await sleep(5);
+    }
     const t3 = now();
     if (opened.recordCount !== lines.length)
       throw new Error(`sent ${opened.recordCount} of ${lines.length}`);

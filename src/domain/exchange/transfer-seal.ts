@@ -60,7 +60,6 @@ export async function sealDraft(
   // Always the current key (read afresh): a rotation since the last transfer is honoured at once.
   const recipientKey = await d.exchangeKeys.current(tx, row.recipient_org_id);
   const { transferMaxRecords: max, transferChunkRecords, transferChunkBytes } = d.ctx.config;
-  const limits = { records: transferChunkRecords, bytes: transferChunkBytes };
   const chunks: Manifest['chunks'] = [];
   const flags: TravellingFlag[] = [];
   const accuracy = d.accuracy && (await d.accuracy.any(tx, row.org_id)) ? d.accuracy : undefined;
@@ -69,6 +68,12 @@ export async function sealDraft(
   const travelMax = (await d.federation.nodeOf(tx, row.recipient_org_id))
     ? Math.floor(d.ctx.config.federationMaxBytes / 4)
     : Infinity;
+  // Sealed, a chunk is about 4/3 the size of its records: cut them small enough to travel, so
+  // only a single record too large for any chunk is refused below.
+  const limits = {
+    records: transferChunkRecords,
+    bytes: Math.min(transferChunkBytes, Math.floor(travelMax * 0.7)),
+  };
   let count = 0;
   const stored = async (c: SealedChunk): Promise<void> => {
     await tx.db

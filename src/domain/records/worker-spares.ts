@@ -58,6 +58,8 @@ function startSpare(kind: WorkerKind): void {
       w.off('error', drop);
       w.off('exit', onExit);
       w.off('message', hasLoaded);
+      // Taken by a job: no longer a spare anyone waits on.
+      hasLoaded();
     },
   });
 }
