@@ -136,8 +136,8 @@ export class Outbox {
   /**
    * Attempts messages in order, those of an unordered kind several at once (each is a round trip:
    * sealed here, verified and stored there, answered; while one waits on the partner the next is
-   * being sealed); a node found
-   * unreachable is added to `down` and its later messages are left for their next attempt.
+   * being sealed). A node found unreachable is added to `down`, and its later messages are left
+   * for their next attempt.
    */
   private async attemptAll(due: FederationOutboxTable[], down: Set<string>): Promise<void> {
     const flying = new Set<Promise<void>>();
