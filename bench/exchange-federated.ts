@@ -5,8 +5,6 @@
 // the manifest, stores it, and opens it when asked over its API; B's "opened" travels back to A.
 import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import type { IncomingMessage } from 'node:http';
-import https from 'node:https';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { exchangeTerms } from '../test/helpers/exchange.ts';
@@ -17,25 +15,26 @@ import type { TestNode } from '../test/federation/nodes.ts';
 import { now, perSecond, setUpSettled } from './lib.ts';
 import { WARM_WORKERS } from '../src/server.ts';
 import { keepWarm } from '../src/domain/records/worker-spares.ts';
+import { request } from '../src/domain/federation/transport.ts';
 
 /** POSTs to a node's API over HTTPS, trusting its own certificate; returns the JSON answer. */
 async function post(node: TestNode, path: string, token: string, body: unknown): Promise<unknown> {
   const payload = JSON.stringify(body);
-  const req = https.request(new URL(path, node.url), {
-    method: 'POST',
-    ca: node.federation.identity.tls.cert,
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(payload),
+  const reply = await request(
+    new URL(path, node.url),
+    {
+      method: 'POST',
+      ca: node.federation.identity.tls.cert,
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(payload),
+      },
     },
-  });
-  req.end(payload);
-  const [res] = (await once(req, 'response')) as [IncomingMessage];
-  let text = '';
-  for await (const chunk of res) text += String(chunk);
-  if (res.statusCode !== 200) throw new Error(`${path}: ${res.statusCode} ${text}`);
-  return JSON.parse(text);
+    payload,
+  );
+  if (reply.status !== 200) throw new Error(`${path}: ${reply.status} ${reply.body}`);
+  return JSON.parse(reply.body);
 }
 
 export interface FederatedRun {

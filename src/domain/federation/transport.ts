@@ -57,7 +57,8 @@ interface Reply {
   certPem?: string;
 }
 
-function request(
+/** One HTTPS request, its reply read whole (with the peer's certificate when `keepCert`). */
+export function request(
   url: URL,
   opts: https.RequestOptions,
   payload?: string,
