@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import type { Agreement } from '../../src/domain/agreements/agreements.view.ts';
 import type { AgreementTerms } from '../../src/domain/agreements/model.ts';
 import type { Services } from '../../src/services.ts';
+import type { Executor } from '../../src/store/store.ts';
 import { approved, personTerms } from './agreements.ts';
 import type { OrgFixture } from './people.ts';
 import { person, personAsset } from './records.ts';
@@ -63,4 +64,26 @@ export async function exchangeAgreement(
   over: Partial<AgreementTerms> = {},
 ): Promise<Agreement> {
   return approved(s, provider, recipient, exchangeTerms(s, provider, recipient, over));
+}
+
+/** A transfer's links, both halves by line: the source record sent and the copy it became. */
+export async function transferLinks(
+  ex: Executor,
+  transferId: string,
+): Promise<{ line: number; source_record_id: string; recipient_record_id: string | null }[]> {
+  const sent = await ex.db
+    .selectFrom('transfer_sent')
+    .select(['line', 'source_record_id'])
+    .where('transfer_id', '=', transferId)
+    .orderBy('line')
+    .execute();
+  const runs = await ex.db
+    .selectFrom('transfer_received')
+    .selectAll()
+    .where('transfer_id', '=', transferId)
+    .execute();
+  const copies = new Map<number, string>();
+  for (const r of runs)
+    (JSON.parse(r.record_ids) as string[]).forEach((id, i) => copies.set(r.first_line + i, id));
+  return sent.map((l) => ({ ...l, recipient_record_id: copies.get(l.line) ?? null }));
 }

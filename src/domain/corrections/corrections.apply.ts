@@ -14,6 +14,7 @@ import type { RemoteCorrections } from './corrections-remote.ts';
 import { auditBoth } from './corrections.deps.ts';
 import type { CorrectionsDeps } from './corrections.deps.ts';
 import type { CorrectionNoticeTable } from './corrections.table.ts';
+import { receivedRecord } from '../exchange/transfer-links.ts';
 import { OPEN_STATES, toNotice } from './corrections.view.ts';
 import type { CorrectionNotice } from './corrections.view.ts';
 import { openNotice } from './notice-seal.ts';
@@ -84,18 +85,13 @@ export async function applyNotice(
       gate.refuse(stateError(n.state), 'corrections.apply', target, { state: n.state }, n.purpose);
     const contents = await openFor(d, gate, n);
     const from = (await d.orgName(tx, n.org_id)) ?? n.org_id;
-    const link = await tx.db
-      .selectFrom('transfer_record')
-      .select('recipient_record_id')
-      .where('transfer_id', '=', n.transfer_id)
-      .where('line', '=', n.line)
-      .executeTakeFirst();
-    const rec = link?.recipient_record_id
+    const copyId = await receivedRecord(tx, n.transfer_id, n.line);
+    const rec = copyId
       ? await tx.db
           .selectFrom('record')
           .selectAll()
           .where('org_id', '=', actor.orgId)
-          .where('record_id', '=', link.recipient_record_id)
+          .where('record_id', '=', copyId)
           .executeTakeFirst()
       : undefined;
     const at = d.ctx.clock().toISOString();
@@ -105,7 +101,7 @@ export async function applyNotice(
       .updateTable('correction_notice')
       .set({
         state: 'acknowledged',
-        recipient_record_id: rec?.record_id ?? link?.recipient_record_id ?? null,
+        recipient_record_id: rec?.record_id ?? copyId ?? null,
         closed_by: actor.ref,
         closed_at: at,
         updated_at: at,

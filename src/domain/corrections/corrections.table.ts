@@ -1,17 +1,23 @@
-// Tables of the corrections module (migration 0013): the link from each line of a sent transfer to
-// the source record it carried (and the record it became at the recipient), and the correction
-// notices sent to partners under UK GDPR Art. 19.
+// Tables of the corrections module (migrations 0013 and 0024): the link from each line of a sent
+// transfer to the source record it carried, the records a recipient's lines became, and the
+// correction notices sent to partners under UK GDPR Art. 19.
 
-/** One line of a transfer: which of the sender's records it carried, and what it became. */
-export interface TransferRecordTable {
-  transfer_id: string;
-  /** 1-based position in the transfer, in chunk order (the order the recipient imports). */
-  line: number;
+/** The sender's half: which of its records one line of a transfer carried. */
+export interface TransferSentTable {
   /** The sender. */
   org_id: string;
   source_record_id: string;
-  /** Set when the recipient opens the transfer. */
-  recipient_record_id: string | null;
+  transfer_id: string;
+  /** 1-based position in the transfer, in chunk order (the order the recipient imports). */
+  line: number;
+}
+
+/** The recipient's half: the records a run of lines became (one row per chunk opened). */
+export interface TransferReceivedTable {
+  transfer_id: string;
+  first_line: number;
+  /** JSON array of record ids: line first_line + i became record_ids[i]. */
+  record_ids: string;
 }
 
 export interface CorrectionNoticeTable {
@@ -48,6 +54,7 @@ export interface CorrectionNoticeTable {
 }
 
 export interface CorrectionsTables {
-  transfer_record: TransferRecordTable;
+  transfer_sent: TransferSentTable;
+  transfer_received: TransferReceivedTable;
   correction_notice: CorrectionNoticeTable;
 }

@@ -1,6 +1,6 @@
 // UK GDPR Art. 19: when a record is rectified, erased or restricted, every organisation that
 // received it by transfer is sent a correction notice, automatically, in the same transaction as
-// the change. The copies are found by the transfers' record links (transfer_record), not by
+// the change. The copies are found by the transfers' record links (transfer_sent), not by
 // matching identifiers; a rectification carries only the corrected fields the agreement let flow
 // (projected as the transfer was), so a partner never learns more than it was sent.
 import { uuid7 } from '../ids.ts';
@@ -33,24 +33,24 @@ async function copiesOf(gate: Gate, recordIds: readonly string[]): Promise<Copy[
   for (let i = 0; i < recordIds.length; i += CHUNK)
     out.push(
       ...(await gate.tx.db
-        .selectFrom('transfer_record')
-        .innerJoin('transfer', 'transfer.transfer_id', 'transfer_record.transfer_id')
+        .selectFrom('transfer_sent')
+        .innerJoin('transfer', 'transfer.transfer_id', 'transfer_sent.transfer_id')
         .select([
-          'transfer_record.transfer_id',
-          'transfer_record.line',
-          'transfer_record.source_record_id',
+          'transfer_sent.transfer_id',
+          'transfer_sent.line',
+          'transfer_sent.source_record_id',
           'transfer.recipient_org_id',
           'transfer.fields',
           'transfer.agreement_ref',
           'transfer.purpose',
         ])
-        .where('transfer_record.org_id', '=', gate.actor.orgId)
+        .where('transfer_sent.org_id', '=', gate.actor.orgId)
         .where('transfer.org_id', '=', gate.actor.orgId)
-        .where('transfer_record.source_record_id', 'in', recordIds.slice(i, i + CHUNK))
+        .where('transfer_sent.source_record_id', 'in', recordIds.slice(i, i + CHUNK))
         .where('transfer.opened_at', 'is not', null)
         .where('transfer.state', '!=', 'rejected')
-        .orderBy('transfer_record.transfer_id')
-        .orderBy('transfer_record.line')
+        .orderBy('transfer_sent.transfer_id')
+        .orderBy('transfer_sent.line')
         .execute()),
     );
   return out;

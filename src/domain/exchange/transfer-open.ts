@@ -181,7 +181,7 @@ export async function openTransfer(
       const imported: string[] = [];
       const landed = async (written: Written[], c: ManifestChunk): Promise<void> => {
         const ids = written.map((w) => w.recordId);
-        await linkReceived(tx, id, t.org_id, line, ids);
+        await linkReceived(tx, id, line, ids);
         line += c.count;
         imported.push(...ids);
         faultPoint('transfer.open.chunk');

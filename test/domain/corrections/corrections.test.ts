@@ -12,7 +12,7 @@ import type { TestServices } from '../../helpers/app.ts';
 import { setupOrg } from '../../helpers/people.ts';
 import type { OrgFixture } from '../../helpers/people.ts';
 import { testClock } from '../../helpers/clock.ts';
-import { CHECK_KEY, exchangeAgreement } from '../../helpers/exchange.ts';
+import { CHECK_KEY, exchangeAgreement, transferLinks } from '../../helpers/exchange.ts';
 import { person } from '../../helpers/records.ts';
 import type { Agreement } from '../../../src/domain/agreements/agreements.view.ts';
 import { nodeActor } from '../../../src/domain/policy/actor.ts';
@@ -106,12 +106,7 @@ forEachDialect('corrections travel to partners (Art. 19)', (dialect) => {
     });
     await s.exchange.transfers.ready(await council.actor('handler'), draft.id);
     await s.exchange.transfers.open(await police.actor('handler'), draft.id, inbox);
-    const links = await s.store.db
-      .selectFrom('transfer_record')
-      .selectAll()
-      .where('transfer_id', '=', draft.id)
-      .orderBy('line')
-      .execute();
+    const links = await transferLinks(s.store, draft.id);
     assert.equal(links.length, 8);
     for (const l of links) {
       assert.ok(l.recipient_record_id, 'the recipient half of the link is set on opening');

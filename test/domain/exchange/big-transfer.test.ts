@@ -11,7 +11,8 @@ import { createTestServices } from '../../helpers/app.ts';
 import type { TestServices } from '../../helpers/app.ts';
 import { setupOrg } from '../../helpers/people.ts';
 import type { OrgFixture } from '../../helpers/people.ts';
-import { exchangeAgreement, peopleAsset } from '../../helpers/exchange.ts';
+import { exchangeAgreement, peopleAsset, transferLinks } from '../../helpers/exchange.ts';
+import { receivedRecord } from '../../../src/domain/exchange/transfer-links.ts';
 import type { Agreement } from '../../../src/domain/agreements/agreements.view.ts';
 import type { Services } from '../../../src/services.ts';
 import type { AccordError } from '../../../src/errors.ts';
@@ -102,12 +103,7 @@ forEachDialect('exchange: a big transfer, sealed and opened on worker threads', 
     assert.equal(opened.state, 'opened');
     assert.equal(opened.recordCount, RECORDS);
     assert.equal(await importedFrom(id), RECORDS);
-    const links = await s.store.db
-      .selectFrom('transfer_record')
-      .select(['line', 'source_record_id', 'recipient_record_id'])
-      .where('transfer_id', '=', id)
-      .orderBy('line')
-      .execute();
+    const links = await transferLinks(s.store, id);
     assert.equal(links.length, RECORDS);
     assert.ok(links.every((l, i) => l.line === i + 1 && l.recipient_record_id));
     // Each line leads from the sender's record to the recipient's sealed, readable copy of it.
@@ -125,7 +121,10 @@ forEachDialect('exchange: a big transfer, sealed and opened on worker threads', 
       const { givenName, familyName, dateOfBirth, postcode } = original.payload;
       assert.deepEqual(copy.payload, { givenName, familyName, dateOfBirth, postcode });
       assert.equal(copy.source, `transfer:${id}`);
+      // Corrections look one line up at a time, across the chunks' runs.
+      assert.equal(await receivedRecord(s.store, id, l.line), l.recipient_record_id);
     }
+    assert.equal(await receivedRecord(s.store, id, RECORDS + 1), undefined);
     const chunks = await s.store.db
       .selectFrom('transfer_chunk')
       .select('chunk_index')
@@ -199,7 +198,7 @@ forEachDialect('exchange: a big transfer, sealed and opened on worker threads', 
       .execute();
     try {
       const all = await s.store.db
-        .selectFrom('transfer_record')
+        .selectFrom('transfer_sent')
         .select('source_record_id')
         .where('transfer_id', '=', await sent())
         .execute();
@@ -207,7 +206,7 @@ forEachDialect('exchange: a big transfer, sealed and opened on worker threads', 
       assert.ok(!all.some((l) => l.source_record_id === held));
       const picked = await sent({ postcode });
       const lines = await s.store.db
-        .selectFrom('transfer_record')
+        .selectFrom('transfer_sent')
         .select('source_record_id')
         .where('transfer_id', '=', picked)
         .execute();
@@ -251,7 +250,7 @@ forEachDialect('exchange: the size limit, met on the worker thread', (dialect) =
       }),
       (e: AccordError) => e.code === 'TRANSFER_TOO_LARGE',
     );
-    for (const table of ['transfer', 'transfer_chunk', 'transfer_record'] as const) {
+    for (const table of ['transfer', 'transfer_chunk', 'transfer_sent'] as const) {
       const rows = await s.store.db.selectFrom(table).selectAll().execute();
       assert.equal(rows.length, 0, `nothing left in ${table}`);
     }
