@@ -6,7 +6,7 @@
 import { createPrivateKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
-import { recordAjv } from '../records/record-ajv.ts';
+import { validatorFromSource } from '../records/record-ajv.ts';
 import { forTransfer, prepareBatch } from '../records/record-prepare.ts';
 import type { WriterKeys } from '../records/record-prepare.ts';
 import type { RecordType } from '../records/record-types.service.ts';
@@ -18,6 +18,8 @@ import type { ToOpenMain, ToOpenWorker } from './open-pipeline.ts';
 export interface OpenWorkerSetup {
   transferId: string;
   type: RecordType;
+  /** The type's validator as code (record-ajv.ts): loading it is quicker than compiling here. */
+  validator: string;
   fields: string[];
   retainUntil: string | null;
   orgId: string;
@@ -27,13 +29,12 @@ export interface OpenWorkerSetup {
 const port = parentPort!;
 const post = (m: ToOpenMain, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
-/** The job: opens each chunk it is given; says it is ready once the record type is compiled. */
+/** The job: opens each chunk it is given; says it is ready once the record type's validator is loaded. */
 function begin(setup: OpenWorkerSetup): (m: ToOpenWorker) => Promise<void> {
   const rules = {
     transferId: setup.transferId,
     type: setup.type,
-    // The x-accord annotations were checked when the type was defined; here only records are judged.
-    validate: recordAjv().compile(setup.type.schema),
+    validate: validatorFromSource(setup.validator),
     agreed: new Set(setup.fields),
     retainUntil: setup.retainUntil,
   };

@@ -196,7 +196,14 @@ export async function openTransfer(
       // A big transfer is decrypted, checked and sealed on a worker while this thread stores.
       if (m.recordCount >= BULK_OPEN_RECORDS)
         await openThroughWorker(
-          { transferId: id, type, fields: decision.fields, retainUntil, orgId: actor.orgId },
+          {
+            transferId: id,
+            type,
+            validator: d.recordTypes.validatorSource(typeRow),
+            fields: decision.fields,
+            retainUntil,
+            orgId: actor.orgId,
+          },
           rules,
           m.chunks,
           read,

@@ -205,6 +205,7 @@ export class ImportService {
         ? await storeThroughWorker(
             {
               type,
+              validator: this.types.validatorSource(typeRow),
               format: req.format,
               keys: await writer.keys(),
               orgId,

@@ -12,7 +12,7 @@ import { withAccess } from '../policy/gate.ts';
 import { CATEGORIES, IDENTIFIES, MARKINGS } from './annotations.ts';
 import type { FieldAnnotation, FieldInfo, Marking } from './annotations.ts';
 import { LIBRARY } from './library.ts';
-import { recordAjv } from './record-ajv.ts';
+import { recordAjv, validatorSource } from './record-ajv.ts';
 import type { RecordTypeTable } from './records.table.ts';
 
 export interface RecordType {
@@ -107,6 +107,7 @@ export function fieldsOf(schema: Record<string, unknown>): FieldInfo[] {
 export class RecordTypesService {
   private readonly ajv = recordAjv();
   private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly sources = new Map<string, string>();
   private readonly defined: ((tx: Tx, orgId: string) => Promise<void>)[] = [];
 
   constructor(private readonly ctx: DomainContext) {}
@@ -140,6 +141,14 @@ export class RecordTypesService {
     if (!v)
       this.compiled.set(row.type_id, (v = this.ajv.compile(JSON.parse(row.schema) as object)));
     return v;
+  }
+
+  /** The validator's code for a worker thread to load (record-ajv.ts; made once per process). */
+  validatorSource(row: Pick<RecordTypeTable, 'type_id' | 'schema'>): string {
+    let code = this.sources.get(row.type_id);
+    if (code === undefined)
+      this.sources.set(row.type_id, (code = validatorSource(JSON.parse(row.schema) as object)));
+    return code;
   }
 
   private compileProblems(schema: unknown): Problem[] {
