@@ -169,13 +169,19 @@ forEachDialect('chunked transfers between nodes', (dialect) => {
       clock.advance(60_000);
       await a.federation.outbox.flush();
     }
+    // The first chunk given up on stops the rest of the transfer, and the sender is told once.
     assert.deepEqual((await mine()).map((m) => m.state).sort(), [
       'delivered',
       'delivered',
       'delivered',
-      'failed',
+      'dropped',
       'failed',
     ]);
+    const told = (await a.services.exchange.notifications.list(handler)).filter(
+      (n) => n.transferId === id,
+    );
+    assert.equal(told.length, 1);
+    assert.match(told[0]!.message, /\(given up after 20 attempts\)\. Send it again once/);
     b = await restartNode(b);
     assert.equal(await staged(id), 3);
     const resumed = await a.services.exchange.transfers.ready(handler, id);

@@ -145,9 +145,15 @@ export async function startNodeProcess(
   return child;
 }
 
-/** Starts a stopped node again: same database, data directory (keys, certificate) and port. */
-export async function restartNode(node: TestNode): Promise<TestNode> {
+/**
+ * Starts a stopped node again: same database, data directory (keys, certificate) and port, with
+ * `env` changed (a setting an administrator changed before the restart).
+ */
+export async function restartNode(
+  node: TestNode,
+  env: Record<string, string> = {},
+): Promise<TestNode> {
   const w = places.get(node)!;
   await node.stop();
-  return listen(w);
+  return listen({ ...w, env: { ...w.env, ...env } });
 }

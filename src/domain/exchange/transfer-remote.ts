@@ -169,6 +169,7 @@ export class RemoteTransfers {
     fromNode: string,
     transferId: string,
     error: { code: string; message: string; chunk?: number },
+    next = 'Recall it, correct it and send again.',
   ): Promise<void> {
     const t = await tx.db
       .selectFrom('transfer')
@@ -196,7 +197,7 @@ export class RemoteTransfers {
       t.org_id,
       'rejected',
       transferId,
-      `Transfer ${transferId.slice(0, 8)} could not be delivered to ${await this.d.orgName(tx, t.recipient_org_id)}: ${error.message} Recall it, correct it and send again.`,
+      `Transfer ${transferId.slice(0, 8)} could not be delivered to ${await this.d.orgName(tx, t.recipient_org_id)}: ${error.message} ${next}`,
     );
   }
 

@@ -165,6 +165,10 @@ export async function createFederation(
   outbox.expands('directory', async () => ({
     organisations: await ctx.store.transaction((tx) => trust.ownDirectory(tx)),
   }));
+  // A partner away for longer than the outbox retries misses the directory (a rotated key, a new
+  // type): it is queued again as soon as that partner is heard from.
+  outbox.revivesOnContact('directory');
+  inbox.onContact = (nodeId) => outbox.contact(nodeId);
   outbox.answered('directory', async (tx, row, answer) => {
     if (answer.ok)
       await trust.learn(
@@ -200,6 +204,34 @@ export async function createFederation(
           ...answer.error,
           ...(body.index !== undefined ? { chunk: body.index } : {}),
         });
+    });
+
+  // Given up on (the partner's node away for hours, or refusing chunks this large): the rest of
+  // the transfer's chunks are not sent either, and the sender is told once what to do.
+  for (const kind of ['transfer.offer', 'transfer.chunk'])
+    outbox.gaveUp(kind, async (tx, row, error) => {
+      const body = JSON.parse(row.body) as Partial<OfferMessage & ChunkMessage>;
+      const id = body.transfer?.transfer_id ?? body.transferId ?? '';
+      await outbox.dropWaiting(
+        tx,
+        row.node_id,
+        'transfer.chunk',
+        (b) => (b as Partial<ChunkMessage>).transferId === id,
+        'Not sent: another message of the same transfer was given up on.',
+      );
+      await remote.undeliverable(
+        tx,
+        row.node_id,
+        id,
+        {
+          code: error.code,
+          message: `${error.message.replace(/\.$/, '')} (given up after ${row.attempts + 1} attempt${row.attempts ? 's' : ''}).`,
+          ...(body.index !== undefined ? { chunk: body.index } : {}),
+        },
+        error.code === 'BODY_TOO_LARGE'
+          ? 'Recall it, lower ACCORD_TRANSFER_CHUNK_BYTES on this node (or ask the partner to raise its limit) and send it anew.'
+          : 'Send it again once the partner’s node is back: it is sent only the chunks it does not hold yet.',
+      );
     });
 
   // A whole-transfer message queued before chunked delivery: delivered by a partner not yet

@@ -31,6 +31,8 @@ const STALE_CLAIM_MS = 60_000;
 
 export class Inbox {
   private readonly handlers = new Map<string, Handler>();
+  /** Told of every partner heard from (a verified message): the outbox revives what it missed. */
+  onContact: (nodeId: string) => Promise<void> = async () => undefined;
 
   constructor(
     private readonly ctx: DomainContext,
@@ -75,6 +77,7 @@ export class Inbox {
     } catch (e) {
       return this.refused(e as AccordError, claimed);
     }
+    await this.onContact(node.node_id);
     const digest = bodyDigest(m.kind, m.body);
     await this.ctx.store.db
       .deleteFrom('federation_seen')

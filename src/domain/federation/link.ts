@@ -51,6 +51,12 @@ export class Link {
     );
     const r = await postPinned(node, INBOX_PATH, { envelope });
     const json = r.json as { envelope?: unknown; error?: { code?: unknown; message?: unknown } };
+    // Larger than the partner accepts: every attempt would be refused alike.
+    if (r.status === 413)
+      throw new AccordError(
+        'BODY_TOO_LARGE',
+        `${node.name} refuses messages this large (${r.sent.toLocaleString('en-GB')} bytes): its limit (ACCORD_FEDERATION_MAX_BYTES) is lower than this node's.`,
+      );
     if (typeof json?.envelope !== 'string') {
       // A refusal before the partner could answer in an envelope (it does not trust us yet, the
       // clocks differ): coded, not verifiable, so treated as "not delivered".

@@ -4,13 +4,17 @@
 // partner applies it once and answers every attempt the same. When the partner answers, the
 // kind's handler records the outcome here (a transfer becomes delivered). A kind may keep only a
 // reference in the outbox and have its body read when it is sent (a transfer's sealed chunk, so
-// the chunks are not stored twice); when that is gone (recalled), the message is dropped.
+// the chunks are not stored twice); when that is gone (recalled), the message is dropped. After
+// 20 attempts, or at once when the partner refuses it as larger than it accepts, a message is
+// given up on, and the kind's give-up handler tells whoever made the change.
 import { AccordError } from '../../errors.ts';
 import type { Executor, Tx } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
 import type { FederationOutboxTable } from './federation.table.ts';
 import type { Answer, Link } from './link.ts';
 import { newMessageId } from './messages.ts';
+import { dropMessages } from './outbox-drop.ts';
+import { Revival } from './outbox-revival.ts';
 
 const MAX_ATTEMPTS = 20;
 const BASE_MS = 1000;
@@ -22,20 +26,39 @@ export type OnAnswer = (tx: Tx, row: FederationOutboxTable, answer: Answer) => P
 /** The body to send for a stored one, read at sending time; undefined: no longer to be sent. */
 export type Expand = (ex: Executor, stored: unknown) => Promise<unknown>;
 
+/** What to do when the outbox gives up on a message of one kind (in the same transaction). */
+export type OnGiveUp = (
+  tx: Tx,
+  row: FederationOutboxTable,
+  error: { code: string; message: string },
+) => Promise<void>;
+
+/**
+ * Given up on at once, not retried: the partner does not trust this node at all, or refused the
+ * message as larger than it accepts (it would refuse every attempt alike).
+ */
+const FINAL = new Set(['FEDERATION_UNKNOWN_NODE', 'BODY_TOO_LARGE']);
+
 /** Messages read per pass; a full pass is followed by another. */
 const BATCH = 100;
 
 export class Outbox {
   private readonly onAnswer = new Map<string, OnAnswer>();
   private readonly expanders = new Map<string, Expand>();
+  private readonly onGiveUp = new Map<string, OnGiveUp>();
   private readonly unordered = new Set<string>();
+  private readonly revival: Revival;
   private running: Promise<void> | undefined;
   private again = false;
 
   constructor(
     private readonly ctx: DomainContext,
     private readonly link: Link,
-  ) {}
+  ) {
+    this.revival = new Revival(ctx, (tx, nodeId, kind, body) =>
+      this.enqueue(tx, nodeId, kind, body, { once: true }),
+    );
+  }
 
   /** Registers what happens when a partner answers a kind of message. */
   answered(kind: string, fn: OnAnswer): void {
@@ -45,6 +68,24 @@ export class Outbox {
   /** Registers how the body of a kind of message is read when it is sent. */
   expands(kind: string, fn: Expand): void {
     this.expanders.set(kind, fn);
+  }
+
+  /** Registers what happens when the outbox gives up on a kind of message. */
+  gaveUp(kind: string, fn: OnGiveUp): void {
+    this.onGiveUp.set(kind, fn);
+  }
+
+  /**
+   * Marks a kind whose latest message to a node, if given up on, is queued again as soon as that
+   * node is heard from (outbox-revival.ts).
+   */
+  revivesOnContact(kind: string): void {
+    this.revival.kinds.add(kind);
+  }
+
+  /** A partner was heard from: queues again what it missed (see revivesOnContact). */
+  contact(nodeId: string): Promise<void> {
+    return this.revival.contact(nodeId);
   }
 
   /**
@@ -181,7 +222,9 @@ export class Outbox {
       const expand = this.expanders.get(row.kind);
       const body = expand ? await expand(this.ctx.store, stored) : stored;
       if (body === undefined) {
-        await this.drop(row, now);
+        await dropMessages(this.ctx.store, now, 'No longer to be sent: what it carried is gone.', {
+          ids: [row.message_id],
+        });
         return true;
       }
       const node = await this.link.partner(this.ctx.store, row.node_id);
@@ -189,10 +232,10 @@ export class Outbox {
     } catch (e) {
       const attempts = row.attempts + 1;
       const code = e instanceof AccordError ? e.code : 'INTERNAL';
-      const failed = attempts >= MAX_ATTEMPTS || code === 'FEDERATION_UNKNOWN_NODE';
+      const failed = attempts >= MAX_ATTEMPTS || FINAL.has(code);
       const delay = Math.min(BASE_MS * 2 ** (attempts - 1), MAX_DELAY_MS);
       await this.ctx.store.transaction(async (tx) => {
-        await tx.db
+        const r = await tx.db
           .updateTable('federation_outbox')
           .set({
             attempts,
@@ -203,16 +246,19 @@ export class Outbox {
           })
           .where('message_id', '=', row.message_id)
           .where('state', '=', 'pending')
-          .execute();
-        if (failed)
-          this.ctx.audit.record(tx, {
-            orgId: null,
-            actor: 'node',
-            action: 'federation.message.failed',
-            target: `node:${row.node_id}`,
-            outcome: 'refused',
-            details: { messageId: row.message_id, kind: row.kind, attempts, code },
-          });
+          .executeTakeFirst();
+        // Dropped meanwhile (its transfer recalled, or given up with another message): nothing more.
+        if (!failed || Number(r.numUpdatedRows) !== 1) return;
+        this.ctx.audit.record(tx, {
+          orgId: null,
+          actor: 'node',
+          action: 'federation.message.failed',
+          target: `node:${row.node_id}`,
+          outcome: 'refused',
+          details: { messageId: row.message_id, kind: row.kind, attempts, code },
+        });
+        this.revival.gaveUp(row.node_id, row.kind);
+        await this.onGiveUp.get(row.kind)?.(tx, row, { code, message: (e as Error).message });
       });
       return code !== 'FEDERATION_UNREACHABLE';
     }
@@ -250,20 +296,22 @@ export class Outbox {
           .where('message_id', '=', row.message_id)
           .execute();
     });
+    // It answered: if it was away long enough for a message to be given up on, it gets it again.
+    await this.contact(row.node_id);
     return true;
   }
 
-  /** What it would have carried is gone (a recalled transfer's chunk): it is not sent. */
-  private async drop(row: FederationOutboxTable, now: Date): Promise<void> {
-    await this.ctx.store.db
-      .updateTable('federation_outbox')
-      .set({
-        state: 'dropped',
-        last_error: 'No longer to be sent: what it carried is gone.',
-        done_at: now.toISOString(),
-      })
-      .where('message_id', '=', row.message_id)
-      .where('state', '=', 'pending')
-      .execute();
+  /**
+   * Stops the messages of `kind` to a node still waiting whose stored body `pick` chooses (the
+   * rest of a transfer's chunks, once one is given up on), in the caller's transaction.
+   */
+  dropWaiting(
+    tx: Tx,
+    nodeId: string,
+    kind: string,
+    pick: (stored: unknown) => boolean,
+    why: string,
+  ): Promise<void> {
+    return dropMessages(tx, this.ctx.clock(), why, { nodeId, kind, pick });
   }
 }

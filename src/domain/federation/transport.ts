@@ -140,9 +140,10 @@ export async function postPinned(
   node: { url: string; tls_cert: string },
   path: string,
   body: unknown,
-): Promise<{ status: number; json: unknown }> {
+): Promise<{ status: number; json: unknown; sent: number }> {
   const pin = pinOf(node.tls_cert);
   const payload = JSON.stringify(body);
+  const bytes = Buffer.byteLength(payload);
   let r: Reply;
   try {
     r = await request(
@@ -157,7 +158,7 @@ export async function postPinned(
             : new Error('the partner presented another certificate than the one pinned'),
         headers: {
           'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
+          'content-length': bytes,
         },
       },
       payload,
@@ -171,5 +172,5 @@ export async function postPinned(
   } catch {
     json = null;
   }
-  return { status: r.status, json };
+  return { status: r.status, json, sent: bytes };
 }

@@ -1,0 +1,131 @@
+// When the outbox gives up on a message. A partner that refuses chunks as larger than it accepts
+// refuses every attempt alike: the chunk is given up on at once, the rest of the transfer is not
+// sent, and the sender is told once what to do. A partner away for longer than the retries
+// misses this node's directory (a rotated exchange key): it is sent again as soon as that
+// partner is heard from.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testClock } from '../helpers/clock.ts';
+import { forEachDialect } from '../helpers/db.ts';
+import type { OrgFixture } from '../helpers/people.ts';
+import { restartNode } from './nodes.ts';
+import type { TestNode } from './nodes.ts';
+import { actorOn, partners } from './partners.ts';
+
+forEachDialect('the outbox giving up', (dialect) => {
+  const clock = testClock();
+  let a: TestNode;
+  let b: TestNode;
+  let council: OrgFixture;
+  let police: OrgFixture;
+  let agreementId = '';
+  let source = '';
+
+  before(async () => {
+    ({ a, b, council, police, agreementId, source } = await partners(dialect, clock, {}, 1000));
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+  });
+
+  const outboxOf = (node: TestNode, kind: string) =>
+    node.services.store.db
+      .selectFrom('federation_outbox')
+      .selectAll()
+      .where('kind', '=', kind)
+      .orderBy('created_at')
+      .orderBy('message_id')
+      .execute();
+  /** The kid B would seal to for the council now. */
+  const councilKeyOnB = async (): Promise<string | undefined> => {
+    const r = await b.services.store.db
+      .selectFrom('federation_org')
+      .select('exchange_jwk')
+      .where('org_id', '=', council.orgId)
+      .executeTakeFirstOrThrow();
+    return (JSON.parse(r.exchange_jwk) as { kid?: string }).kid;
+  };
+
+  test('a directory given up on while the partner was away reaches it once it is heard from', async () => {
+    await b.stop();
+    const rotated = await a.services.exchange.exchangeKeys.rotate(await council.actor('dpo'));
+    await a.federation.outbox.flush(); // B is down: retried later
+    const [queued] = (await outboxOf(a, 'directory')).filter((m) => m.state === 'pending');
+    assert.ok(queued, 'the directory waits for B');
+    // The retries run out (about three hours of B being away).
+    await a.services.store.db
+      .updateTable('federation_outbox')
+      .set({ attempts: 19, next_attempt_at: clock().toISOString() })
+      .where('message_id', '=', queued.message_id)
+      .execute();
+    await a.federation.outbox.flush();
+    assert.equal((await outboxOf(a, 'directory')).at(-1)!.state, 'failed');
+    b = await restartNode(b);
+    assert.notEqual(await councilKeyOnB(), rotated.newKeyId, 'B still has the old key');
+
+    // B is back and sends A something (here its own directory): A queues its directory again.
+    await b.federation.trust.sync(a.federation.identity.nodeId);
+    await a.federation.outbox.flush();
+    assert.equal(await councilKeyOnB(), rotated.newKeyId, 'B learns the rotated key');
+    const directories = await outboxOf(a, 'directory');
+    assert.deepEqual(
+      directories.slice(-2).map((m) => m.state),
+      ['failed', 'delivered'],
+    );
+    const [revived] = await a.services.audit.list({ action: 'federation.message.revived' });
+    assert.equal(revived?.details.givenUp, queued.message_id);
+    // Heard from again: nothing more is queued (the directory was delivered).
+    await b.federation.trust.sync(a.federation.identity.nodeId);
+    await a.federation.outbox.flush();
+    assert.equal((await outboxOf(a, 'directory')).length, directories.length);
+  });
+
+  test('chunks larger than the partner accepts: given up at once, the sender told once', async () => {
+    // B's administrator lowers its limit below the size of A's chunks as they travel; A sends
+    // one chunk at a time, so the others are still waiting when the first is refused.
+    b = await restartNode(b, { ACCORD_FEDERATION_MAX_BYTES: '65536' });
+    a = await restartNode(a, {
+      ACCORD_TRANSFER_CHUNK_BYTES: '30000',
+      ACCORD_FEDERATION_IN_FLIGHT: '1',
+    });
+    const handler = await actorOn(a.services, council, 'handler');
+    const draft = await a.services.exchange.transfers.create(handler, {
+      recipientOrgId: police.orgId,
+      agreementId,
+      purpose: 'safeguarding',
+      recordType: 'person',
+      selection: { kind: 'asset', assetId: source },
+    });
+    assert.ok(draft.chunkCount >= 3, `${draft.chunkCount} chunks`);
+    await a.services.exchange.transfers.ready(handler, draft.id);
+    await a.federation.outbox.flush();
+
+    const chunks = (await outboxOf(a, 'transfer.chunk')).filter((m) => m.body.includes(draft.id));
+    assert.equal(chunks.length, draft.chunkCount);
+    const [refused, ...rest] = chunks;
+    assert.equal(refused!.state, 'failed');
+    assert.equal(refused!.attempts, 1, 'not retried');
+    assert.match(refused!.last_error ?? '', /^BODY_TOO_LARGE: /);
+    assert.ok(rest.every((m) => m.state === 'dropped' && m.attempts === 0));
+
+    const [failed] = await a.services.audit.list({ action: 'federation.message.failed' });
+    assert.equal(failed?.details.code, 'BODY_TOO_LARGE');
+    const told = (await a.services.exchange.notifications.list(handler)).filter(
+      (n) => n.transferId === draft.id,
+    );
+    assert.equal(told.length, 1, 'told once');
+    assert.match(told[0]!.message, /ACCORD_TRANSFER_CHUNK_BYTES/);
+    const [undeliverable] = await a.services.audit.list({
+      action: 'exchange.transfer.undeliverable',
+    });
+    assert.equal(undeliverable?.details.code, 'BODY_TOO_LARGE');
+    // Nothing of it is visible on B.
+    const onB = await b.services.store.db
+      .selectFrom('transfer')
+      .select('state')
+      .where('transfer_id', '=', draft.id)
+      .executeTakeFirst();
+    assert.notEqual(onB?.state, 'delivered');
+  });
+});
