@@ -18,10 +18,16 @@ function random16(): Buffer {
 }
 
 export function uuid7(now = Date.now()): string {
-  // A counter in the random bits keeps ids made in the same millisecond in order.
+  // A counter in the random bits keeps ids made in the same millisecond (or after the clock
+  // stepped back) in order. It has 12 bits: past 4,096 ids in one millisecond the next
+  // millisecond is borrowed (RFC 9562, 6.2), rather than wrapping round and sorting early.
   if (now <= lastMs) seq++;
   else {
     lastMs = now;
+    seq = 0;
+  }
+  if (seq > 0xfff) {
+    lastMs++;
     seq = 0;
   }
   const b = random16();
