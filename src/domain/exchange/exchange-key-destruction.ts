@@ -73,6 +73,17 @@ export async function destroyRetiredKeys(
     // no write lock. Only a key found destroyable is checked again, and destroyed, in one.
     if ((await destroyable(ctx.store, orgId, before)).length === 0) continue;
     await ctx.store.transaction(async (tx) => {
+      // Arrivals share-lock the key they are sealed to until stored (refuseIfDestroyed): with the
+      // organisation's keys locked first, the look below sees every arrival that got in before.
+      if (tx.dialect === 'postgres')
+        await tx.db
+          .selectFrom('exchange_key')
+          .select('key_id')
+          .where('org_id', '=', orgId)
+          .where('retired_at', 'is not', null)
+          .where('destroyed_at', 'is', null)
+          .forUpdate()
+          .execute();
       for (const p of await destroyable(tx, orgId, before)) {
         if (!(await keys.destroy(tx, orgId, p.key_id))) continue;
         destroyed.push(p.key_id);

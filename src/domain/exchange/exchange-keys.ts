@@ -145,12 +145,16 @@ export class ExchangeKeys {
   async refuseIfDestroyed(ex: Executor, orgId: string, envelope: string): Promise<void> {
     const kid = chunkKid(envelope);
     if (kid === undefined) return;
-    const row = await ex.db
+    let q = ex.db
       .selectFrom('exchange_key')
       .select('destroyed_at')
       .where('org_id', '=', orgId)
-      .where('key_id', '=', kid)
-      .executeTakeFirst();
+      .where('key_id', '=', kid);
+    // On PostgreSQL the key's row stays share-locked until what arrives is stored: the sweep
+    // locks the rows before its last look (exchange-key-destruction.ts), so either it sees this
+    // arrival waiting, or this arrival sees the key destroyed. (SQLite has one writer at a time.)
+    if (ex.dialect === 'postgres') q = q.forShare();
+    const row = await q.executeTakeFirst();
     if (row?.destroyed_at)
       throw new AccordError(
         'EXCHANGE_KEY_DESTROYED',

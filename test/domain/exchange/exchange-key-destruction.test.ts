@@ -179,4 +179,61 @@ forEachDialect('exchange: retired keys destroyed', (dialect) => {
     assert.equal(shown.state, 'acknowledged');
     assert.equal(shown.senderReason, undefined);
   });
+
+  test('a chunk from a partner being stored while the sweep runs keeps its key', async () => {
+    // An envelope sealed to the key about to be retired (taken from a transfer, since opened).
+    const id = await sent();
+    const { jwe } = await s.store.db
+      .selectFrom('transfer_chunk')
+      .select('jwe')
+      .where('transfer_id', '=', id)
+      .executeTakeFirstOrThrow();
+    const { oldKeyId } = await rotate();
+    assert.equal((await open(id)).state, 'opened');
+    clock.advance((GRACE_DAYS + 1) * DAY);
+
+    // The partner's chunk arrives: checked, stored, committed only after the sweep has started.
+    let release = (): void => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const arrival = s.store.transaction(async (tx) => {
+      await s.exchange.keyPairs.refuseIfDestroyed(tx, police.orgId, jwe);
+      const at = clock().toISOString();
+      await tx.db
+        .insertInto('transfer_inbound')
+        .values({
+          transfer_id: 'staged-1',
+          org_id: council.orgId,
+          recipient_org_id: police.orgId,
+          node_id: 'partner-node',
+          header: '{}',
+          chunks: '[]',
+          chunk_count: 2,
+          received_at: at,
+          updated_at: at,
+        })
+        .execute();
+      await tx.db
+        .insertInto('transfer_inbound_chunk')
+        .values({
+          transfer_id: 'staged-1',
+          chunk_index: 0,
+          org_id: council.orgId,
+          record_count: 2,
+          jwe,
+        })
+        .execute();
+      await held;
+    });
+    const sweeping = sweep();
+    await new Promise((r) => setTimeout(r, 300));
+    release();
+    await arrival;
+    assert.deepEqual(await sweeping, [], 'the staged chunk is seen waiting');
+    assert.equal((await stored(oldKeyId!)).destroyed_at, null);
+
+    // Once nothing is staged, the key goes.
+    for (const table of ['transfer_inbound_chunk', 'transfer_inbound'] as const)
+      await s.store.db.deleteFrom(table).where('transfer_id', '=', 'staged-1').execute();
+    assert.deepEqual(await sweep(), [oldKeyId]);
+  });
 });
