@@ -29,8 +29,19 @@ export type Handler = (m: Message, from: FederationNodeTable) => Promise<unknown
 /** A message still being applied after this long is applied again (its first try was lost). */
 const STALE_CLAIM_MS = 60_000;
 
+/**
+ * Refusals are audited once a minute per sending address and code, the repeats counted into the
+ * next entry: anyone can post envelopes (the inbox is public), and each refusal would otherwise
+ * be a permanent audit entry an attacker could write thousands of times a minute.
+ */
+const REFUSALS_WINDOW_MS = 60_000;
+/** Addresses remembered at most; past that, the older ones are forgotten. */
+const REFUSALS_KEPT = 10_000;
+
 export class Inbox {
   private readonly handlers = new Map<string, Handler>();
+  /** The last refusal audited per address and code, and how many alike since (not audited). */
+  private readonly refusals = new Map<string, { at: number; repeats: number }>();
   /** Told of every partner heard from (a verified message): the outbox revives what it missed. */
   onContact: (nodeId: string) => Promise<void> = async () => undefined;
 
@@ -46,20 +57,44 @@ export class Inbox {
   private async refused(
     e: AccordError,
     claimed: { from?: string; id?: string; kind?: string },
+    address = '',
   ): Promise<never> {
+    // By address, not by the sender claimed: a claim is free to change with every envelope.
+    const key = `${address}|${e.code}`;
+    const now = this.ctx.clock().getTime();
+    const last = this.refusals.get(key);
+    if (last && now - last.at < REFUSALS_WINDOW_MS) {
+      last.repeats++;
+      throw e;
+    }
+    this.refusals.delete(key);
+    if (this.refusals.size >= REFUSALS_KEPT)
+      this.refusals.delete(this.refusals.keys().next().value!);
+    this.refusals.set(key, { at: now, repeats: 0 });
     await this.ctx.audit.recordNow(this.ctx.store, {
       orgId: null,
       actor: claimed.from ? `node:${claimed.from}` : 'unknown',
       action: 'federation.message.refused',
       target: `node:${this.me.nodeId}`,
       outcome: 'refused',
-      details: { code: e.code, reason: e.message, messageId: claimed.id, kind: claimed.kind },
+      details: {
+        code: e.code,
+        reason: e.message,
+        messageId: claimed.id,
+        kind: claimed.kind,
+        ...(address ? { address } : {}),
+        // Refused alike since the last entry, within a minute of each other, and not audited.
+        ...(last?.repeats ? { repeats: last.repeats } : {}),
+      },
     });
     throw e;
   }
 
-  /** Receives one envelope; returns the sealed answer, or throws a coded (audited) refusal. */
-  async receive(envelope: unknown): Promise<string> {
+  /**
+   * Receives one envelope, posted from `address`; returns the sealed answer, or throws a coded
+   * refusal (audited, at most once a minute per address and code).
+   */
+  async receive(envelope: unknown, address = ''): Promise<string> {
     const now = this.ctx.clock();
     let jws: string;
     let claimed: { from: string; id: string; kind: string } | undefined;
@@ -67,15 +102,15 @@ export class Inbox {
       jws = await unseal(this.me, typeof envelope === 'string' ? envelope : '');
       claimed = claimedSender(jws);
     } catch (e) {
-      return this.refused(e as AccordError, {});
+      return this.refused(e as AccordError, {}, address);
     }
     const node = await trusted(this.ctx.store, claimed.from);
-    if (!node) return this.refused(new AccordError('FEDERATION_UNKNOWN_NODE'), claimed);
+    if (!node) return this.refused(new AccordError('FEDERATION_UNKNOWN_NODE'), claimed, address);
     let m: Message;
     try {
       m = await verifyMessage(jws, keyFromJwk(cardOf(node).signingKey), this.me.nodeId, now);
     } catch (e) {
-      return this.refused(e as AccordError, claimed);
+      return this.refused(e as AccordError, claimed, address);
     }
     await this.onContact(node.node_id);
     const digest = bodyDigest(m.kind, m.body);
@@ -92,7 +127,7 @@ export class Inbox {
       .executeTakeFirst();
     if (seen) {
       if (seen.digest !== digest)
-        return this.refused(new AccordError('FEDERATION_REPLAY'), claimed);
+        return this.refused(new AccordError('FEDERATION_REPLAY'), claimed, address);
       if (seen.response !== null) {
         await this.ctx.audit.recordNow(this.ctx.store, {
           orgId: null,

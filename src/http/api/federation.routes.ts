@@ -64,7 +64,7 @@ export function federationRoutes(services: Services): FastifyPluginAsync {
           response: { 200: Envelope, ...fails },
         },
       },
-      async (req) => ({ envelope: await on().inbox.receive(req.body.envelope) }),
+      async (req) => ({ envelope: await on().inbox.receive(req.body.envelope, req.ip) }),
     );
     app.get(
       '/api/federation/card',
