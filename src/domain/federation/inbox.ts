@@ -2,8 +2,9 @@
 // from a node on the trust list (not revoked), carry a good signature from that node's key, be
 // addressed to this node, be issued within the time window, and not reuse a message id for a
 // different body. A message id seen before with the same body is not applied again: the answer
-// given the first time is given again. Every refusal is audited with its stable code; the answer
-// is itself signed by this node and sealed to the sender, so the sender verifies it in turn.
+// given the first time is given again. Refusals are audited with their stable code (a flood of
+// them once a minute per code, counted); the answer is itself signed by this node and sealed to
+// the sender, so the sender verifies it in turn.
 import { AccordError } from '../../errors.ts';
 import type { DomainContext } from '../context.ts';
 import { trusted } from './directory.ts';
@@ -30,18 +31,20 @@ export type Handler = (m: Message, from: FederationNodeTable) => Promise<unknown
 const STALE_CLAIM_MS = 60_000;
 
 /**
- * Refusals are audited once a minute per sending address and code, the repeats counted into the
- * next entry: anyone can post envelopes (the inbox is public), and each refusal would otherwise
- * be a permanent audit entry an attacker could write thousands of times a minute.
+ * Refusals are audited once a minute per code, the repeats counted: anyone can post envelopes
+ * (the inbox is public), and each refusal would otherwise be a permanent audit entry an attacker
+ * could write thousands of times a minute. Per code, not per address or claimed sender: both are
+ * the sender's to vary (a forwarded-for header, a claim in the envelope).
  */
 const REFUSALS_WINDOW_MS = 60_000;
-/** Addresses remembered at most; past that, the older ones are forgotten. */
-const REFUSALS_KEPT = 10_000;
 
 export class Inbox {
   private readonly handlers = new Map<string, Handler>();
-  /** The last refusal audited per address and code, and how many alike since (not audited). */
-  private readonly refusals = new Map<string, { at: number; repeats: number }>();
+  /** The last refusal audited per code, how many alike since (not audited), and when to say so. */
+  private readonly refusals = new Map<
+    string,
+    { at: number; repeats: number; timer?: NodeJS.Timeout }
+  >();
   /** Told of every partner heard from (a verified message): the outbox revives what it missed. */
   onContact: (nodeId: string) => Promise<void> = async () => undefined;
 
@@ -59,30 +62,26 @@ export class Inbox {
     claimed: { from?: string; id?: string; kind?: string },
     address = '',
   ): Promise<never> {
-    // By address, not by the sender claimed: a claim is free to change with every envelope.
-    const key = `${address}|${e.code}`;
     const now = this.ctx.clock().getTime();
-    const last = this.refusals.get(key);
+    const last = this.refusals.get(e.code);
     if (last && now - last.at < REFUSALS_WINDOW_MS) {
       last.repeats++;
+      // Counted into the next entry for the code, or written on their own a minute on.
+      last.timer ??= setTimeout(
+        () => void this.auditRepeats(e.code).catch(() => undefined),
+        REFUSALS_WINDOW_MS,
+      ).unref();
       throw e;
     }
-    this.refusals.delete(key);
-    if (this.refusals.size >= REFUSALS_KEPT)
-      this.refusals.delete(this.refusals.keys().next().value!);
-    this.refusals.set(key, { at: now, repeats: 0 });
-    await this.ctx.audit.recordNow(this.ctx.store, {
-      orgId: null,
+    clearTimeout(last?.timer);
+    this.refusals.set(e.code, { at: now, repeats: 0 });
+    await this.audit(e.code, {
       actor: claimed.from ? `node:${claimed.from}` : 'unknown',
-      action: 'federation.message.refused',
-      target: `node:${this.me.nodeId}`,
-      outcome: 'refused',
       details: {
-        code: e.code,
         reason: e.message,
         messageId: claimed.id,
         kind: claimed.kind,
-        ...(address ? { address } : {}),
+        ...(address ? { address: address.slice(0, 64) } : {}),
         // Refused alike since the last entry, within a minute of each other, and not audited.
         ...(last?.repeats ? { repeats: last.repeats } : {}),
       },
@@ -90,9 +89,33 @@ export class Inbox {
     throw e;
   }
 
+  /** Writes out the count of refusals of `code` not audited one by one, if any. */
+  private async auditRepeats(code: string): Promise<void> {
+    const r = this.refusals.get(code);
+    if (!r?.repeats) return;
+    const repeats = r.repeats;
+    r.repeats = 0;
+    r.timer = undefined;
+    await this.audit(code, { actor: 'unknown', details: { repeats } });
+  }
+
+  private async audit(
+    code: string,
+    e: { actor: string; details: Record<string, unknown> },
+  ): Promise<void> {
+    await this.ctx.audit.recordNow(this.ctx.store, {
+      orgId: null,
+      actor: e.actor,
+      action: 'federation.message.refused',
+      target: `node:${this.me.nodeId}`,
+      outcome: 'refused',
+      details: { code, ...e.details },
+    });
+  }
+
   /**
    * Receives one envelope, posted from `address`; returns the sealed answer, or throws a coded
-   * refusal (audited, at most once a minute per address and code).
+   * refusal (audited; a flood of them once a minute per code).
    */
   async receive(envelope: unknown, address = ''): Promise<string> {
     const now = this.ctx.clock();
