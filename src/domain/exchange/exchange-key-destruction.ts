@@ -82,6 +82,8 @@ export async function destroyRetiredKeys(
           .where('org_id', '=', orgId)
           .where('retired_at', 'is not', null)
           .where('destroyed_at', 'is', null)
+          // Always in the same order, so two sweeps at once (the hourly one, the route) queue.
+          .orderBy('key_id')
           .forUpdate()
           .execute();
       for (const p of await destroyable(tx, orgId, before)) {

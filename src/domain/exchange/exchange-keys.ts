@@ -144,18 +144,16 @@ export class ExchangeKeys {
    */
   async refuseIfDestroyed(ex: Executor, orgId: string, envelope: string): Promise<void> {
     const kid = chunkKid(envelope);
-    if (kid === undefined) return;
-    let q = ex.db
-      .selectFrom('exchange_key')
-      .select('destroyed_at')
-      .where('org_id', '=', orgId)
-      .where('key_id', '=', kid);
+    let q = ex.db.selectFrom('exchange_key').select('destroyed_at').where('org_id', '=', orgId);
+    // Naming no key: sealed before keys had ids, to the organisation's first pair.
+    q = kid === undefined ? q.orderBy('version').limit(1) : q.where('key_id', '=', kid);
     // On PostgreSQL the key's row stays share-locked until what arrives is stored: the sweep
     // locks the rows before its last look (exchange-key-destruction.ts), so either it sees this
     // arrival waiting, or this arrival sees the key destroyed. (SQLite has one writer at a time.)
     if (ex.dialect === 'postgres') q = q.forShare();
     const row = await q.executeTakeFirst();
-    if (row?.destroyed_at)
+    // (One naming no key is only locked: its header may be unreadable, and opening judges it.)
+    if (kid !== undefined && row?.destroyed_at)
       throw new AccordError(
         'EXCHANGE_KEY_DESTROYED',
         `Sealed to exchange key ${kid}, retired and since destroyed here: make it again, sealed to the current key (the node directory has it).`,
