@@ -33,6 +33,7 @@ import type { NodeKeys } from '../node/node-keys.ts';
 import type { RecordTypesService } from '../records/record-types.service.ts';
 import { localCatalogue, remoteTypes } from './catalogue.ts';
 import * as dir from './directory.ts';
+import type { FederationOutboxTable } from './federation.table.ts';
 import { Inbox } from './inbox.ts';
 import { Link, cardOf, refusal } from './link.ts';
 import { keyFromJwk, newMessageId } from './messages.ts';
@@ -194,45 +195,59 @@ export async function createFederation(
   outbox.expands('transfer.chunk', (ex, body) => remote.chunkToSend(ex, body as ChunkMessage));
   // Chunks are queued once the partner holds the offer, and it stores them in any order.
   outbox.sendsUnordered('transfer.chunk');
-  for (const kind of ['transfer.offer', 'transfer.chunk'])
+  /** The transfer a message of it is about, and the chunk if it carries one. */
+  const transferOf = (row: FederationOutboxTable): { id: string; chunk?: number } => {
+    const body = JSON.parse(row.body) as Partial<OfferMessage & ChunkMessage>;
+    const id = body.transfer?.transfer_id ?? body.transferId ?? '';
+    return body.index === undefined ? { id } : { id, chunk: body.index };
+  };
+  /**
+   * A message of a transfer refused, or given up on (the partner's node away for hours, or
+   * refusing chunks this large): the rest of its chunks are not sent either, and the sender is
+   * told once, with what to do.
+   */
+  const stop = async (
+    tx: Tx,
+    row: FederationOutboxTable,
+    error: { code: string; message: string },
+    next?: string,
+  ): Promise<void> => {
+    const { id, chunk } = transferOf(row);
+    await outbox.dropWaiting(
+      tx,
+      row.node_id,
+      'transfer.chunk',
+      (b) => (b as Partial<ChunkMessage>).transferId === id,
+      'Not sent: another message of the same transfer was refused or given up on.',
+    );
+    await remote.undeliverable(
+      tx,
+      row.node_id,
+      id,
+      { ...error, ...(chunk !== undefined ? { chunk } : {}) },
+      next,
+    );
+  };
+  for (const kind of ['transfer.offer', 'transfer.chunk']) {
     outbox.answered(kind, async (tx, row, answer) => {
-      const body = JSON.parse(row.body) as Partial<OfferMessage & ChunkMessage>;
-      const id = body.transfer?.transfer_id ?? body.transferId ?? '';
-      if (answer.ok) await remote.arrived(tx, row.node_id, id, answer.body as Arrival);
-      else
-        await remote.undeliverable(tx, row.node_id, id, {
-          ...answer.error,
-          ...(body.index !== undefined ? { chunk: body.index } : {}),
-        });
+      if (answer.ok)
+        await remote.arrived(tx, row.node_id, transferOf(row).id, answer.body as Arrival);
+      else await stop(tx, row, answer.error);
     });
-
-  // Given up on (the partner's node away for hours, or refusing chunks this large): the rest of
-  // the transfer's chunks are not sent either, and the sender is told once what to do.
-  for (const kind of ['transfer.offer', 'transfer.chunk'])
-    outbox.gaveUp(kind, async (tx, row, error) => {
-      const body = JSON.parse(row.body) as Partial<OfferMessage & ChunkMessage>;
-      const id = body.transfer?.transfer_id ?? body.transferId ?? '';
-      await outbox.dropWaiting(
+    outbox.gaveUp(kind, (tx, row, error) =>
+      stop(
         tx,
-        row.node_id,
-        'transfer.chunk',
-        (b) => (b as Partial<ChunkMessage>).transferId === id,
-        'Not sent: another message of the same transfer was given up on.',
-      );
-      await remote.undeliverable(
-        tx,
-        row.node_id,
-        id,
+        row,
         {
           code: error.code,
           message: `${error.message.replace(/\.$/, '')} (given up after ${row.attempts + 1} attempt${row.attempts ? 's' : ''}).`,
-          ...(body.index !== undefined ? { chunk: body.index } : {}),
         },
         error.code === 'BODY_TOO_LARGE'
           ? 'Recall it, lower ACCORD_TRANSFER_CHUNK_BYTES on this node (or ask the partner to raise its limit) and send it anew.'
           : 'Send it again once the partner’s node is back: it is sent only the chunks it does not hold yet.',
-      );
-    });
+      ),
+    );
+  }
 
   // A whole-transfer message queued before chunked delivery: delivered by a partner not yet
   // upgraded, or refused by one that is (the sender is told; sending again offers it in chunks).

@@ -1,9 +1,9 @@
 // Messages the outbox sends again once a partner is back. After 20 attempts (about three hours)
-// the outbox gives a message up. For most kinds that is the end, and the change it reported is
-// told to whoever made it. This node's directory is different: it carries the current exchange
-// keys, so a partner that missed it would go on sealing to a retired key until that key is
-// destroyed. So the latest directory given up on is queued again as soon as that partner is
-// heard from: it answers a message, or sends one.
+// the outbox gives a message up, and for most kinds that is the end (a transfer's sender is told).
+// This node's directory is different: it carries the current exchange keys, so a partner that
+// missed it would go on sealing to a retired key until that key is destroyed. So the latest
+// directory given up on that way is queued again as soon as that partner is heard from: it
+// answers a message, or sends one. (One the partner refused for good is not: it would fail alike.)
 import type { Tx } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
 
@@ -33,8 +33,17 @@ export class Revival {
     // The outbox table is read once per node per process (a message may have been given up on
     // before a restart); after that, only when a message was given up on here.
     if (this.looked.has(nodeId) && !this.owed.has(nodeId)) return;
+    const wasOwed = this.owed.delete(nodeId);
     this.looked.add(nodeId);
-    this.owed.delete(nodeId);
+    // Never in the way of what the partner is doing (its message, our flush): on a failure this
+    // is only put off to the next contact.
+    await this.revive(nodeId).catch(() => {
+      this.looked.delete(nodeId);
+      if (wasOwed) this.owed.add(nodeId);
+    });
+  }
+
+  private async revive(nodeId: string): Promise<void> {
     await this.ctx.store.transaction(async (tx) => {
       for (const kind of this.kinds) {
         const last = await tx.db

@@ -6,19 +6,17 @@
 // reference in the outbox and have its body read when it is sent (a transfer's sealed chunk, so
 // the chunks are not stored twice); when that is gone (recalled), the message is dropped. After
 // 20 attempts, or at once when the partner refuses it as larger than it accepts, a message is
-// given up on, and the kind's give-up handler tells whoever made the change.
-import { AccordError } from '../../errors.ts';
+// given up on (outbox-results.ts), and the kind's give-up handler, if it has one, tells whoever
+// made the change (a transfer's sender).
 import type { Executor, Tx } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
 import type { FederationOutboxTable } from './federation.table.ts';
 import type { Answer, Link } from './link.ts';
 import { newMessageId } from './messages.ts';
 import { dropMessages } from './outbox-drop.ts';
+import { recordAnswer, recordFailure } from './outbox-results.ts';
+import type { ResultDeps } from './outbox-results.ts';
 import { Revival } from './outbox-revival.ts';
-
-const MAX_ATTEMPTS = 20;
-const BASE_MS = 1000;
-const MAX_DELAY_MS = 15 * 60_000;
 
 /** What to do when a partner answers a message of one kind (in a transaction of its own). */
 export type OnAnswer = (tx: Tx, row: FederationOutboxTable, answer: Answer) => Promise<void>;
@@ -33,31 +31,37 @@ export type OnGiveUp = (
   error: { code: string; message: string },
 ) => Promise<void>;
 
-/**
- * Given up on at once, not retried: the partner does not trust this node at all, or refused the
- * message as larger than it accepts (it would refuse every attempt alike).
- */
-const FINAL = new Set(['FEDERATION_UNKNOWN_NODE', 'BODY_TOO_LARGE']);
-
 /** Messages read per pass; a full pass is followed by another. */
 const BATCH = 100;
 
-export class Outbox {
-  private readonly onAnswer = new Map<string, OnAnswer>();
+export class Outbox implements ResultDeps {
+  readonly onAnswer = new Map<string, OnAnswer>();
   private readonly expanders = new Map<string, Expand>();
-  private readonly onGiveUp = new Map<string, OnGiveUp>();
+  readonly onGiveUp = new Map<string, OnGiveUp>();
   private readonly unordered = new Set<string>();
-  private readonly revival: Revival;
+  readonly revival: Revival;
+  private recording: Promise<void> = Promise.resolve();
   private running: Promise<void> | undefined;
   private again = false;
 
   constructor(
-    private readonly ctx: DomainContext,
+    readonly ctx: DomainContext,
     private readonly link: Link,
   ) {
     this.revival = new Revival(ctx, (tx, nodeId, kind, body) =>
       this.enqueue(tx, nodeId, kind, body, { once: true }),
     );
+  }
+
+  /**
+   * Runs the transactions recording attempts' results one after another in this process: a
+   * give-up or a refusal also stops the other messages of its transfer, and two doing so at once
+   * would each hold a row the other wants (a deadlock on PostgreSQL).
+   */
+  record(fn: (tx: Tx) => Promise<void>): Promise<void> {
+    const run = this.recording.then(() => this.ctx.store.transaction(fn));
+    this.recording = run.catch(() => undefined);
+    return run;
   }
 
   /** Registers what happens when a partner answers a kind of message. */
@@ -218,6 +222,13 @@ export class Outbox {
     const now = this.ctx.clock();
     let answer: Answer;
     try {
+      // Stopped since this run read it (with the rest of its transfer): not sent.
+      const still = await this.ctx.store.db
+        .selectFrom('federation_outbox')
+        .select('state')
+        .where('message_id', '=', row.message_id)
+        .executeTakeFirst();
+      if (still?.state !== 'pending') return true;
       const stored = JSON.parse(row.body) as unknown;
       const expand = this.expanders.get(row.kind);
       const body = expand ? await expand(this.ctx.store, stored) : stored;
@@ -230,72 +241,9 @@ export class Outbox {
       const node = await this.link.partner(this.ctx.store, row.node_id);
       answer = await this.link.send(node, { id: row.message_id, kind: row.kind, body });
     } catch (e) {
-      const attempts = row.attempts + 1;
-      const code = e instanceof AccordError ? e.code : 'INTERNAL';
-      const failed = attempts >= MAX_ATTEMPTS || FINAL.has(code);
-      const delay = Math.min(BASE_MS * 2 ** (attempts - 1), MAX_DELAY_MS);
-      await this.ctx.store.transaction(async (tx) => {
-        const r = await tx.db
-          .updateTable('federation_outbox')
-          .set({
-            attempts,
-            state: failed ? 'failed' : 'pending',
-            next_attempt_at: new Date(now.getTime() + delay).toISOString(),
-            last_error: `${code}: ${(e as Error).message}`.slice(0, 500),
-            done_at: failed ? now.toISOString() : null,
-          })
-          .where('message_id', '=', row.message_id)
-          .where('state', '=', 'pending')
-          .executeTakeFirst();
-        // Dropped meanwhile (its transfer recalled, or given up with another message): nothing more.
-        if (!failed || Number(r.numUpdatedRows) !== 1) return;
-        this.ctx.audit.record(tx, {
-          orgId: null,
-          actor: 'node',
-          action: 'federation.message.failed',
-          target: `node:${row.node_id}`,
-          outcome: 'refused',
-          details: { messageId: row.message_id, kind: row.kind, attempts, code },
-        });
-        this.revival.gaveUp(row.node_id, row.kind);
-        await this.onGiveUp.get(row.kind)?.(tx, row, { code, message: (e as Error).message });
-      });
-      return code !== 'FEDERATION_UNREACHABLE';
+      return recordFailure(this, row, e, now);
     }
-    await this.ctx.store.transaction(async (tx) => {
-      const r = await tx.db
-        .updateTable('federation_outbox')
-        .set({
-          attempts: row.attempts + 1,
-          state: answer.ok ? 'delivered' : 'refused',
-          last_error: answer.ok ? null : `${answer.error.code}: ${answer.error.message}`,
-          done_at: now.toISOString(),
-        })
-        .where('message_id', '=', row.message_id)
-        .where('state', '=', 'pending')
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return; // another process recorded it first
-      this.ctx.audit.record(tx, {
-        orgId: null,
-        actor: 'node',
-        action: answer.ok ? 'federation.message.delivered' : 'federation.message.refused',
-        target: `node:${row.node_id}`,
-        outcome: answer.ok ? 'ok' : 'refused',
-        details: {
-          messageId: row.message_id,
-          kind: row.kind,
-          ...(answer.ok ? {} : { code: answer.error.code }),
-        },
-      });
-      await this.onAnswer.get(row.kind)?.(tx, row, answer);
-      // Answered: a large body (a transfer's sealed chunks) is not kept a second time here.
-      if (row.body.length > 65_536)
-        await tx.db
-          .updateTable('federation_outbox')
-          .set({ body: JSON.stringify({ cleared: row.body.length }) })
-          .where('message_id', '=', row.message_id)
-          .execute();
-    });
+    await recordAnswer(this, row, answer, now);
     // It answered: if it was away long enough for a message to be given up on, it gets it again.
     await this.contact(row.node_id);
     return true;
