@@ -17,19 +17,19 @@ export function recordAjv(keepSource = false): Ajv2020 {
 }
 
 /**
- * A record type's validator as the code ajv generates for it, for a worker thread to load: a
+ * A record type's validator as the code ajv generated for it, for a worker thread to load: a
  * fresh thread takes about 200 ms to compile a type (ajv's compiler is not yet optimised there)
- * and about 1 ms to load this, so a big import or transfer starts on the worker sooner.
+ * and about 1 ms to load this, so a big import or transfer starts on the worker sooner. `ajv`
+ * must be made with recordAjv(true), so it kept the source of what it compiled.
  */
-export function validatorSource(schema: object): string {
-  const ajv = recordAjv(true);
-  return standaloneCode(ajv, ajv.compile(schema));
+export function sourceOf(ajv: Ajv2020, validate: ValidateFunction): string {
+  return standaloneCode(ajv, validate);
 }
 
 const requireHere = createRequire(import.meta.url);
 
 /**
- * Loads what validatorSource made. The code is ajv's own output for a schema this node stored
+ * Loads what sourceOf made. The code is ajv's own output for a schema this node stored
  * and checked, handed over by this process's main thread; it needs only ajv's runtime helpers
  * and ajv-formats, which it requires.
  */

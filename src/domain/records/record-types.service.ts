@@ -12,7 +12,7 @@ import { withAccess } from '../policy/gate.ts';
 import { CATEGORIES, IDENTIFIES, MARKINGS } from './annotations.ts';
 import type { FieldAnnotation, FieldInfo, Marking } from './annotations.ts';
 import { LIBRARY } from './library.ts';
-import { recordAjv, validatorSource } from './record-ajv.ts';
+import { recordAjv, sourceOf } from './record-ajv.ts';
 import type { RecordTypeTable } from './records.table.ts';
 
 export interface RecordType {
@@ -105,7 +105,8 @@ export function fieldsOf(schema: Record<string, unknown>): FieldInfo[] {
 }
 
 export class RecordTypesService {
-  private readonly ajv = recordAjv();
+  // Keeping each validator's source, so a worker thread can be handed it (validatorSource).
+  private readonly ajv = recordAjv(true);
   private readonly compiled = new Map<string, ValidateFunction>();
   private readonly sources = new Map<string, string>();
   private readonly defined: ((tx: Tx, orgId: string) => Promise<void>)[] = [];
@@ -147,7 +148,7 @@ export class RecordTypesService {
   validatorSource(row: Pick<RecordTypeTable, 'type_id' | 'schema'>): string {
     let code = this.sources.get(row.type_id);
     if (code === undefined)
-      this.sources.set(row.type_id, (code = validatorSource(JSON.parse(row.schema) as object)));
+      this.sources.set(row.type_id, (code = sourceOf(this.ajv, this.validator(row))));
     return code;
   }
 
