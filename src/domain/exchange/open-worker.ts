@@ -29,7 +29,10 @@ export interface OpenWorkerSetup {
 const port = parentPort!;
 const post = (m: ToOpenMain, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
-/** The job: opens each chunk it is given; says it is ready once the record type's validator is loaded. */
+/**
+ * The job: opens each chunk it is given; says it is ready once the record type's validator is
+ * loaded.
+ */
 function begin(setup: OpenWorkerSetup): (m: ToOpenWorker) => Promise<void> {
   const rules = {
     transferId: setup.transferId,

@@ -252,7 +252,7 @@ export async function createFederation(
   // A whole-transfer message queued before chunked delivery: delivered by a partner not yet
   // upgraded, or refused by one that is (the sender is told; sending again offers it in chunks).
   outbox.answered('transfer.deliver', async (tx, row, answer) => {
-    const id = (JSON.parse(row.body) as Partial<OfferMessage>).transfer?.transfer_id;
+    const { id } = transferOf(row);
     if (!id) return;
     if (answer.ok) await remote.arrived(tx, row.node_id, id, answer.body as Arrival);
     else await remote.undeliverable(tx, row.node_id, id, answer.error);

@@ -1,6 +1,6 @@
 // Messages the outbox stops sending before they are answered (state `dropped`, with why): what
 // one carried is gone (a recalled transfer's chunk), or another message of the same transfer was
-// given up on, so the rest would only fail the same way.
+// refused or given up on, so the rest could not complete it.
 import type { Executor } from '../../store/store.ts';
 
 /** How many ids one update names. */

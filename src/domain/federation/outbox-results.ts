@@ -9,7 +9,7 @@ import type { Answer } from './link.ts';
 import type { OnAnswer, OnGiveUp } from './outbox.ts';
 import type { Revival } from './outbox-revival.ts';
 
-const MAX_ATTEMPTS = 20;
+export const MAX_ATTEMPTS = 20;
 const BASE_MS = 1000;
 const MAX_DELAY_MS = 15 * 60_000;
 

@@ -6,6 +6,7 @@
 // answers a message, or sends one. (One the partner refused for good is not: it would fail alike.)
 import type { Tx } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
+import { MAX_ATTEMPTS } from './outbox-results.ts';
 
 type Enqueue = (tx: Tx, nodeId: string, kind: string, body: unknown) => Promise<string | undefined>;
 
@@ -48,14 +49,15 @@ export class Revival {
       for (const kind of this.kinds) {
         const last = await tx.db
           .selectFrom('federation_outbox')
-          .select(['message_id', 'state', 'body'])
+          .select(['message_id', 'state', 'attempts', 'body'])
           .where('node_id', '=', nodeId)
           .where('kind', '=', kind)
           .orderBy('created_at', 'desc')
           .orderBy('message_id', 'desc')
           .limit(1)
           .executeTakeFirst();
-        if (last?.state !== 'failed') continue;
+        // Given up after its retries ran out, not refused for good (that would only fail again).
+        if (last?.state !== 'failed' || last.attempts < MAX_ATTEMPTS) continue;
         const id = await this.enqueue(tx, nodeId, kind, JSON.parse(last.body));
         this.ctx.audit.record(tx, {
           orgId: null,
