@@ -4,7 +4,7 @@
 // digests. Pure, so the same cutting runs in line for a small transfer and on a worker thread
 // for a big one.
 import { canonical } from '../agreements/model.ts';
-import { chunkDigest, digestTexts, encryptChunk } from './envelope.ts';
+import { chunkDigest, digestTexts, encryptLines } from './envelope.ts';
 import type { SealTo } from './exchange-keys.ts';
 
 export interface ChunkLimits {
@@ -21,8 +21,7 @@ export interface SealedChunk {
 }
 
 export class Chunker {
-  private pending: Record<string, unknown>[] = [];
-  // Each pending record's canonical text: hashed together when the chunk is sealed.
+  // Each pending record's canonical text: sealed one per line, and hashed.
   private texts: string[] = [];
   private bytes = 0;
   private index = 0;
@@ -36,25 +35,23 @@ export class Chunker {
 
   async add(projected: Record<string, unknown>): Promise<void> {
     const text = canonical(projected);
-    if (this.pending.length && this.bytes + text.length > this.limits.bytes) await this.flush();
-    this.pending.push(projected);
+    if (this.texts.length && this.bytes + text.length > this.limits.bytes) await this.flush();
     this.texts.push(text);
     this.bytes += text.length;
-    if (this.pending.length >= this.limits.records) await this.flush();
+    if (this.texts.length >= this.limits.records) await this.flush();
   }
 
   /** Seals what is pending (the last chunk, at the end). */
   async flush(): Promise<void> {
-    if (!this.pending.length) return;
+    if (!this.texts.length) return;
     const index = this.index++;
-    const jwe = await encryptChunk(this.recipient, this.transferId, index, this.pending);
+    const jwe = await encryptLines(this.recipient, this.transferId, index, this.texts);
     const c = {
       index,
-      count: this.pending.length,
+      count: this.texts.length,
       digest: chunkDigest(digestTexts(this.texts)),
       jwe,
     };
-    this.pending = [];
     this.texts = [];
     this.bytes = 0;
     await this.sealed(c);

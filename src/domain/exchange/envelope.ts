@@ -93,7 +93,31 @@ export async function encryptChunk(
   index: number,
   records: readonly Record<string, unknown>[],
 ): Promise<string> {
-  return new CompactEncrypt(Buffer.from(JSON.stringify(records), 'utf8'))
+  return encryptText(recipient, transferId, index, JSON.stringify(records));
+}
+
+/**
+ * A chunk of records as lines: each record's canonical JSON (which never holds a raw newline),
+ * one per line. The texts are the ones the manifest's digests were taken over, so the recipient
+ * hashes each line as it is instead of re-serialising every record, and keeps it as the record's
+ * stored text.
+ */
+export async function encryptLines(
+  recipient: SealTo,
+  transferId: string,
+  index: number,
+  texts: readonly string[],
+): Promise<string> {
+  return encryptText(recipient, transferId, index, texts.join('\n'));
+}
+
+async function encryptText(
+  recipient: SealTo,
+  transferId: string,
+  index: number,
+  text: string,
+): Promise<string> {
+  return new CompactEncrypt(Buffer.from(text, 'utf8'))
     .setProtectedHeader({
       alg: 'ECDH-ES+A256KW',
       enc: 'A256GCM',
@@ -135,13 +159,57 @@ export async function decryptChunk(
   index: number,
   jwe: string,
 ): Promise<Record<string, unknown>[]> {
-  try {
-    const { plaintext, protectedHeader } = await decryptWith(openWith, jwe);
-    // The header binds the chunk to its place: a chunk copied from elsewhere does not open here.
-    if (protectedHeader.cty !== `transfer/${transferId}/${index}`) throw new Error('misplaced');
-    const records = JSON.parse(Buffer.from(plaintext).toString('utf8')) as unknown;
+  return opened(index, async () => {
+    const records = JSON.parse(await decryptText(openWith, transferId, index, jwe)) as unknown;
     if (!Array.isArray(records)) throw new Error('not a list');
     return records as Record<string, unknown>[];
+  });
+}
+
+/**
+ * A chunk's records with the text each one's digest is taken over: the lines as sent
+ * (`encryptLines`), or, for a chunk sealed as one JSON list (before lines), each record's
+ * canonical JSON.
+ */
+export async function decryptRecords(
+  openWith: OpenWith,
+  transferId: string,
+  index: number,
+  jwe: string,
+): Promise<{ records: Record<string, unknown>[]; texts: string[] }> {
+  return opened(index, async () => {
+    const text = await decryptText(openWith, transferId, index, jwe);
+    if (text.startsWith('[')) {
+      const list = JSON.parse(text) as unknown;
+      if (!Array.isArray(list) || !list.every(isRecord)) throw new Error('not a list of records');
+      return { records: list, texts: list.map(canonical) };
+    }
+    const texts = text.split('\n');
+    const records = texts.map((t) => JSON.parse(t) as unknown);
+    if (!records.every(isRecord)) throw new Error('not a record per line');
+    return { records, texts };
+  });
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+async function decryptText(
+  openWith: OpenWith,
+  transferId: string,
+  index: number,
+  jwe: string,
+): Promise<string> {
+  const { plaintext, protectedHeader } = await decryptWith(openWith, jwe);
+  // The header binds the chunk to its place: a chunk copied from elsewhere does not open here.
+  if (protectedHeader.cty !== `transfer/${transferId}/${index}`) throw new Error('misplaced');
+  return Buffer.from(plaintext).toString('utf8');
+}
+
+/** Whatever goes wrong opening chunk `index` is tampering, unless its key was destroyed. */
+async function opened<T>(index: number, open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
   } catch (e) {
     if (keyDestroyed(e)) throw e;
     throw new AccordError(

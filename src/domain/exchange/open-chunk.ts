@@ -8,7 +8,7 @@ import type { ValidateFunction } from 'ajv';
 import type { NewRecord } from '../records/record-prepare.ts';
 import type { RecordType } from '../records/record-types.service.ts';
 import { checkPayload } from '../records/validate-record.ts';
-import { chunkDigest, decryptChunk, recordDigests } from './envelope.ts';
+import { chunkDigest, decryptRecords, digestTexts } from './envelope.ts';
 import type { ManifestChunk } from './envelope.ts';
 import type { OpenWith } from './exchange-keys.ts';
 
@@ -31,18 +31,19 @@ export async function openChunk(
   jwe: string,
   line: number,
 ): Promise<NewRecord[]> {
-  const records = await decryptChunk(openWith, rules.transferId, c.index, jwe);
-  if (records.length !== c.count || chunkDigest(recordDigests(records)) !== c.digest)
+  const { records, texts } = await decryptRecords(openWith, rules.transferId, c.index, jwe);
+  if (records.length !== c.count || chunkDigest(digestTexts(texts)) !== c.digest)
     throw tampered(`Chunk ${c.index + 1} does not match the signed manifest.`);
   const batch: NewRecord[] = [];
   const problems: Problem[] = [];
-  for (const payload of records) {
+  for (const [i, payload] of records.entries()) {
     line++;
     if (Object.keys(payload).some((k) => !rules.agreed.has(k)))
       throw tampered(`Record ${line} carries fields the agreement does not share.`);
     const checked = checkPayload(rules.type, rules.validate, payload);
     for (const p of checked.problems) problems.push({ ...p, line });
-    batch.push({ payload, ids: checked.ids, retainUntil: rules.retainUntil });
+    // The text the digest matched is the record's JSON as sent: kept as it is, not re-written.
+    batch.push({ payload, text: texts[i], ids: checked.ids, retainUntil: rules.retainUntil });
   }
   assertNoProblems(problems, `Records in the transfer do not fit your ${rules.type.key} type.`);
   return batch;

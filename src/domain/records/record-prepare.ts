@@ -10,6 +10,8 @@ import { IDENTIFIER_HASH_BYTES, hashIdentifiers, sealBatch } from './sealing.ts'
 
 export interface NewRecord {
   payload: Record<string, unknown>;
+  /** The payload as JSON, when the caller already has it (an opened transfer's record). */
+  text?: string;
   ids: Extracted[];
   retainUntil: string | null;
 }
@@ -55,7 +57,7 @@ export function prepareBatch(
     keys.dataKey.version,
     batch.map((r, i) => ({
       aad: `${orgId}|${recordIds[i]}|1`,
-      plaintext: JSON.stringify(r.payload),
+      plaintext: r.text ?? JSON.stringify(r.payload),
     })),
   );
   const hashes = hashIdentifiers(keys.indexKey, ordered.flat().map(hashInput));
