@@ -59,6 +59,15 @@ export interface NativeModule {
     aads: readonly string[],
     plaintexts: readonly string[],
   ): Buffer[];
+  gcmSealPacked(
+    this: void,
+    key: Buffer,
+    ivs: Buffer,
+    aads: readonly string[],
+    plaintexts: readonly string[],
+    header: Buffer,
+    ends: Uint32Array,
+  ): Buffer;
 }
 
 /** The native batch-crypto addon, when it was built at install time (ACCORD_NATIVE_HASH=off to test without). */
@@ -68,7 +77,7 @@ export const native: NativeModule | undefined = (() => {
     const require = createRequire(import.meta.url);
     const mod = require('../../../native/build/Release/merkle_hash.node') as NativeModule;
     // An addon built before a function was added is treated as missing.
-    return typeof mod.gcmSealBatch === 'function' ? mod : undefined;
+    return typeof mod.gcmSealPacked === 'function' ? mod : undefined;
   } catch {
     return undefined;
   }

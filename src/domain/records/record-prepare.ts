@@ -6,7 +6,7 @@
 import { uuid7 } from '../ids.ts';
 import type { Extracted } from './identifiers.ts';
 import { SCHEMES, hashInput } from './identifiers.ts';
-import { IDENTIFIER_HASH_BYTES, hashIdentifiers, sealBatch } from './sealing.ts';
+import { IDENTIFIER_HASH_BYTES, hashIdentifiers, sealPacked } from './sealing.ts';
 
 export interface NewRecord {
   payload: Record<string, unknown>;
@@ -52,7 +52,7 @@ export function prepareBatch(
 ): PreparedBatch {
   const ordered = batch.map((r) => [...r.ids].sort(byStrength));
   const recordIds = batch.map(() => uuid7());
-  const sealed = sealBatch(
+  const { sealed, ends } = sealPacked(
     keys.dataKey.key,
     keys.dataKey.version,
     batch.map((r, i) => ({
@@ -61,14 +61,11 @@ export function prepareBatch(
     })),
   );
   const hashes = hashIdentifiers(keys.indexKey, ordered.flat().map(hashInput));
-  const sealedEnds = new Uint32Array(sealed.length);
-  let end = 0;
-  sealed.forEach((s, i) => (sealedEnds[i] = end += s.length));
   return {
     recordIds,
     keyVersion: keys.dataKey.version,
-    sealed: Buffer.concat(sealed, end),
-    sealedEnds,
+    sealed,
+    sealedEnds: ends,
     hashes,
     idCounts: Uint16Array.from(ordered, (ids) => ids.length),
     insertOrder: insertOrder(hashes, ordered),
@@ -78,21 +75,31 @@ export function prepareBatch(
 }
 
 function insertOrder(hashes: Buffer, ordered: readonly Extracted[][]): Uint32Array {
-  const hashAt = (n: number): Buffer =>
-    hashes.subarray(n * IDENTIFIER_HASH_BYTES, (n + 1) * IDENTIFIER_HASH_BYTES);
-  const pairs: { n: number; record: number; hash: Buffer }[] = [];
+  // Each hash as a latin1 string: compared as strings, they sort as the bytes do, and making one
+  // is cheaper than a Buffer view and a Buffer.compare per comparison.
+  const keys: string[] = [];
+  const at: number[] = [];
   let n = 0;
-  ordered.forEach((ids, record) => {
-    const seen = new Set<string>();
+  for (const ids of ordered) {
+    const first = keys.length;
     for (const end = n + ids.length; n < end; n++) {
-      const hash = hashAt(n);
-      const key = hash.toString('latin1');
-      if (!seen.has(key)) pairs.push({ n, record, hash });
-      seen.add(key);
+      const key = hashes.toString(
+        'latin1',
+        n * IDENTIFIER_HASH_BYTES,
+        (n + 1) * IDENTIFIER_HASH_BYTES,
+      );
+      // A record naming one identifier twice inserts it once.
+      if (!keys.includes(key, first)) {
+        keys.push(key);
+        at.push(n);
+      }
     }
-  });
-  pairs.sort((a, b) => Buffer.compare(a.hash, b.hash) || a.record - b.record);
-  return Uint32Array.from(pairs, (p) => p.n);
+  }
+  // Pushed in record order, and the sort is stable: for one hash the earlier record stays first.
+  const order = Array.from(keys.keys()).sort((a, b) =>
+    keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0,
+  );
+  return Uint32Array.from(order, (i) => at[i]!);
 }
 
 /** Record i's sealed payload (a view, not a copy). */

@@ -39,6 +39,34 @@ export function sealBatch(key: Buffer, keyVersion: number, items: readonly SealI
   });
 }
 
+/**
+ * Seals a batch into one buffer: the same payloads as `sealBatch`, end to end, with `ends[i]` the
+ * offset just past payload i (a bulk write's thousands of payloads as one allocation).
+ */
+export function sealPacked(
+  key: Buffer,
+  keyVersion: number,
+  items: readonly SealItem[],
+): { sealed: Buffer; ends: Uint32Array } {
+  const ends = new Uint32Array(items.length);
+  if (!native) {
+    const each = sealBatch(key, keyVersion, items);
+    let end = 0;
+    each.forEach((s, i) => (ends[i] = end += s.length));
+    return { sealed: Buffer.concat(each, end), ends };
+  }
+  const header = Buffer.from([FORMAT, keyVersion >> 8, keyVersion & 0xff]);
+  const sealed = native.gcmSealPacked(
+    key,
+    randomBytes(12 * items.length),
+    items.map((i) => i.aad),
+    items.map((i) => i.plaintext),
+    header,
+    ends,
+  );
+  return { sealed, ends };
+}
+
 /** The data-key version a sealed payload needs. */
 export function sealedKeyVersion(sealed: Buffer): number {
   if (sealed[0] !== FORMAT) throw new Error('unknown sealed payload format');

@@ -9,7 +9,13 @@ import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { native } from '../../../src/domain/audit/hasher.ts';
 import { digestTexts } from '../../../src/domain/exchange/envelope.ts';
-import { open, openBatch, sealBatch } from '../../../src/domain/records/sealing.ts';
+import {
+  open,
+  openBatch,
+  sealBatch,
+  sealPacked,
+  sealedKeyVersion,
+} from '../../../src/domain/records/sealing.ts';
 
 const texts = ['', 'abc', 'é ü 漢字 🙂', 'x'.repeat(70_000), JSON.stringify({ a: 1, b: [2, 3] })];
 const sha = (t: string): string => createHash('sha256').update(t).digest('hex');
@@ -41,6 +47,39 @@ test('sealed payloads opened at once match opening one at a time; a bad one fail
   altered[1]![20] = altered[1]![20]! ^ 1;
   assert.throws(() => openBatch(key, altered, aads));
   assert.throws(() => openBatch(randomBytes(32), sealed, aads));
+});
+
+test('a batch sealed into one buffer holds, end to end, payloads that open one by one', () => {
+  const key = randomBytes(32);
+  const items = texts.map((plaintext, i) => ({ aad: `org|rec-${i}|1`, plaintext }));
+  const { sealed, ends } = sealPacked(key, 258, items);
+  assert.equal(ends.length, texts.length);
+  assert.equal(ends[ends.length - 1], sealed.length);
+  const each = [...ends].map((end, i) => sealed.subarray(i ? ends[i - 1] : 0, end));
+  // Each the size sealBatch's would be (header, IV, text, tag), under its key version.
+  assert.deepEqual(
+    each.map((s) => s.length),
+    sealBatch(key, 258, items).map((s) => s.length),
+  );
+  assert.deepEqual(
+    each.map((s) => sealedKeyVersion(s)),
+    texts.map(() => 258),
+  );
+  assert.deepEqual(
+    each.map((s, i) => open(key, s, items[i]!.aad)),
+    texts,
+  );
+  assert.deepEqual(
+    openBatch(
+      key,
+      each,
+      items.map((i) => i.aad),
+    ),
+    texts,
+  );
+  // Fresh IVs each time: the same batch never seals to the same bytes.
+  assert.notDeepEqual(sealPacked(key, 258, items).sealed, sealed);
+  assert.equal(sealPacked(key, 1, []).sealed.length, 0);
 });
 
 test('a worker thread and this one using the addon at once each get their own right answers', async (t) => {
