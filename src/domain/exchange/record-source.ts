@@ -2,6 +2,8 @@
 // and opens records page by page (so a large transfer never holds every row at once). Only the
 // exchange services call this, after the decision point has allowed the operation; they record
 // one audit entry for the operation rather than one per record.
+import { sql } from 'kysely';
+import type { RawBuilder } from 'kysely';
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import type { Executor } from '../../store/store.ts';
 import type { KeyService } from '../keys/key.service.ts';
@@ -33,6 +35,9 @@ export interface SealedRow {
   key_version: number;
   restricted_at?: string | null;
 }
+
+/** A record row as a big transfer reads it: the sealed payload as hex text (`hexPages`). */
+export type HexSealedRow = Omit<SealedRow, 'payload'> & { payload: string };
 
 /** Each row's payload text, opened with the data key of its version: one batch per version. */
 export function openRows(
@@ -88,12 +93,38 @@ export class RecordSource {
    * Active records of one type, of a subject or in an asset, a page at a time, still sealed (a
    * big transfer opens them on a worker thread).
    */
-  async *sealedPages(
+  sealedPages(
     ex: Executor,
     orgId: string,
     typeKey: string,
     by: { subjectId: string } | { assetId: string },
   ): AsyncGenerator<SealedRow[]> {
+    return this.rowPages<SealedRow>(ex, orgId, typeKey, by, sql`record.payload`);
+  }
+
+  /**
+   * The same pages with each sealed payload as hex text, for a big transfer's worker. A page is
+   * packed into one buffer for the worker anyway, and a Buffer made per row by the driver (then
+   * collected) cost more main-thread time than reading the rows.
+   */
+  hexPages(
+    ex: Executor,
+    orgId: string,
+    typeKey: string,
+    by: { assetId: string },
+  ): AsyncGenerator<HexSealedRow[]> {
+    const hex =
+      ex.dialect === 'sqlite' ? sql`hex(record.payload)` : sql`encode(record.payload, 'hex')`;
+    return this.rowPages<HexSealedRow>(ex, orgId, typeKey, by, hex);
+  }
+
+  private async *rowPages<R extends { record_id: string }>(
+    ex: Executor,
+    orgId: string,
+    typeKey: string,
+    by: { subjectId: string } | { assetId: string },
+    payload: RawBuilder<unknown>,
+  ): AsyncGenerator<R[]> {
     let after = '';
     for (;;) {
       let q = ex.db
@@ -103,7 +134,7 @@ export class RecordSource {
           'record.record_id',
           'record.subject_id',
           'record.version',
-          'record.payload',
+          payload.as('payload'),
           'record.key_version',
           'record.restricted_at',
         ])
@@ -117,7 +148,7 @@ export class RecordSource {
         'subjectId' in by
           ? q.where('record.subject_id', '=', by.subjectId)
           : q.where('record.asset_id', '=', by.assetId);
-      const rows = await q.execute();
+      const rows = (await q.execute()) as unknown as R[];
       if (rows.length === 0) return;
       yield rows;
       if (rows.length < PAGE) return;

@@ -7,7 +7,7 @@ import type { Failed } from '../records/worker-channel.ts';
 import type { WorkerKind } from '../records/worker-spares.ts';
 import { WorkerChannel, ownCopy } from '../records/worker-channel.ts';
 import type { SealedChunk } from './chunker.ts';
-import type { SealedRow } from './record-source.ts';
+import type { HexSealedRow } from './record-source.ts';
 import type { SealWorkerSetup } from './seal-worker.ts';
 
 /** A page of sealed rows packed for the worker, with any data keys it has not been given yet. */
@@ -47,12 +47,13 @@ export interface SealSteps {
   chunk(c: SealedChunk): Promise<void>;
 }
 
-function pack(rows: readonly SealedRow[], keys: SealPage['keys']): SealPage {
+function pack(rows: readonly HexSealedRow[], keys: SealPage['keys']): SealPage {
   const ends = new Uint32Array(rows.length);
   let end = 0;
-  rows.forEach((r, i) => (ends[i] = end += r.payload.length));
-  const sealed = new Uint8Array(end);
-  rows.forEach((r, i) => sealed.set(r.payload, ends[i]! - r.payload.length));
+  rows.forEach((r, i) => (ends[i] = end += r.payload.length >> 1));
+  // Each row's hex decoded straight into its place: no Buffer per row.
+  const sealed = Buffer.allocUnsafeSlow(end);
+  rows.forEach((r, i) => sealed.write(r.payload, i ? ends[i - 1]! : 0, 'hex'));
   return {
     kind: 'page',
     recordIds: rows.map((r) => r.record_id),
@@ -70,7 +71,7 @@ function pack(rows: readonly SealedRow[], keys: SealPage['keys']): SealPage {
  */
 export async function sealThroughWorker(
   setup: SealWorkerSetup,
-  pages: AsyncIterable<SealedRow[]>,
+  pages: AsyncIterable<HexSealedRow[]>,
   dataKey: (version: number) => Promise<Buffer>,
   steps: SealSteps,
 ): Promise<void> {

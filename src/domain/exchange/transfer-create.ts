@@ -18,7 +18,7 @@ import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferTable } from './exchange.table.ts';
 import { sealDraft } from './transfer-seal.ts';
 import type { DraftSource } from './transfer-seal.ts';
-import type { SealedRow, Selection } from './record-source.ts';
+import type { HexSealedRow, Selection } from './record-source.ts';
 import type { Transfer, TransferViews } from './transfers.view.ts';
 
 export type { DraftSource, SealItem } from './transfer-seal.ts';
@@ -74,7 +74,7 @@ export async function createTransfer(
           return undefined;
         return {
           pages: unrestricted(
-            d.source.sealedPages(gate.tx, row.org_id, row.record_type, { assetId: sel.assetId }),
+            d.source.hexPages(gate.tx, row.org_id, row.record_type, { assetId: sel.assetId }),
           ),
           where: Object.entries(sel.where ?? {}),
           dataKey: (v) => d.keyring.dataKeyVersion(gate.tx, row.org_id, v),
@@ -85,7 +85,7 @@ export async function createTransfer(
 }
 
 /** Restricted records stay where they are (Art. 18): left out of every transfer. */
-async function* unrestricted(pages: AsyncIterable<SealedRow[]>): AsyncGenerator<SealedRow[]> {
+async function* unrestricted(pages: AsyncIterable<HexSealedRow[]>): AsyncGenerator<HexSealedRow[]> {
   for await (const page of pages) yield page.filter((r) => r.restricted_at == null);
 }
 
