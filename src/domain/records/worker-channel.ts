@@ -74,6 +74,7 @@ export const ownCopy = (b: Buffer): Buffer => Buffer.from(new Uint8Array(b).buff
 export class WorkerChannel<In, Out extends { kind: string }> {
   private readonly worker: Worker;
   private readonly inbox: Out[] = [];
+  private closed = false;
   private broken: Error | undefined;
   private readonly waiters = new Waiters();
 
@@ -128,6 +129,9 @@ export class WorkerChannel<In, Out extends { kind: string }> {
   }
 
   async close(): Promise<void> {
+    // Counted once: the spares count the jobs running.
+    if (this.closed) return;
+    this.closed = true;
     await this.worker.terminate();
     jobEnded(this.kind);
   }

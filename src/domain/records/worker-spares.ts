@@ -4,6 +4,10 @@
 // setup (keys included) as the first message, and once the job ends a new spare is started for
 // the next one. A worker serves one job and is then ended, so nothing of a job (a key, a record)
 // outlives it in a thread that is used again.
+//
+// A replacement starts only once no job has run for a moment (QUIET_MS). Starting a worker costs
+// about a second of processor time (tsx compiling its modules): started as soon as a seal ended,
+// it took a core from the open that followed and made that a third slower.
 import { Worker } from 'node:worker_threads';
 import type { ResourceLimits } from 'node:worker_threads';
 
@@ -24,6 +28,12 @@ interface Spare {
 
 const spares = new Map<string, Spare>();
 const kept = new Set<string>();
+/** Kinds whose replacement waits for a quiet moment, and the jobs running now. */
+const awaited = new Map<string, WorkerKind>();
+let running = 0;
+let quiet: NodeJS.Timeout | undefined;
+/** How long no job must have run before replacements start. */
+export const QUIET_MS = 1000;
 
 function start(kind: WorkerKind): Worker {
   // The entry registers tsx itself; inherited loader flags would register it twice.
@@ -74,6 +84,7 @@ export function keepWarm(kinds: readonly WorkerKind[]): void {
 
 /** A worker for one job: the spare of its kind if one is waiting, else a new one. */
 export function takeWorker(kind: WorkerKind): Worker {
+  running++;
   const spare = spares.get(kind.entry.href);
   if (!spare) return start(kind);
   spares.delete(kind.entry.href);
@@ -82,13 +93,39 @@ export function takeWorker(kind: WorkerKind): Worker {
   return spare.worker;
 }
 
-/** A job of this kind has ended: its worker is gone, so the next spare starts (if kept warm). */
+/**
+ * A job of this kind has ended: its worker is gone, so the next spare starts (if kept warm) once
+ * no job has run for QUIET_MS.
+ */
 export function jobEnded(kind: WorkerKind): void {
-  if (kept.has(kind.entry.href)) startSpare(kind);
+  running--;
+  if (kept.has(kind.entry.href)) awaited.set(kind.entry.href, kind);
+  clearTimeout(quiet);
+  quiet = undefined;
+  if (running > 0 || awaited.size === 0) return;
+  quiet = setTimeout(() => {
+    quiet = undefined;
+    if (running === 0) startAwaited();
+  }, QUIET_MS);
+  // Waiting for quiet must not keep a finished process alive.
+  quiet.unref();
 }
 
-/** Resolves once every spare now waiting has loaded (a bench measures a node idle between jobs). */
+function startAwaited(): void {
+  for (const [key, kind] of awaited) if (kept.has(key)) startSpare(kind);
+  awaited.clear();
+}
+
+/**
+ * Resolves once every spare has loaded, replacements still waiting for quiet started now (a
+ * bench measures a node idle between jobs).
+ */
 export async function sparesLoaded(): Promise<void> {
+  if (running === 0) {
+    clearTimeout(quiet);
+    quiet = undefined;
+    startAwaited();
+  }
   // The spares are unreferenced, so waiting on them alone would let a script's process exit
   // half-way (exit code 13, an unsettled await): the wait holds the process itself.
   const hold = setInterval(() => undefined, 60_000);
@@ -106,6 +143,9 @@ export const spareOf = (kind: WorkerKind): Worker | undefined =>
 /** Ends every spare and keeps none from now on (a server stopping, a test done). */
 export async function stopSpares(): Promise<void> {
   kept.clear();
+  awaited.clear();
+  clearTimeout(quiet);
+  quiet = undefined;
   const idle = [...spares.values()];
   spares.clear();
   await Promise.all(idle.map((s) => s.worker.terminate()));

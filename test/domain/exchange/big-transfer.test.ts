@@ -18,7 +18,12 @@ import type { Services } from '../../../src/services.ts';
 import type { AccordError } from '../../../src/errors.ts';
 import { OPEN_WORKER, openTuning } from '../../../src/domain/exchange/open-pipeline.ts';
 import { SEAL_WORKER } from '../../../src/domain/exchange/seal-pipeline.ts';
-import { keepWarm, spareOf, stopSpares } from '../../../src/domain/records/worker-spares.ts';
+import {
+  QUIET_MS,
+  keepWarm,
+  spareOf,
+  stopSpares,
+} from '../../../src/domain/records/worker-spares.ts';
 
 const RECORDS = 10_000;
 
@@ -82,7 +87,12 @@ forEachDialect('exchange: a big transfer, sealed and opened on worker threads', 
       const spares = [spareOf(SEAL_WORKER), spareOf(OPEN_WORKER)];
       assert.ok(spares.every((w) => w !== undefined));
       await everyRecordArrives();
-      // Each was taken for its job and ended with it; a fresh spare waits for the next.
+      // Each was taken for its job and ended with it. No replacement starts while jobs may
+      // follow at once (it would take a core from them); once none has run for a moment, a
+      // fresh spare waits for the next.
+      assert.equal(spareOf(SEAL_WORKER), undefined);
+      assert.equal(spareOf(OPEN_WORKER), undefined);
+      await new Promise((r) => setTimeout(r, QUIET_MS + 200));
       const next = [spareOf(SEAL_WORKER), spareOf(OPEN_WORKER)];
       assert.ok(next.every((w, i) => w !== undefined && w !== spares[i]));
       // A spare that stops while idle is dropped, and the next job starts its own worker.
