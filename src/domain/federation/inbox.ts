@@ -7,6 +7,7 @@
 // the sender, so the sender verifies it in turn.
 import { AccordError } from '../../errors.ts';
 import type { DomainContext } from '../context.ts';
+import { reattach } from './attachments.ts';
 import { trusted } from './directory.ts';
 import type { FederationNodeTable } from './federation.table.ts';
 import { cardOf } from './link.ts';
@@ -114,10 +115,11 @@ export class Inbox {
   }
 
   /**
-   * Receives one envelope, posted from `address`; returns the sealed answer, or throws a coded
-   * refusal (audited; a flood of them once a minute per code).
+   * Receives one envelope, posted from `address` with the attachment its message declares, if
+   * any; returns the sealed answer, or throws a coded refusal (audited; a flood of them once a
+   * minute per code).
    */
-  async receive(envelope: unknown, address = ''): Promise<string> {
+  async receive(envelope: unknown, address = '', attachment?: unknown): Promise<string> {
     const now = this.ctx.clock();
     let jws: string;
     let claimed: { from: string; id: string; kind: string } | undefined;
@@ -132,6 +134,7 @@ export class Inbox {
     let m: Message;
     try {
       m = await verifyMessage(jws, keyFromJwk(cardOf(node).signingKey), this.me.nodeId, now);
+      m = reattach(m, attachment);
     } catch (e) {
       return this.refused(e as AccordError, claimed, address);
     }

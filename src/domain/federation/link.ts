@@ -4,6 +4,7 @@
 import { AccordError, ERRORS } from '../../errors.ts';
 import type { ErrorCode } from '../../errors.ts';
 import type { Executor } from '../../store/store.ts';
+import { detach } from './attachments.ts';
 import { trusted } from './directory.ts';
 import type { FederationNodeTable } from './federation.table.ts';
 import { keyFromJwk, seal, unseal, verifyMessage } from './messages.ts';
@@ -43,13 +44,24 @@ export class Link {
     m: { id: string; kind: string; body: unknown },
   ): Promise<Answer> {
     const card = cardOf(node);
+    const { body, attachment, sha256 } = detach(m.kind, m.body);
     const envelope = await seal(
       this.me,
       keyFromJwk(card.encryptionKey),
-      { id: m.id, to: node.node_id, kind: m.kind, body: m.body },
+      {
+        id: m.id,
+        to: node.node_id,
+        kind: m.kind,
+        body,
+        ...(sha256 === undefined ? {} : { attachment: { sha256 } }),
+      },
       this.clock(),
     );
-    const r = await postPinned(node, INBOX_PATH, { envelope });
+    const r = await postPinned(
+      node,
+      INBOX_PATH,
+      attachment === undefined ? { envelope } : { envelope, attachment },
+    );
     const json = r.json as { envelope?: unknown; error?: { code?: unknown; message?: unknown } };
     // Larger than the partner accepts: every attempt would be refused alike.
     if (r.status === 413)

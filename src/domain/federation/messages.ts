@@ -31,6 +31,8 @@ export interface Message<B = unknown> {
   body: B;
   /** On an answer: the id of the message it answers. */
   inReplyTo?: string;
+  /** A field sent beside the envelope (attachments.ts): its SHA-256, signed here. */
+  attachment?: { sha256: string };
 }
 
 /**

@@ -41,6 +41,11 @@ const Envelope = Type.Object(
   { envelope: Type.String({ minLength: 1 }) },
   { additionalProperties: false },
 );
+/** An envelope as posted: with the big field its message declares beside it, if any. */
+const Posted = Type.Object(
+  { envelope: Type.String({ minLength: 1 }), attachment: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
 
 export function federationRoutes(services: Services): FastifyPluginAsync {
   const on = (): FederationModule => {
@@ -60,11 +65,13 @@ export function federationRoutes(services: Services): FastifyPluginAsync {
         schema: {
           summary: 'Receive an envelope from a partner node (sealed to this node, signed by it)',
           tags,
-          body: Envelope,
+          body: Posted,
           response: { 200: Envelope, ...fails },
         },
       },
-      async (req) => ({ envelope: await on().inbox.receive(req.body.envelope, req.ip) }),
+      async (req) => ({
+        envelope: await on().inbox.receive(req.body.envelope, req.ip, req.body.attachment),
+      }),
     );
     app.get(
       '/api/federation/card',
