@@ -5,9 +5,12 @@
 // the next one. A worker serves one job and is then ended, so nothing of a job (a key, a record)
 // outlives it in a thread that is used again.
 //
-// A replacement starts only once no job has run for a moment (QUIET_MS). Starting a worker costs
-// about a second of processor time (tsx compiling its modules): started as soon as a seal ended,
-// it took a core from the open that followed and made that a third slower.
+// A replacement starts only once the machine is quiet: no job running here, and at least half of
+// the processor time idle over the last QUIET_MS (or after QUIET_LIMIT_MS, busy or not). Starting
+// a worker costs about a second of processor time (tsx compiling its modules): started as soon as
+// a seal ended, it took a core from the open that followed and made that a third slower; started
+// during a delivery to a partner node, it took one from the delivery.
+import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ResourceLimits } from 'node:worker_threads';
 
@@ -32,8 +35,21 @@ const kept = new Set<string>();
 const awaited = new Map<string, WorkerKind>();
 let running = 0;
 let quiet: NodeJS.Timeout | undefined;
-/** How long no job must have run before replacements start. */
+/** How often a waiting replacement looks whether the machine is quiet. */
 export const QUIET_MS = 1000;
+/** How long a replacement waits for quiet at most: a machine busy that long is busy anyway. */
+export const QUIET_LIMIT_MS = 10_000;
+
+/** Idle and total processor time so far, over every core (portable: os.cpus()). */
+function processorTimes(): { idle: number; total: number } {
+  let idle = 0;
+  let total = 0;
+  for (const c of cpus()) {
+    idle += c.times.idle;
+    total += c.times.idle + c.times.user + c.times.nice + c.times.sys + c.times.irq;
+  }
+  return { idle, total };
+}
 
 function start(kind: WorkerKind): Worker {
   // The entry registers tsx itself; inherited loader flags would register it twice.
@@ -95,7 +111,7 @@ export function takeWorker(kind: WorkerKind): Worker {
 
 /**
  * A job of this kind has ended: its worker is gone, so the next spare starts (if kept warm) once
- * no job has run for QUIET_MS.
+ * the machine is quiet.
  */
 export function jobEnded(kind: WorkerKind): void {
   running--;
@@ -103,10 +119,19 @@ export function jobEnded(kind: WorkerKind): void {
   clearTimeout(quiet);
   quiet = undefined;
   if (running > 0 || awaited.size === 0) return;
-  quiet = setTimeout(() => {
+  const since = Date.now();
+  let last = processorTimes();
+  const look = (): void => {
     quiet = undefined;
-    if (running === 0) startAwaited();
-  }, QUIET_MS);
+    if (running > 0) return; // the job running now looks again when it ends
+    const now = processorTimes();
+    const idle = (now.idle - last.idle) / Math.max(1, now.total - last.total);
+    last = now;
+    if (idle >= 0.5 || Date.now() - since >= QUIET_LIMIT_MS) return startAwaited();
+    quiet = setTimeout(look, QUIET_MS);
+    quiet.unref();
+  };
+  quiet = setTimeout(look, QUIET_MS);
   // Waiting for quiet must not keep a finished process alive.
   quiet.unref();
 }

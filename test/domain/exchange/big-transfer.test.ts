@@ -19,6 +19,7 @@ import type { AccordError } from '../../../src/errors.ts';
 import { OPEN_WORKER, openTuning } from '../../../src/domain/exchange/open-pipeline.ts';
 import { SEAL_WORKER } from '../../../src/domain/exchange/seal-pipeline.ts';
 import {
+  QUIET_LIMIT_MS,
   QUIET_MS,
   keepWarm,
   spareOf,
@@ -88,11 +89,13 @@ forEachDialect('exchange: a big transfer, sealed and opened on worker threads', 
       assert.ok(spares.every((w) => w !== undefined));
       await everyRecordArrives();
       // Each was taken for its job and ended with it. No replacement starts while jobs may
-      // follow at once (it would take a core from them); once none has run for a moment, a
-      // fresh spare waits for the next.
+      // follow at once (it would take a core from them); once the machine is quiet, or after
+      // QUIET_LIMIT_MS at most, a fresh spare waits for the next.
       assert.equal(spareOf(SEAL_WORKER), undefined);
       assert.equal(spareOf(OPEN_WORKER), undefined);
-      await new Promise((r) => setTimeout(r, QUIET_MS + 200));
+      const until = Date.now() + QUIET_LIMIT_MS + 2 * QUIET_MS;
+      while (!(spareOf(SEAL_WORKER) && spareOf(OPEN_WORKER)) && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 100));
       const next = [spareOf(SEAL_WORKER), spareOf(OPEN_WORKER)];
       assert.ok(next.every((w, i) => w !== undefined && w !== spares[i]));
       // A spare that stops while idle is dropped, and the next job starts its own worker.
