@@ -5,7 +5,8 @@
 import { sql } from 'kysely';
 import type { RawBuilder } from 'kysely';
 import { AccordError, assertNoProblems } from '../../errors.ts';
-import type { Executor } from '../../store/store.ts';
+import type Database from 'better-sqlite3';
+import type { Executor, Tx } from '../../store/store.ts';
 import type { KeyService } from '../keys/key.service.ts';
 import { SCHEMES, hashInput, lookupIdentifiers } from '../records/identifiers.ts';
 import type { Scheme } from '../records/identifiers.ts';
@@ -36,8 +37,26 @@ export interface SealedRow {
   restricted_at?: string | null;
 }
 
-/** A record row as a big transfer reads it: the sealed payload as hex text (`hexPages`). */
-export type HexSealedRow = Omit<SealedRow, 'payload'> & { payload: string };
+/**
+ * A page of sealed records as a big transfer reads them (`hexPages`), column by column, restricted
+ * records left out: each sealed payload as hex text.
+ */
+export interface HexPage {
+  recordIds: string[];
+  versions: number[];
+  keyVersions: number[];
+  payloads: string[];
+}
+
+/** The same read as `rowPages` on SQLite's own connection, rows as arrays (see hexPages). */
+const HEX_PAGE_SQL = `select record.record_id, record.version, record.key_version, hex(record.payload)
+  from record inner join record_type on record_type.type_id = record.type_id
+  where record.org_id = ? and record.status = 'active' and record.restricted_at is null
+    and record_type.key = ? and record.asset_id = ? and record.record_id > ?
+  order by record.record_id limit ${PAGE}`;
+const hexStatements = new WeakMap<Database.Database, Database.Statement>();
+
+type HexRow = Omit<SealedRow, 'payload'> & { payload: string };
 
 /** Each row's payload text, opened with the data key of its version: one batch per version. */
 export function openRows(
@@ -103,19 +122,46 @@ export class RecordSource {
   }
 
   /**
-   * The same pages with each sealed payload as hex text, for a big transfer's worker. A page is
-   * packed into one buffer for the worker anyway, and a Buffer made per row by the driver (then
-   * collected) cost more main-thread time than reading the rows.
+   * The unrestricted records of an asset, a page at a time, for a big transfer's worker: each
+   * sealed payload as hex text (restricted records stay where they are, Art. 18). A page is
+   * packed into one buffer for the worker anyway: a Buffer made per row by the driver (then
+   * collected), and an object per row, cost more main-thread time than reading the rows, so on
+   * SQLite rows come as arrays from a statement of the transaction's connection.
    */
-  hexPages(
-    ex: Executor,
+  async *hexPages(
+    tx: Tx,
     orgId: string,
     typeKey: string,
-    by: { assetId: string },
-  ): AsyncGenerator<HexSealedRow[]> {
-    const hex =
-      ex.dialect === 'sqlite' ? sql`hex(record.payload)` : sql`encode(record.payload, 'hex')`;
-    return this.rowPages<HexSealedRow>(ex, orgId, typeKey, by, hex);
+    assetId: string,
+  ): AsyncGenerator<HexPage> {
+    if (!tx.sqlite) {
+      const hex = sql`encode(record.payload, 'hex')`;
+      for await (const rows of this.rowPages<HexRow>(tx, orgId, typeKey, { assetId }, hex)) {
+        const kept = rows.filter((r) => r.restricted_at == null);
+        yield {
+          recordIds: kept.map((r) => r.record_id),
+          versions: kept.map((r) => r.version),
+          keyVersions: kept.map((r) => r.key_version),
+          payloads: kept.map((r) => r.payload),
+        };
+      }
+      return;
+    }
+    let st = hexStatements.get(tx.sqlite);
+    if (!st) hexStatements.set(tx.sqlite, (st = tx.sqlite.prepare(HEX_PAGE_SQL).raw()));
+    let after = '';
+    for (;;) {
+      const rows = st.all(orgId, typeKey, assetId, after) as [string, number, number, string][];
+      if (rows.length === 0) return;
+      yield {
+        recordIds: rows.map((r) => r[0]),
+        versions: rows.map((r) => r[1]),
+        keyVersions: rows.map((r) => r[2]),
+        payloads: rows.map((r) => r[3]),
+      };
+      if (rows.length < PAGE) return;
+      after = rows[rows.length - 1]![0];
+    }
   }
 
   private async *rowPages<R extends { record_id: string }>(

@@ -7,7 +7,7 @@ import type { Failed } from '../records/worker-channel.ts';
 import type { WorkerKind } from '../records/worker-spares.ts';
 import { WorkerChannel, ownCopy } from '../records/worker-channel.ts';
 import type { SealedChunk } from './chunker.ts';
-import type { HexSealedRow } from './record-source.ts';
+import type { HexPage } from './record-source.ts';
 import type { SealWorkerSetup } from './seal-worker.ts';
 
 /** A page of sealed rows packed for the worker, with any data keys it has not been given yet. */
@@ -47,18 +47,18 @@ export interface SealSteps {
   chunk(c: SealedChunk): Promise<void>;
 }
 
-function pack(rows: readonly HexSealedRow[], keys: SealPage['keys']): SealPage {
-  const ends = new Uint32Array(rows.length);
+function pack(p: HexPage, keys: SealPage['keys']): SealPage {
+  const ends = new Uint32Array(p.payloads.length);
   let end = 0;
-  rows.forEach((r, i) => (ends[i] = end += r.payload.length >> 1));
+  p.payloads.forEach((hex, i) => (ends[i] = end += hex.length >> 1));
   // Each row's hex decoded straight into its place: no Buffer per row.
   const sealed = Buffer.allocUnsafeSlow(end);
-  rows.forEach((r, i) => sealed.write(r.payload, i ? ends[i - 1]! : 0, 'hex'));
+  p.payloads.forEach((hex, i) => sealed.write(hex, i ? ends[i - 1]! : 0, 'hex'));
   return {
     kind: 'page',
-    recordIds: rows.map((r) => r.record_id),
-    versions: rows.map((r) => r.version),
-    keyVersions: rows.map((r) => r.key_version),
+    recordIds: p.recordIds,
+    versions: p.versions,
+    keyVersions: p.keyVersions,
     sealed,
     ends,
     keys,
@@ -71,7 +71,7 @@ function pack(rows: readonly HexSealedRow[], keys: SealPage['keys']): SealPage {
  */
 export async function sealThroughWorker(
   setup: SealWorkerSetup,
-  pages: AsyncIterable<HexSealedRow[]>,
+  pages: AsyncIterable<HexPage>,
   dataKey: (version: number) => Promise<Buffer>,
   steps: SealSteps,
 ): Promise<void> {
@@ -97,7 +97,7 @@ export async function sealThroughWorker(
           break;
         }
         const keys: SealPage['keys'] = [];
-        for (const v of new Set(next.value.map((r) => r.key_version)))
+        for (const v of new Set(next.value.keyVersions))
           if (!given.has(v)) {
             given.add(v);
             keys.push({ version: v, key: ownCopy(await dataKey(v)) });

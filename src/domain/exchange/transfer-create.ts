@@ -18,7 +18,7 @@ import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferTable } from './exchange.table.ts';
 import { sealDraft } from './transfer-seal.ts';
 import type { DraftSource } from './transfer-seal.ts';
-import type { HexSealedRow, Selection } from './record-source.ts';
+import type { Selection } from './record-source.ts';
 import type { Transfer, TransferViews } from './transfers.view.ts';
 
 export type { DraftSource, SealItem } from './transfer-seal.ts';
@@ -73,20 +73,14 @@ export async function createTransfer(
         if (!(await d.source.holdsAtLeast(gate.tx, sel.assetId, SEAL_IN_WORKER_FROM)))
           return undefined;
         return {
-          pages: unrestricted(
-            d.source.hexPages(gate.tx, row.org_id, row.record_type, { assetId: sel.assetId }),
-          ),
+          // Restricted records stay where they are (Art. 18): hexPages leaves them out.
+          pages: d.source.hexPages(gate.tx, row.org_id, row.record_type, sel.assetId),
           where: Object.entries(sel.where ?? {}),
           dataKey: (v) => d.keyring.dataKeyVersion(gate.tx, row.org_id, v),
         };
       },
     });
   });
-}
-
-/** Restricted records stay where they are (Art. 18): left out of every transfer. */
-async function* unrestricted(pages: AsyncIterable<HexSealedRow[]>): AsyncGenerator<HexSealedRow[]> {
-  for await (const page of pages) yield page.filter((r) => r.restricted_at == null);
 }
 
 export function requireSend(gate: Gate, purpose: string): void {

@@ -14,14 +14,14 @@ import type { Manifest } from './envelope.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferTable } from './exchange.table.ts';
 import { project } from './record-source.ts';
-import type { HexSealedRow } from './record-source.ts';
+import type { HexPage } from './record-source.ts';
 import { sealThroughWorker } from './seal-pipeline.ts';
 import { sealFlags } from './transfer-accuracy.ts';
 import type { TravellingFlag } from './transfer-accuracy.ts';
 import { linkSent } from './transfer-links.ts';
 
 export interface SealedSource {
-  pages: AsyncIterable<HexSealedRow[]>;
+  pages: AsyncIterable<HexPage>;
   /** The selection's filter on fields, applied once opened. */
   where: [string, string | number | boolean][];
   dataKey: (version: number) => Promise<Buffer>;
