@@ -7,14 +7,26 @@ import type { Executor, Tx } from '../../store/store.ts';
 
 const BATCH = 1000;
 
-/** On SQLite, one prepared statement per line on the transaction's connection (cheaper than SQL text). */
-const sentStatements = new WeakMap<Database.Database, Database.Statement>();
-function sqliteSent(raw: Database.Database): Database.Statement {
+/**
+ * On SQLite, prepared statements on the transaction's connection: one inserting ROWS lines at a
+ * time, and one for a single line (the rest). One statement per line spent as much time in the
+ * calls into the driver as in SQLite: 100,000 lines took about 300 ms, 100 at a time about 190.
+ */
+const ROWS = 100;
+const sentStatements = new WeakMap<
+  Database.Database,
+  { many: Database.Statement; one: Database.Statement }
+>();
+function sqliteSent(raw: Database.Database): { many: Database.Statement; one: Database.Statement } {
   let st = sentStatements.get(raw);
   if (!st) {
-    st = raw.prepare(
-      'insert into transfer_sent (org_id, source_record_id, transfer_id, line) values (?, ?, ?, ?)',
-    );
+    const insert = (n: number): Database.Statement =>
+      raw.prepare(
+        `insert into transfer_sent (org_id, source_record_id, transfer_id, line) values ${Array(n)
+          .fill('(?, ?, ?, ?)')
+          .join(', ')}`,
+      );
+    st = { many: insert(ROWS), one: insert(1) };
     sentStatements.set(raw, st);
   }
   return st;
@@ -30,7 +42,18 @@ export async function linkSent(
 ): Promise<void> {
   if (tx.sqlite) {
     const st = sqliteSent(tx.sqlite);
-    recordIds.forEach((id, k) => st.run(orgId, id, transferId, from + k + 1));
+    let k = 0;
+    const args = new Array<string | number>(4 * ROWS);
+    for (; k + ROWS <= recordIds.length; k += ROWS) {
+      for (let r = 0; r < ROWS; r++) {
+        args[4 * r] = orgId;
+        args[4 * r + 1] = recordIds[k + r]!;
+        args[4 * r + 2] = transferId;
+        args[4 * r + 3] = from + k + r + 1;
+      }
+      st.many.run(args);
+    }
+    for (; k < recordIds.length; k++) st.one.run(orgId, recordIds[k], transferId, from + k + 1);
     return;
   }
   for (let i = 0; i < recordIds.length; i += BATCH)
