@@ -101,7 +101,13 @@ export class WorkerChannel<In, Out extends { kind: string }> {
       this.fail(new Error(`the worker stopped (exit code ${code})`)),
     );
     // Cloned as it is posted: the caller may clear its copies of any keys in it straight after.
-    this.worker.postMessage({ kind: 'setup', setup } satisfies Setup<unknown>);
+    try {
+      this.worker.postMessage({ kind: 'setup', setup } satisfies Setup<unknown>);
+    } catch (e) {
+      // No job without its setup: the worker is ended and the job counted as over.
+      void this.close();
+      throw e;
+    }
   }
 
   /** Ends every wait, now and later, with this error (the first one given wins). */
