@@ -3,7 +3,6 @@
 // next one), each encrypted to the recipient and described by the SHA-256 over its records'
 // digests. Pure, so the same cutting runs in line for a small transfer and on a worker thread
 // for a big one.
-import { canonical } from '../agreements/model.ts';
 import { chunkDigest, digestTexts, encryptLines } from './envelope.ts';
 import type { SealTo } from './exchange-keys.ts';
 
@@ -33,8 +32,8 @@ export class Chunker {
     private readonly sealed: (c: SealedChunk) => Promise<void>,
   ) {}
 
-  async add(projected: Record<string, unknown>): Promise<void> {
-    const text = canonical(projected);
+  /** Adds a projected record, written as canonical JSON (record-source.ts `projection`). */
+  async add(text: string): Promise<void> {
     if (this.texts.length && this.bytes + text.length > this.limits.bytes) await this.flush();
     this.texts.push(text);
     this.bytes += text.length;

@@ -9,7 +9,7 @@ import { parentPort } from 'node:worker_threads';
 import { handleInOrder } from '../records/worker-channel.ts';
 import { Chunker } from './chunker.ts';
 import type { ChunkLimits } from './chunker.ts';
-import { openRows, project } from './record-source.ts';
+import { openRows, projection } from './record-source.ts';
 import type { SealPage, ToSealMain, ToSealWorker } from './seal-pipeline.ts';
 
 export interface SealWorkerSetup {
@@ -28,6 +28,7 @@ const post = (m: ToSealMain): void => port.postMessage(m);
 /** The job: seals each page it is given into chunks, then the last chunk at the end. */
 function begin(setup: SealWorkerSetup): (m: ToSealWorker) => Promise<void> {
   const keys = new Map<number, Buffer>();
+  const agreed = projection(setup.fields);
   const chunker = new Chunker(
     {
       kid: setup.recipient.kid,
@@ -54,12 +55,12 @@ function begin(setup: SealWorkerSetup): (m: ToSealWorker) => Promise<void> {
     }));
     const texts = openRows(setup.orgId, rows, keys);
     const kept: string[] = [];
-    const projected: Record<string, unknown>[] = [];
+    const projected: string[] = [];
     texts.forEach((t, i) => {
       const payload = JSON.parse(t) as Record<string, unknown>;
       if (!setup.where.every(([k, v]) => payload[k] === v)) return;
       kept.push(rows[i]!.record_id);
-      projected.push(project(payload, setup.fields));
+      projected.push(agreed(payload));
     });
     // Kept first, as in line: the main thread counts and links a page before its chunks land.
     post({ kind: 'page', kept });

@@ -13,7 +13,7 @@ import { sealedDigest, wholeDigest } from './envelope.ts';
 import type { Manifest } from './envelope.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferTable } from './exchange.table.ts';
-import { project } from './record-source.ts';
+import { projection } from './record-source.ts';
 import type { HexPage } from './record-source.ts';
 import { sealThroughWorker } from './seal-pipeline.ts';
 import { sealFlags } from './transfer-accuracy.ts';
@@ -146,10 +146,11 @@ export async function sealDraft(
     );
   } else {
     const chunker = new Chunker(recipientKey, row.transfer_id, limits, stored);
+    const agreed = projection(fields);
     for await (const page of source.pages(row)) {
       const recordIds = page.flatMap((r) => (r.recordId ? [r.recordId] : []));
       await counted(page.length, recordIds.length === page.length ? recordIds : undefined);
-      for (const r of page) await chunker.add(project(r.payload, fields));
+      for (const r of page) await chunker.add(agreed(r.payload));
     }
     await chunker.flush();
   }

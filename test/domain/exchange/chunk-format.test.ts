@@ -17,6 +17,7 @@ import {
   recordDigests,
 } from '../../../src/domain/exchange/envelope.ts';
 import { openChunk } from '../../../src/domain/exchange/open-chunk.ts';
+import { project, projection } from '../../../src/domain/exchange/record-source.ts';
 import { LIBRARY } from '../../../src/domain/records/library.ts';
 import { recordAjv } from '../../../src/domain/records/record-ajv.ts';
 import { fieldsOf } from '../../../src/domain/records/record-types.service.ts';
@@ -36,7 +37,7 @@ async function sealed(): Promise<SealedChunk> {
   const chunker = new Chunker(to, 'T1', { records: 10, bytes: 1 << 20 }, async (c) => {
     out.push(c);
   });
-  for (const r of records) await chunker.add(r);
+  for (const r of records) await chunker.add(canonical(r));
   await chunker.flush();
   assert.equal(out.length, 1);
   return out[0]!;
@@ -90,6 +91,18 @@ test('an opened chunk keeps each record as the text the digest matched', async (
     batch.map((r) => JSON.parse(r.text!) as unknown),
     records,
   );
+});
+
+test('a record’s agreed fields are written as the canonical JSON of its projection', () => {
+  const fields = ['postcode', 'givenName', 'nested', 'zeta', 'Ärger', 'n', 'missing', 'nil'];
+  const agreed = projection(fields);
+  for (const payload of [
+    ...records,
+    { nested: { b: [1, { d: 2, c: 'x' }], a: null }, zeta: 1.5, Ärger: 'ü', n: -0, nil: null },
+    { givenName: 'a"b\\c\u2028', other: 'not agreed' },
+    {},
+  ])
+    assert.equal(agreed(payload), canonical(project(payload, fields)));
 });
 
 test('lines that are not records, or a chunk sealed elsewhere, are refused as tampering', async () => {
