@@ -11,6 +11,7 @@
  * tests check that both give identical hashes.
  */
 #include <node_api.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,7 @@ static napi_value gcm_seal_batch(napi_env env, napi_callback_info info) {
     napi_set_element(env, results, i, buf);
   }
   EVP_CIPHER_CTX_free(c);
+  OPENSSL_cleanse(scratch, scratch_len);
   return results;
 }
 
@@ -233,7 +235,7 @@ static napi_value gcm_seal_packed(napi_env env, napi_callback_info info) {
     size_t aad_len, pt_len;
     int n, fin;
     if (napi_get_element(env, argv[2], i, &s) != napi_ok || napi_get_value_string_utf8(env, s, NULL, 0, &aad_len) != napi_ok) { EVP_CIPHER_CTX_free(c); return fail(env, "aads must be strings"); }
-    napi_get_element(env, argv[3], i, &p);
+    if (napi_get_element(env, argv[3], i, &p) != napi_ok) { EVP_CIPHER_CTX_free(c); return fail(env, "plaintexts must be strings"); }
     size_t room = ends[i] - at - header_len - 12 - 16;
     size_t need = aad_len + 1 + room + 1;
     if (need > scratch_len) {
@@ -243,10 +245,13 @@ static napi_value gcm_seal_packed(napi_env env, napi_callback_info info) {
       if (!scratch) { scratch_len = 0; EVP_CIPHER_CTX_free(c); return fail(env, "out of memory"); }
     }
     unsigned char *aad = scratch, *pt = scratch + aad_len + 1;
-    napi_get_value_string_utf8(env, s, (char *)aad, aad_len + 1, &aad_len);
-    napi_get_value_string_utf8(env, p, (char *)pt, room + 1, &pt_len);
     /* The same strings were measured above: a length that changed means the arrays changed. */
-    if (pt_len != room) { EVP_CIPHER_CTX_free(c); return fail(env, "plaintexts changed while sealing"); }
+    if (napi_get_value_string_utf8(env, s, (char *)aad, aad_len + 1, &aad_len) != napi_ok ||
+        napi_get_value_string_utf8(env, p, (char *)pt, room + 1, &pt_len) != napi_ok || pt_len != room) {
+      EVP_CIPHER_CTX_free(c);
+      OPENSSL_cleanse(scratch, scratch_len);
+      return fail(env, "plaintexts changed while sealing");
+    }
     unsigned char *o = (unsigned char *)outp + at;
     memcpy(o, header, header_len);
     memcpy(o + header_len, ivs + 12 * (size_t)i, 12);
@@ -260,6 +265,8 @@ static napi_value gcm_seal_packed(napi_env env, napi_callback_info info) {
     at = ends[i];
   }
   EVP_CIPHER_CTX_free(c);
+  /* The scratch held personal data in the clear: nothing of it outlives the call. */
+  OPENSSL_cleanse(scratch, scratch_len);
   return out;
 }
 

@@ -187,6 +187,10 @@ export async function decryptRecords(
     const texts = text.split('\n');
     const records = texts.map((t) => JSON.parse(t) as unknown);
     if (!records.every(isRecord)) throw new Error('not a record per line');
+    // Each line is kept as the record's stored text, so it must be exactly the canonical JSON of
+    // what was checked: a duplicated key (JSON.parse keeps the last), padding or a number written
+    // another way would store data no check saw.
+    if (records.some((r, i) => canonical(r) !== texts[i])) throw new Error('not canonical');
     return { records, texts };
   });
 }

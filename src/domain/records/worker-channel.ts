@@ -138,7 +138,10 @@ export class WorkerChannel<In, Out extends { kind: string }> {
     // Counted once: the spares count the jobs running.
     if (this.closed) return;
     this.closed = true;
-    await this.worker.terminate();
-    jobEnded(this.kind);
+    try {
+      await this.worker.terminate();
+    } finally {
+      jobEnded(this.kind);
+    }
   }
 }

@@ -100,9 +100,14 @@ export function keepWarm(kinds: readonly WorkerKind[]): void {
 
 /** A worker for one job: the spare of its kind if one is waiting, else a new one. */
 export function takeWorker(kind: WorkerKind): Worker {
-  running++;
   const spare = spares.get(kind.entry.href);
-  if (!spare) return start(kind);
+  if (!spare) {
+    const fresh = start(kind);
+    // Counted once there is a worker: a thread that could not be made is no job to end.
+    running++;
+    return fresh;
+  }
+  running++;
   spares.delete(kind.entry.href);
   spare.unwatch();
   spare.worker.ref();

@@ -107,8 +107,14 @@ test('a record’s agreed fields are written as the canonical JSON of its projec
 
 test('lines that are not records, or a chunk sealed elsewhere, are refused as tampering', async () => {
   const lines = records.map(canonical);
-  // A record broken over two lines, a line that is a list, a number, null, an empty line.
+  // A record broken over two lines, a line that is a list, a number, null, an empty line; a
+  // record whose text is not its canonical JSON (a duplicated key hiding a value JSON.parse
+  // drops, padding, a number written another way, keys out of order).
   for (const bad of [
+    [lines[0]!.replace('{', `{"familyName":"${'hidden '.repeat(500)}",`), lines[1]!],
+    [` ${lines[0]!}`, lines[1]!],
+    [lines[0]!, lines[1]!.replace('}', ',"n":1.50}')],
+    [JSON.stringify(records[0]), lines[1]!],
     [lines[0]!.replace(',', ',\n'), lines[1]!],
     [lines[0]!, '[1,2]'],
     ['42', lines[1]!],
