@@ -4,7 +4,7 @@
 // matching identifiers; a rectification carries only the corrected fields the agreement let flow
 // (projected as the transfer was), so a partner never learns more than it was sent.
 import { uuid7 } from '../ids.ts';
-import { project } from '../exchange/record-source.ts';
+import { project } from '../exchange/projection.ts';
 import type { Gate } from '../policy/gate.ts';
 import type { RecordChange } from '../rights/record-change.ts';
 import { ACKNOWLEDGE_DAYS } from './corrections.deps.ts';

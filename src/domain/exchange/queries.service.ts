@@ -17,7 +17,7 @@ import { keepQuery, usedToday } from './query-log.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import { askerKey, watchForFishing } from './fishing.ts';
 import { askRemote } from './queries-remote.ts';
-import { project } from './record-source.ts';
+import { project } from './projection.ts';
 
 export { FISHING } from './fishing.ts';
 

@@ -9,7 +9,8 @@ import { parentPort } from 'node:worker_threads';
 import { handleInOrder } from '../records/worker-channel.ts';
 import { Chunker } from './chunker.ts';
 import type { ChunkLimits } from './chunker.ts';
-import { openRows, projection } from './record-source.ts';
+import { projection } from './projection.ts';
+import { openRows } from './record-source.ts';
 import type { SealPage, ToSealMain, ToSealWorker } from './seal-pipeline.ts';
 
 export interface SealWorkerSetup {

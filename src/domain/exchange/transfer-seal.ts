@@ -13,7 +13,7 @@ import { sealedDigest, wholeDigest } from './envelope.ts';
 import type { Manifest } from './envelope.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferTable } from './exchange.table.ts';
-import { projection } from './record-source.ts';
+import { projection } from './projection.ts';
 import type { HexPage } from './record-source.ts';
 import { sealThroughWorker } from './seal-pipeline.ts';
 import { sealFlags } from './transfer-accuracy.ts';

@@ -17,7 +17,7 @@ import {
   recordDigests,
 } from '../../../src/domain/exchange/envelope.ts';
 import { openChunk } from '../../../src/domain/exchange/open-chunk.ts';
-import { project, projection } from '../../../src/domain/exchange/record-source.ts';
+import { project, projection } from '../../../src/domain/exchange/projection.ts';
 import { LIBRARY } from '../../../src/domain/records/library.ts';
 import { recordAjv } from '../../../src/domain/records/record-ajv.ts';
 import { fieldsOf } from '../../../src/domain/records/record-types.service.ts';
