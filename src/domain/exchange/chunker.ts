@@ -32,7 +32,7 @@ export class Chunker {
     private readonly sealed: (c: SealedChunk) => Promise<void>,
   ) {}
 
-  /** Adds a projected record, written as canonical JSON (record-source.ts `projection`). */
+  /** Adds a projected record, written as canonical JSON (projection.ts `projection`). */
   async add(text: string): Promise<void> {
     if (this.texts.length && this.bytes + text.length > this.limits.bytes) await this.flush();
     this.texts.push(text);
