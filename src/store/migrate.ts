@@ -24,6 +24,7 @@ import * as m0021 from './migrations/0021_exchange_key_rotation.ts';
 import * as m0022 from './migrations/0022_transfer_progress.ts';
 import * as m0023 from './migrations/0023_exchange_key_destroyed.ts';
 import * as m0024 from './migrations/0024_transfer_links.ts';
+import * as m0025 from './migrations/0025_federation_features.ts';
 
 type Up = (db: Kysely<unknown>, dialect: DialectName) => Promise<void>;
 
@@ -49,6 +50,7 @@ const MIGRATIONS: [string, Up][] = [
   ['0022_transfer_progress', m0022.up],
   ['0023_exchange_key_destroyed', m0023.up],
   ['0024_transfer_links', m0024.up],
+  ['0025_federation_features', m0025.up],
 ];
 
 class StaticProvider implements MigrationProvider {

@@ -18,6 +18,10 @@ function show(n: TrustedNode): void {
   out(`${n.nodeId}  ${n.state.padEnd(8)} ${n.name}  ${n.url}`);
   out(`    fingerprint ${n.fingerprint}`);
   for (const o of n.organisations) out(`    hosts ${o.orgId}  ${o.name}`);
+  // An older node, which gets the oldest message forms, until it says otherwise.
+  out(
+    `    understands ${n.features === null ? '(not said: an older version)' : n.features.join(', ') || '(none)'}`,
+  );
 }
 
 export function nodesCommand(): Command {

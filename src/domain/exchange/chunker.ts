@@ -3,13 +3,16 @@
 // next one), each encrypted to the recipient and described by the SHA-256 over its records'
 // digests. Pure, so the same cutting runs in line for a small transfer and on a worker thread
 // for a big one.
-import { chunkDigest, digestTexts, encryptLines } from './envelope.ts';
+import { chunkDigest, digestTexts, encryptLines, encryptList } from './envelope.ts';
 import type { SealTo } from './exchange-keys.ts';
 
 export interface ChunkLimits {
   records: number;
   bytes: number;
 }
+
+/** How a chunk's records are sealed: a canonical text per line, or one JSON list (older nodes). */
+export type ChunkFormat = 'lines' | 'list';
 
 export interface SealedChunk {
   index: number;
@@ -30,6 +33,7 @@ export class Chunker {
     private readonly transferId: string,
     private readonly limits: ChunkLimits,
     private readonly sealed: (c: SealedChunk) => Promise<void>,
+    private readonly format: ChunkFormat = 'lines',
   ) {}
 
   /** Adds a projected record, written as canonical JSON (projection.ts `projection`). */
@@ -44,7 +48,8 @@ export class Chunker {
   async flush(): Promise<void> {
     if (!this.texts.length) return;
     const index = this.index++;
-    const jwe = await encryptLines(this.recipient, this.transferId, index, this.texts);
+    const encrypt = this.format === 'lines' ? encryptLines : encryptList;
+    const jwe = await encrypt(this.recipient, this.transferId, index, this.texts);
     const c = {
       index,
       count: this.texts.length,

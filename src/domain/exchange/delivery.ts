@@ -13,6 +13,11 @@ export interface ExchangeFederation {
   nodeOf(ex: Executor, orgId: string): Promise<string | undefined>;
   /** A remote organisation's current exchange public key and its id (transfers to it are sealed to this). */
   exchangeKeyOf(ex: Executor, orgId: string): Promise<SealTo | undefined>;
+  /**
+   * Whether the node hosting an organisation understands a newer message form
+   * (federation/features.ts); always, for one hosted here.
+   */
+  understands(ex: Executor, orgId: string, feature: string): Promise<boolean>;
   /** The signing key of the node that signs for an organisation (undefined: this node). */
   signingKeyFor(ex: Executor, orgId: string): Promise<KeyObject | undefined>;
   /**
@@ -38,6 +43,7 @@ export interface ExchangeFederation {
 export const ONE_NODE: ExchangeFederation = {
   nodeOf: async () => undefined,
   exchangeKeyOf: async () => undefined,
+  understands: async () => true,
   signingKeyFor: async () => undefined,
   send: async () => {
     throw new Error('federation is off');

@@ -111,6 +111,20 @@ export async function encryptLines(
   return encryptText(recipient, transferId, index, texts.join('\n'));
 }
 
+/**
+ * The same texts as one JSON list, as a node before lines seals a chunk and opens one: for a
+ * partner node that has not said it takes lines (federation/features.ts). Its opener parses the
+ * list and hashes each record's canonical JSON: the same digests.
+ */
+export async function encryptList(
+  recipient: SealTo,
+  transferId: string,
+  index: number,
+  texts: readonly string[],
+): Promise<string> {
+  return encryptText(recipient, transferId, index, `[${texts.join(',')}]`);
+}
+
 async function encryptText(
   recipient: SealTo,
   transferId: string,

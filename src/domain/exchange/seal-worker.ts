@@ -8,7 +8,7 @@ import type { JsonWebKey } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { handleInOrder } from '../records/worker-channel.ts';
 import { Chunker } from './chunker.ts';
-import type { ChunkLimits } from './chunker.ts';
+import type { ChunkFormat, ChunkLimits } from './chunker.ts';
 import { projection } from './projection.ts';
 import { openRows } from './record-source.ts';
 import type { SealPage, ToSealMain, ToSealWorker } from './seal-pipeline.ts';
@@ -21,6 +21,7 @@ export interface SealWorkerSetup {
   where: [string, string | number | boolean][];
   recipient: { kid: string; jwk: JsonWebKey };
   limits: ChunkLimits;
+  format: ChunkFormat;
 }
 
 const port = parentPort!;
@@ -38,6 +39,7 @@ function begin(setup: SealWorkerSetup): (m: ToSealWorker) => Promise<void> {
     setup.transferId,
     setup.limits,
     async (c) => post({ kind: 'chunk', ...c }),
+    setup.format,
   );
 
   async function seal(page: SealPage): Promise<void> {

@@ -6,6 +6,7 @@
 import { AccordError, assertNoProblems } from '../../errors.ts';
 import { checkpointAside } from '../../store/checkpoint-aside.ts';
 import { faultPoint } from '../faults.ts';
+import { CHUNK_LINES } from '../federation/features.ts';
 import type { Gate } from '../policy/gate.ts';
 import { Chunker } from './chunker.ts';
 import type { SealedChunk } from './chunker.ts';
@@ -74,6 +75,10 @@ export async function sealDraft(
     records: transferChunkRecords,
     bytes: Math.min(transferChunkBytes, Math.floor(travelMax * 0.7)),
   };
+  // A chunk a line per record, unless the partner node is older and takes only JSON lists.
+  const format = (await d.federation.understands(tx, row.recipient_org_id, CHUNK_LINES))
+    ? 'lines'
+    : 'list';
   let count = 0;
   const stored = async (c: SealedChunk): Promise<void> => {
     await tx.db
@@ -139,13 +144,14 @@ export async function sealDraft(
         where: bulk.where,
         recipient: { kid: recipientKey.kid, jwk: recipientKey.key.export({ format: 'jwk' }) },
         limits,
+        format,
       },
       bulk.pages,
       bulk.dataKey,
       { page: async (ids) => counted(ids.length, ids), chunk: stored },
     );
   } else {
-    const chunker = new Chunker(recipientKey, row.transfer_id, limits, stored);
+    const chunker = new Chunker(recipientKey, row.transfer_id, limits, stored, format);
     const agreed = projection(fields);
     for await (const page of source.pages(row)) {
       const recordIds = page.flatMap((r) => (r.recordId ? [r.recordId] : []));

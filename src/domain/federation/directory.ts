@@ -191,6 +191,19 @@ export async function learn(
   return accepted;
 }
 
+/** Keeps what a partner said it understands (null: it said nothing, an older node). */
+export async function learnFeatures(
+  tx: Tx,
+  nodeId: string,
+  features: string[] | null,
+): Promise<void> {
+  await tx.db
+    .updateTable('federation_node')
+    .set({ features: features && JSON.stringify(features) })
+    .where('node_id', '=', nodeId)
+    .execute();
+}
+
 export async function orgsOf(
   ex: Executor,
   nodeId: string,

@@ -20,6 +20,8 @@ export interface FederationNodeTable {
   added_at: string;
   revoked_by: string | null;
   revoked_at: string | null;
+  /** What it said it understands (JSON list, features.ts); null until it says (an older node). */
+  features: string | null;
 }
 
 /**

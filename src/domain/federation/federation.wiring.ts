@@ -34,6 +34,8 @@ import type { RecordTypesService } from '../records/record-types.service.ts';
 import { localCatalogue, remoteTypes } from './catalogue.ts';
 import * as dir from './directory.ts';
 import type { FederationOutboxTable } from './federation.table.ts';
+import { Directories } from './directory-messages.ts';
+import { featuresOf } from './features.ts';
 import { Inbox } from './inbox.ts';
 import { Link, cardOf, refusal } from './link.ts';
 import { keyFromJwk, newMessageId } from './messages.ts';
@@ -69,24 +71,25 @@ export async function createFederation(
   const outbox = new Outbox(ctx, link);
   const inbox = new Inbox(ctx, identity);
   // Partners seal to the current exchange key and name it by its id (the JWK's `kid`).
-  const trust = new TrustService(ctx, identity, link, async (tx, orgId) => {
+  const directories = new Directories(ctx, async (tx, orgId) => {
     const { kid, key } = await w.exchange.exchangeKey(tx, orgId);
     return {
       exchangeKey: { ...key.export({ format: 'jwk' }), kid },
       recordTypes: await localCatalogue(tx, w.recordTypes, orgId),
     };
   });
-  /** Queues this node's directory to every trusted partner (read when the message leaves). */
-  const announce = async (tx: Tx): Promise<void> => {
-    for (const nodeId of await dir.trustedNodes(tx))
-      await outbox.enqueue(tx, nodeId, 'directory', {});
-  };
+  const trust = new TrustService(ctx, identity, link, directories);
   const hostOf = (ex: Executor, orgId: string): Promise<string | undefined> =>
     dir.nodeOf(ex, orgId);
 
   const port: ExchangeFederation = {
     nodeOf: hostOf,
     exchangeKeyOf: (ex, orgId) => dir.exchangeKeyOf(ex, orgId),
+    understands: async (ex, orgId, feature) => {
+      const nodeId = await hostOf(ex, orgId);
+      if (!nodeId) return true;
+      return featuresOf((await dir.trusted(ex, nodeId))?.features ?? null).has(feature);
+    },
     signingKeyFor: async (ex, orgId) => {
       if (!(await dir.isRemote(ex, orgId))) return undefined;
       const nodeId = await hostOf(ex, orgId);
@@ -102,7 +105,7 @@ export async function createFederation(
       await outbox.enqueue(tx, nodeId, kind, body, opts);
     },
     flush: () => outbox.flush(),
-    keysChanged: (tx) => announce(tx),
+    keysChanged: (tx) => directories.announce(tx, outbox),
     ask: async (nodeId, kind, body) => {
       const node = await link.partner(ctx.store, nodeId);
       const answer = await link.send(node, { id: newMessageId(), kind, body });
@@ -151,33 +154,9 @@ export async function createFederation(
     w.agreements.approvals.receiveDecision(from.node_id, hostOf, m.body as SharedDecision),
   );
 
-  // Directories: each side learns the other's organisations, exchange keys and record types.
-  inbox.handle('directory', async (m, from) => {
-    return ctx.store.transaction(async (tx) => {
-      await trust.learn(tx, from.node_id, (m.body as { organisations?: unknown })?.organisations);
-      return { organisations: await trust.ownDirectory(tx) };
-    });
-  });
-  // A record type defined here, or an exchange key rotated, reaches every partner at once (queued
-  // with the change), so a proposer there drafts against the current catalogue and a sender seals
-  // to the current key; the answer brings theirs. The directory is read when the message leaves,
-  // so a later change is never overtaken by an earlier one's message.
-  w.recordTypes.onDefine((tx) => announce(tx));
-  outbox.expands('directory', async () => ({
-    organisations: await ctx.store.transaction((tx) => trust.ownDirectory(tx)),
-  }));
-  // A partner away for longer than the outbox retries misses the directory (a rotated key, a new
-  // type): it is queued again as soon as that partner is heard from.
-  outbox.revivesOnContact('directory');
-  inbox.onContact = (nodeId) => outbox.contact(nodeId);
-  outbox.answered('directory', async (tx, row, answer) => {
-    if (answer.ok)
-      await trust.learn(
-        tx,
-        row.node_id,
-        (answer.body as { organisations?: unknown })?.organisations,
-      );
-  });
+  // Directories: each side learns the other's organisations, keys, record types and features.
+  directories.wire(inbox, outbox, w.recordTypes);
+  await directories.tellFeatures(outbox);
 
   // Transfers: offered, then chunk by chunk, to the recipient's inbox here (delivered once every
   // chunk is in); state changes both ways. The outbox reads each chunk when it sends it.

@@ -6,6 +6,7 @@ import type { ErrorCode } from '../../errors.ts';
 import type { Executor } from '../../store/store.ts';
 import { detach } from './attachments.ts';
 import { trusted } from './directory.ts';
+import { CHUNK_ATTACHMENTS, featuresOf } from './features.ts';
 import type { FederationNodeTable } from './federation.table.ts';
 import { keyFromJwk, seal, unseal, verifyMessage } from './messages.ts';
 import type { NodeCard, NodeIdentity } from './node-identity.ts';
@@ -44,7 +45,10 @@ export class Link {
     m: { id: string; kind: string; body: unknown },
   ): Promise<Answer> {
     const card = cardOf(node);
-    const { body, attachment, sha256 } = detach(m.kind, m.body);
+    // Only to a partner that said it takes attachments: an older one refuses the extra field.
+    const { body, attachment, sha256 } = featuresOf(node.features).has(CHUNK_ATTACHMENTS)
+      ? detach(m.kind, m.body)
+      : { body: m.body };
     const envelope = await seal(
       this.me,
       keyFromJwk(card.encryptionKey),

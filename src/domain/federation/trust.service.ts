@@ -12,7 +12,8 @@ import * as settings from '../node/node-settings.ts';
 import type { Actor } from '../policy/actor.ts';
 import { AuditedRefusal, settleRefusal, withAccess } from '../policy/gate.ts';
 import * as dir from './directory.ts';
-import type { DirectoryEntry } from './directory.ts';
+import type { Directories } from './directory-messages.ts';
+import { featuresOf } from './features.ts';
 import type { Link } from './link.ts';
 import { keyFromJwk, newMessageId } from './messages.ts';
 import { cardFingerprint, grouped, normalFingerprint } from './node-identity.ts';
@@ -30,6 +31,8 @@ export interface TrustedNode {
   addedAt: string;
   revokedAt: string | null;
   organisations: { orgId: string; name: string }[];
+  /** The newer message forms it said it understands (features.ts); null: it has not said. */
+  features: string[] | null;
 }
 
 /** What a trust-list change may do: work in the transaction, record, or refuse (audited). */
@@ -47,11 +50,7 @@ export class TrustService {
     private readonly ctx: DomainContext,
     private readonly me: NodeIdentity,
     private readonly link: Link,
-    /** What is published for an organisation: its exchange key (made on first use), its record types. */
-    private readonly published: (
-      tx: Tx,
-      orgId: string,
-    ) => Promise<Pick<DirectoryEntry, 'exchangeKey' | 'recordTypes'>>,
+    private readonly directory: Directories,
   ) {}
 
   /**
@@ -136,6 +135,7 @@ export class TrustService {
       addedAt: r.added_at,
       revokedAt: r.revoked_at,
       organisations: (await dir.orgsOf(ex, nodeId)).map((o) => ({ orgId: o.org_id, name: o.name })),
+      features: r.features === null ? null : [...featuresOf(r.features)],
     };
   }
 
@@ -274,44 +274,16 @@ export class TrustService {
     });
   }
 
-  /** Organisations hosted here, with the keys partners seal transfers to and their record types. */
-  async ownDirectory(tx: Tx): Promise<DirectoryEntry[]> {
-    const out: DirectoryEntry[] = [];
-    for (const o of await dir.localOrgs(tx))
-      out.push({
-        orgId: o.org_id,
-        name: o.name,
-        kind: o.kind,
-        ...(await this.published(tx, o.org_id)),
-      });
-    return out;
-  }
-
-  /** Records what a partner hosts (audited when it changes what this node knows). */
-  async learn(tx: Tx, nodeId: string, entries: unknown): Promise<void> {
-    const list = Array.isArray(entries) ? (entries as DirectoryEntry[]) : [];
-    const accepted = await dir.learn(tx, nodeId, list, this.ctx.clock().toISOString());
-    this.ctx.audit.record(tx, {
-      orgId: null,
-      actor: `node:${nodeId}`,
-      action: 'federation.directory.learned',
-      target: `node:${nodeId}`,
-      outcome: 'ok',
-      details: { organisations: accepted, refused: list.length - accepted.length },
-    });
-  }
-
   /** Sends our directory to a partner and learns its own from the answer. */
   async sync(nodeId: string): Promise<void> {
     const node = await this.link.partner(this.ctx.store, nodeId);
-    const mine = await this.ctx.store.transaction((tx) => this.ownDirectory(tx));
+    const mine = await this.ctx.store.transaction((tx) => this.directory.body(tx));
     const answer = await this.link.send(node, {
       id: newMessageId(),
       kind: 'directory',
-      body: { organisations: mine },
+      body: mine,
     });
     if (!answer.ok) throw new AccordError('FEDERATION_UNREACHABLE', answer.error.message);
-    const theirs = (answer.body as { organisations?: unknown })?.organisations;
-    await this.ctx.store.transaction((tx) => this.learn(tx, nodeId, theirs));
+    await this.ctx.store.transaction((tx) => this.directory.learn(tx, nodeId, answer.body));
   }
 }

@@ -36,6 +36,7 @@ const NodeSchema = Type.Object({
   addedAt: Type.String(),
   revokedAt: Type.Union([Type.String(), Type.Null()]),
   organisations: Type.Array(Type.Object({ orgId: Type.String(), name: Type.String() })),
+  features: Type.Union([Type.Array(Type.String()), Type.Null()]),
 });
 const Envelope = Type.Object(
   { envelope: Type.String({ minLength: 1 }) },
