@@ -2,10 +2,12 @@
 // refuses every attempt alike: the chunk is given up on at once, the rest of the transfer is not
 // sent, and the sender is told once what to do. A partner away for longer than the retries
 // misses this node's directory (a rotated exchange key): it is sent again as soon as that
-// partner is heard from.
+// partner is heard from. So is every change of an agreement given up on, in the order made.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { proposed } from '../helpers/agreements.ts';
 import { testClock } from '../helpers/clock.ts';
+import { exchangeTerms } from '../helpers/exchange.ts';
 import { forEachDialect } from '../helpers/db.ts';
 import type { OrgFixture } from '../helpers/people.ts';
 import { restartNode } from './nodes.ts';
@@ -79,6 +81,99 @@ forEachDialect('the outbox giving up', (dialect) => {
     await b.federation.trust.sync(a.federation.identity.nodeId);
     await a.federation.outbox.flush();
     assert.equal((await outboxOf(a, 'directory')).length, directories.length);
+  });
+
+  test('an agreement’s changes given up on while the partner was away each reach it, in order, once it is heard from', async () => {
+    await b.stop();
+    const ag = await proposed(a.services, council, exchangeTerms(a.services, council, police));
+    const versionId = ag.latest.versionId;
+    await a.services.agreements.decide(
+      await actorOn(a.services, council, 'dpo'),
+      versionId,
+      'approve',
+      null,
+    );
+    await a.federation.outbox.flush(); // B is down: retried later
+    const changes = async () =>
+      (await outboxOf(a, 'agreement.proposed'))
+        .concat(await outboxOf(a, 'agreement.decided'))
+        .filter((m) => m.body.includes(versionId))
+        .sort(
+          (x, y) =>
+            x.created_at.localeCompare(y.created_at) || x.message_id.localeCompare(y.message_id),
+        );
+    const queued = await changes();
+    assert.deepEqual(
+      queued.map((m) => [m.kind, m.state]),
+      [
+        ['agreement.proposed', 'pending'],
+        ['agreement.decided', 'pending'],
+      ],
+    );
+    // The retries run out for both (about three hours of B being away).
+    await a.services.store.db
+      .updateTable('federation_outbox')
+      .set({ attempts: 19, next_attempt_at: clock().toISOString() })
+      .where(
+        'message_id',
+        'in',
+        queued.map((m) => m.message_id),
+      )
+      .execute();
+    // One after another: the decision waits for the proposal to be settled.
+    await a.federation.outbox.flush();
+    await a.federation.outbox.flush();
+    assert.deepEqual(
+      (await changes()).map((m) => m.state),
+      ['failed', 'failed'],
+    );
+    b = await restartNode(b);
+    const onB = () =>
+      b.services.store.db
+        .selectFrom('agreement_approval')
+        .select('org_id')
+        .where('version_id', '=', versionId)
+        .execute();
+    assert.equal(
+      await b.services.store.db
+        .selectFrom('agreement_version')
+        .select('version_id')
+        .where('version_id', '=', versionId)
+        .executeTakeFirst(),
+      undefined,
+      'B never got the proposal',
+    );
+
+    // B is back and A hears from it: both changes go again, the proposal first, as themselves.
+    await b.federation.trust.sync(a.federation.identity.nodeId);
+    await a.federation.outbox.flush();
+    const sent = await changes();
+    assert.deepEqual(
+      sent.map((m) => [m.message_id, m.state]),
+      queued.map((m) => [m.message_id, 'delivered']),
+    );
+    assert.deepEqual(
+      (await onB()).map((r) => r.org_id),
+      [council.orgId],
+      'B holds the version and the council’s approval',
+    );
+    const revived = (await a.services.audit.list({ action: 'federation.message.revived' }))
+      .filter((e) => queued.some((m) => m.message_id === e.details.givenUp))
+      .sort((x, y) => x.seq - y.seq);
+    assert.deepEqual(
+      revived.map((e) => [e.details.kind, e.details.messageId === e.details.givenUp]),
+      [
+        ['agreement.proposed', true],
+        ['agreement.decided', true],
+      ],
+    );
+    // Heard from again: nothing is sent twice.
+    await b.federation.trust.sync(a.federation.identity.nodeId);
+    await a.federation.outbox.flush();
+    assert.deepEqual(
+      (await changes()).map((m) => m.attempts),
+      [1, 1],
+    );
   });
 
   test('chunks larger than the partner accepts: given up at once, the sender told once', async () => {

@@ -137,6 +137,9 @@ export async function createFederation(
             : await exportControl(tx, e.versionId),
       );
   });
+  // A partner away for longer than the retries still gets each change once it is back.
+  for (const kind of ['agreement.proposed', 'agreement.decided', 'agreement.controlled'])
+    outbox.resendsOnContact(kind);
   inbox.handle('agreement.proposed', (m, from) =>
     w.agreements.approvals.receiveProposal(from.node_id, hostOf, m.body as SharedVersion),
   );
@@ -238,6 +241,9 @@ export async function createFederation(
   });
 
   // Correction notices (Art. 19): stored in the recipient's inbox here; its decision goes back.
+  // Each is sent again once a partner away for longer than the retries is back.
+  outbox.resendsOnContact('correction.notice');
+  outbox.resendsOnContact('correction.answered');
   inbox.handle('correction.notice', (m, from) =>
     w.corrections.remote.receive(from.node_id, m.body as NoticeMessage),
   );

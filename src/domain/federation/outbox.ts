@@ -48,8 +48,10 @@ export class Outbox implements ResultDeps {
     readonly ctx: DomainContext,
     private readonly link: Link,
   ) {
-    this.revival = new Revival(ctx, (tx, nodeId, kind, body) =>
-      this.enqueue(tx, nodeId, kind, body, { once: true }),
+    this.revival = new Revival(
+      ctx,
+      (tx, nodeId, kind, body) => this.enqueue(tx, nodeId, kind, body, { once: true }),
+      (tx) => tx.afterCommit(() => void this.flush().catch(() => undefined)),
     );
   }
 
@@ -85,6 +87,14 @@ export class Outbox implements ResultDeps {
    */
   revivesOnContact(kind: string): void {
     this.revival.kinds.add(kind);
+  }
+
+  /**
+   * Marks a kind whose every message to a node given up on is sent again, in the order queued,
+   * as soon as that node is heard from (outbox-revival.ts).
+   */
+  resendsOnContact(kind: string): void {
+    this.revival.every.add(kind);
   }
 
   /** A partner was heard from: queues again what it missed (see revivesOnContact). */
