@@ -134,6 +134,11 @@ export const ERRORS = {
     message:
       'It was sealed to an exchange key that has since been destroyed, so it can no longer be opened.',
   },
+  IDENTIFIERS_DISAGREE: {
+    status: 409,
+    exit: 4,
+    message: 'The identifiers given belong to different people: check them.',
+  },
   // Agreements across nodes
   AGREEMENT_TYPES_MISMATCH: {
     status: 409,

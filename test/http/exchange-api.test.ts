@@ -103,5 +103,22 @@ forEachDialect('exchange API', (dialect) => {
     });
     assert.equal(check.body.answer, 'yes');
     assert.equal(String(check.body.signature).split('.').length, 3);
+    assert.equal(check.body.note, undefined);
+    // Identifiers of two different people: no match, and the answer says why.
+    const mixed = await call(police, 'POST', '/api/exchange/checks', {
+      providerOrgId: council.orgId,
+      purpose: 'safeguarding',
+      checkKey: CHECK_KEY,
+      identifiers: {
+        nhsNumber: String(person(0).nhsNumber),
+        familyName: String(person(2).familyName),
+        givenName: String(person(2).givenName),
+        dateOfBirth: String(person(2).dateOfBirth),
+        postcode: String(person(2).postcode),
+      },
+    });
+    assert.equal(mixed.status, 200, JSON.stringify(mixed.body));
+    assert.equal(mixed.body.answer, 'no-match');
+    assert.match(String(mixed.body.note), /different people/);
   });
 });

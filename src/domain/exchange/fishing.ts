@@ -43,7 +43,12 @@ export async function watchForFishing(
   };
   let misses = 0;
   let subjects = 0;
-  if (miss) misses = await upTo(recent().where('outcome', '=', 'no-match'), FISHING.misses + 1);
+  // A miss: nobody matched, or the identifiers pointed to different people.
+  if (miss)
+    misses = await upTo(
+      recent().where('outcome', 'in', ['no-match', 'disagree']),
+      FISHING.misses + 1,
+    );
   else if (subjectId !== null) {
     const asked = await upTo(recent().where('subject_id', '=', subjectId), 2);
     if (asked === 1)

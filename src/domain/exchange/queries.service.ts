@@ -18,6 +18,8 @@ import type { ExchangeDeps } from './exchange.deps.ts';
 import { askerKey, watchForFishing } from './fishing.ts';
 import { askRemote } from './queries-remote.ts';
 import { project } from './projection.ts';
+import { accuracyOf, matchSubject, noneFound, recordsOf } from './query-subject.ts';
+import type { Accuracy } from './query-subject.ts';
 
 export { FISHING } from './fishing.ts';
 
@@ -41,6 +43,10 @@ interface AgreementRef {
   reference: string;
   version: number;
 }
+/** Said with a no-match whose identifiers point to different people. */
+export const DISAGREE =
+  'The identifiers given belong to different people here, so none was matched: check them.';
+
 export interface LookupAnswer {
   queryId: string;
   match: boolean;
@@ -50,6 +56,8 @@ export interface LookupAnswer {
   agreement: AgreementRef;
   /** Disputed when a record disclosed is disputed at the provider; verified when checked. */
   accuracy: Accuracy;
+  /** Why nobody matched, when the identifiers point to different people. */
+  note?: string;
 }
 export interface CheckAnswer {
   queryId: string;
@@ -59,16 +67,12 @@ export interface CheckAnswer {
   agreement: AgreementRef;
   /** Disputed when a record the answer rests on is disputed at the provider. */
   accuracy: Accuracy;
+  /** Why nobody matched, when the identifiers point to different people. */
+  note?: string;
   /** The answer signed by this node (compact JWS, EdDSA). */
   signature: string;
   keyId: string;
 }
-
-/** A subject's records as found, with their ids (for accuracy flags). */
-type Found = Record<string, unknown>[] & { restricted?: boolean; ids: string[] };
-/** The accuracy flag an answer carries (issue 7, point 6). */
-export type Accuracy = 'disputed' | 'verified' | null;
-const noneFound = (): Found => Object.assign([], { ids: [] as string[] });
 
 export class QueriesService {
   constructor(private readonly d: ExchangeDeps) {}
@@ -98,9 +102,9 @@ export class QueriesService {
       const recordType = q.recordType ?? 'person';
       // The subject's records are found first (nothing leaves unless allowed): a condition such
       // as an age limit is decided on them.
-      const hit = await this.d.source.subject(gate.tx, q.providerOrgId, q.identifiers);
+      const { hit, disagree } = await matchSubject(this.d, gate, q.providerOrgId, q.identifiers);
       const found = hit
-        ? await this.recordsOf(gate, q.providerOrgId, recordType, hit)
+        ? await recordsOf(this.d, gate, q.providerOrgId, recordType, hit)
         : noneFound();
       const decision = await this.d.sharing.require(gate, {
         operation: 'lookup',
@@ -119,10 +123,12 @@ export class QueriesService {
         decision,
         'lookup',
         hit?.subjectId ?? null,
-        hit ? 'match' : 'no-match',
-        { records: records.length, basis: hit?.basis ?? null },
+        hit ? 'match' : disagree ? 'disagree' : 'no-match',
+        { records: records.length, basis: hit?.basis ?? null, ...(disagree ? { disagree } : {}) },
       );
-      const accuracy = records.length ? await this.accuracyOf(gate, q.providerOrgId, found) : null;
+      const accuracy = records.length
+        ? await accuracyOf(this.d, gate, q.providerOrgId, found)
+        : null;
       return {
         queryId,
         accuracy,
@@ -130,6 +136,7 @@ export class QueriesService {
         basis: hit?.basis ?? null,
         fields: decision.fields,
         records,
+        ...(disagree ? { note: DISAGREE } : {}),
         agreement: {
           agreementId: decision.agreement!.agreementId,
           reference: decision.agreement!.reference,
@@ -158,10 +165,10 @@ export class QueriesService {
         .map((v) => v.checks.get(q.checkKey))
         .find((c) => c && c.from === q.providerOrgId);
       const used = await usedToday(gate.tx, actor.orgId, 'check', this.d.ctx.clock());
-      const hit = await this.d.source.subject(gate.tx, q.providerOrgId, q.identifiers);
+      const { hit, disagree } = await matchSubject(this.d, gate, q.providerOrgId, q.identifiers);
       const found =
         hit && defined
-          ? await this.recordsOf(gate, q.providerOrgId, defined.recordType, hit)
+          ? await recordsOf(this.d, gate, q.providerOrgId, defined.recordType, hit)
           : noneFound();
       const decision = await this.d.sharing.require(gate, {
         operation: 'check',
@@ -186,8 +193,8 @@ export class QueriesService {
         decision,
         'check',
         hit?.subjectId ?? null,
-        answer,
-        { check: q.checkKey, answer },
+        disagree ? 'disagree' : answer,
+        { check: q.checkKey, answer, ...(disagree ? { disagree } : {}) },
       );
       const agreement = {
         agreementId: version.agreementId,
@@ -196,7 +203,7 @@ export class QueriesService {
       };
       const question = c.question || q.checkKey;
       const accuracy =
-        answer === 'no-match' ? null : await this.accuracyOf(gate, q.providerOrgId, found);
+        answer === 'no-match' ? null : await accuracyOf(this.d, gate, q.providerOrgId, found);
       const signature = signJws(
         this.d.keys,
         {
@@ -220,41 +227,11 @@ export class QueriesService {
         answer,
         agreement,
         accuracy,
+        ...(disagree ? { note: DISAGREE } : {}),
         signature,
         keyId: this.d.keys.keyId,
       };
     });
-  }
-
-  /** A matched subject's active records of one type, held here until the decision allows them. */
-  private async recordsOf(
-    gate: Gate,
-    orgId: string,
-    recordType: string,
-    hit: { subjectId: string },
-  ): Promise<Found> {
-    const out = noneFound();
-    for await (const page of this.d.source.pages(gate.tx, orgId, recordType, hit))
-      for (const r of page) {
-        // A restricted record (Art. 18) is never disclosed; the decision refuses and says why.
-        if (r.restricted) out.restricted = true;
-        else {
-          out.push(r.payload);
-          out.ids.push(r.recordId);
-        }
-      }
-    return out;
-  }
-
-  /**
-   * The accuracy flag an answer passes on: disputed when any record it rests on is disputed,
-   * verified when one is verified and none disputed, null otherwise.
-   */
-  private async accuracyOf(gate: Gate, orgId: string, found: Found): Promise<Accuracy> {
-    if (!this.d.accuracy || found.ids.length === 0) return null;
-    const flags = [...(await this.d.accuracy.flagsFor(gate.tx, orgId, found.ids)).values()];
-    if (flags.some((f) => f.flag === 'disputed')) return 'disputed';
-    return flags.some((f) => f.flag === 'verified') ? 'verified' : null;
   }
 
   /** Keeps the query, audits it on both sides and watches for fishing. */
@@ -294,7 +271,7 @@ export class QueriesService {
       outcome: 'ok',
       details: { asker: actor.orgId, ...common },
     });
-    await watchForFishing(this.d, gate, q.providerOrgId, subjectId, outcome === 'no-match', at);
+    await watchForFishing(this.d, gate, q.providerOrgId, subjectId, subjectId === null, at);
     return queryId;
   }
 }

@@ -27,6 +27,16 @@ export interface OpenedRecord {
   restricted: boolean;
 }
 
+/** The subject identifiers point to, and the strongest identifier that does. */
+export interface SubjectMatch {
+  subjectId: string;
+  basis: Scheme;
+}
+/** Identifiers that point to different people: the schemes that found someone. */
+export interface Disagreement {
+  disagree: Scheme[];
+}
+
 /** A record row as stored: its payload still sealed under the organisation's data key. */
 export interface SealedRow {
   record_id: string;
@@ -82,30 +92,39 @@ export function openRows(
 export class RecordSource {
   constructor(private readonly keyring: KeyService) {}
 
-  /** The subject in `orgId` matching the identifiers given, strongest identifier first. */
+  /**
+   * The subject in `orgId` the identifiers given point to, by the strongest of them; or, when
+   * they point to different people here, which schemes disagree (so no one is taken for
+   * another: a mistyped NHS number that happens to be someone else's, beside the right name).
+   * An identifier held for nobody here does not count against a match (the person moved, say).
+   */
   async subject(
     ex: Executor,
     orgId: string,
     identifiers: Record<string, string | undefined>,
-  ): Promise<{ subjectId: string; basis: Scheme } | null> {
+  ): Promise<SubjectMatch | Disagreement | null> {
     const { ids, problems } = lookupIdentifiers(identifiers);
     assertNoProblems(problems, 'The identifiers are not valid.');
     const sorted = [...ids].sort((a, b) => SCHEMES.indexOf(a.scheme) - SCHEMES.indexOf(b.scheme));
     const hashes = hashIdentifiers(await this.keyring.indexKey(ex, orgId), sorted.map(hashInput));
-    for (let i = 0; i < sorted.length; i++) {
-      const hit = await ex.db
-        .selectFrom('record_identifier')
-        .select('subject_id')
-        .where('org_id', '=', orgId)
-        .where(
-          'hash',
-          '=',
-          hashes.subarray(i * IDENTIFIER_HASH_BYTES, (i + 1) * IDENTIFIER_HASH_BYTES),
-        )
-        .executeTakeFirst();
-      if (hit) return { subjectId: hit.subject_id, basis: sorted[i]!.scheme };
-    }
-    return null;
+    const each = sorted.map((_, i) =>
+      hashes.subarray(i * IDENTIFIER_HASH_BYTES, (i + 1) * IDENTIFIER_HASH_BYTES),
+    );
+    const rows = await ex.db
+      .selectFrom('record_identifier')
+      .select(['hash', 'subject_id'])
+      .where('org_id', '=', orgId)
+      .where('hash', 'in', each)
+      .execute();
+    const held = new Map(rows.map((r) => [Buffer.from(r.hash).toString('hex'), r.subject_id]));
+    const hits = sorted.flatMap((id, i) => {
+      const subjectId = held.get(each[i]!.toString('hex'));
+      return subjectId ? [{ subjectId, basis: id.scheme }] : [];
+    });
+    if (hits.length === 0) return null;
+    if (hits.some((h) => h.subjectId !== hits[0]!.subjectId))
+      return { disagree: hits.map((h) => h.basis) };
+    return hits[0]!;
   }
 
   /**
@@ -259,6 +278,11 @@ export class RecordSource {
     if (selection.kind === 'subject') {
       const s = await this.subject(ex, orgId, selection.identifiers);
       if (!s) throw new AccordError('NOT_FOUND', 'Nobody matches those identifiers.');
+      if ('disagree' in s)
+        throw new AccordError(
+          'IDENTIFIERS_DISAGREE',
+          `Those identifiers belong to different people here (${s.disagree.join(', ')}): check them.`,
+        );
       for await (const page of this.pages(ex, orgId, typeKey, { subjectId: s.subjectId })) {
         const kept = page.filter((r) => !r.restricted);
         if (kept.length) yield kept;

@@ -110,6 +110,11 @@ export const CheckSchema = Type.Object(
 );
 
 const AgreementRef = Type.Object({ reference: Type.String(), version: Type.Integer() });
+const Note = Type.Optional(
+  Type.String({
+    description: 'Why nobody matched, when the identifiers given point to different people',
+  }),
+);
 
 export const LookupAnswerSchema = Type.Object({
   queryId: Type.String(),
@@ -123,6 +128,7 @@ export const LookupAnswerSchema = Type.Object({
       description: 'The provider’s accuracy flag on a record the answer rests on',
     }),
   ),
+  note: Note,
 });
 
 export const CheckAnswerSchema = Type.Object({
@@ -136,6 +142,7 @@ export const CheckAnswerSchema = Type.Object({
       description: 'The provider’s accuracy flag on a record the answer rests on',
     }),
   ),
+  note: Note,
   signature: Type.String({ description: 'The answer signed by this node: compact JWS, EdDSA' }),
   keyId: Type.String(),
 });
