@@ -9,7 +9,8 @@ import type { DomainContext } from '../context.ts';
 import type { Actor } from '../policy/actor.ts';
 import type { Gate } from '../policy/gate.ts';
 import { withAccess } from '../policy/gate.ts';
-import { importControl, importDecision, importProposal } from './agreements.federated.ts';
+import { importControl } from './agreements.controls-remote.ts';
+import { importDecision, importProposal } from './agreements.federated.ts';
 import type {
   HostOf,
   ShareEvent,

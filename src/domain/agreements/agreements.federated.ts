@@ -73,49 +73,6 @@ export async function exportControl(tx: Tx, versionId: string): Promise<SharedCo
 }
 
 /** Applies a party's suspension, resumption or termination made on its own node. */
-export async function importControl(
-  ctx: DomainContext,
-  tx: Tx,
-  fromNode: string,
-  hostOf: HostOf,
-  s: SharedControl,
-): Promise<{ status: string }> {
-  const v = await repo.version(tx, s?.versionId ?? '');
-  if (!v || v.status !== 'approved' || !s.set) throw new AccordError('NOT_FOUND');
-  const parties = termsOf(v).parties.map((p) => p.orgId);
-  let remoteParty = false;
-  for (const p of parties) if ((await hostOf(tx, p)) === fromNode) remoteParty = true;
-  if (!remoteParty)
-    throw new AccordError('FORBIDDEN', 'That node hosts no party to the agreement.');
-  const str = (x: unknown): string | null => (typeof x === 'string' ? x.slice(0, 2000) : null);
-  // A termination stands: a partner cannot lift one made here.
-  const terminated = v.terminated_at ?? str(s.set.terminated_at);
-  await tx.db
-    .updateTable('agreement_version')
-    .set({
-      suspended_at: str(s.set.suspended_at),
-      suspended_by: str(s.set.suspended_by),
-      suspend_reason: str(s.set.suspend_reason),
-      terminated_at: terminated,
-      terminated_by: v.terminated_by ?? str(s.set.terminated_by),
-      terminate_reason: v.terminate_reason ?? str(s.set.terminate_reason),
-      updated_at: ctx.clock().toISOString(),
-    })
-    .where('version_id', '=', v.version_id)
-    .execute();
-  for (const orgId of parties)
-    if ((await hostOf(tx, orgId)) === undefined)
-      ctx.audit.record(tx, {
-        orgId,
-        actor: `node:${fromNode}`,
-        action: `agreements.${s.action === 'terminated' ? 'terminated' : s.action === 'suspended' ? 'suspended' : 'resumed'}`,
-        target: `agreement:${v.agreement_id}`,
-        outcome: 'ok',
-        details: { version: v.version, via: `node:${fromNode}`, ...s.set },
-      });
-  return { status: v.status };
-}
-
 export async function exportProposal(tx: Tx, versionId: string): Promise<SharedVersion> {
   const version = (await repo.version(tx, versionId))!;
   const agreement = (await repo.agreement(tx, version.agreement_id))!;
