@@ -239,55 +239,6 @@ forEachDialect('two federated nodes', (dialect) => {
     assert.equal(back.latest.status, 'active');
   });
 
-  test('a partner’s control is applied as its own: said as the partner’s, not dated ahead, other fields kept', async () => {
-    const versionId = (await b.services.agreements.get(await police.actor('dpo'), agreementId))
-      .latest.versionId;
-    const held = () =>
-      b.services.store.db
-        .selectFrom('agreement_version')
-        .select(['suspended_at', 'suspended_by', 'suspend_reason', 'terminated_by'])
-        .where('version_id', '=', versionId)
-        .executeTakeFirstOrThrow();
-    const fromA = async (action: string, set: Record<string, unknown>): Promise<void> => {
-      await a.services.store.transaction((tx) =>
-        a.federation.outbox.enqueue(tx, b.federation.identity.nodeId, 'agreement.controlled', {
-          versionId,
-          action,
-          set,
-        }),
-      );
-      await a.federation.outbox.flush();
-    };
-    const nodeA = `node:${a.federation.identity.nodeId}`;
-    // A claims the suspension was made by a person of B, dated a year ahead.
-    await fromA('suspended', {
-      suspended_at: '2999-01-01T00:00:00.000Z',
-      suspended_by: `person:${police.people.dpo.personId}`,
-      suspend_reason: 'Breach under investigation',
-    });
-    const suspended = await held();
-    assert.equal(suspended.suspended_by, `${nodeA}/person:${police.people.dpo.personId}`);
-    assert.ok(suspended.suspended_at! <= new Date().toISOString(), 'not dated ahead');
-    assert.equal(suspended.suspend_reason, 'Breach under investigation');
-    const [entry] = await b.services.audit.list({
-      orgId: police.orgId,
-      action: 'agreements.suspended',
-    });
-    assert.equal(entry?.actor, nodeA);
-    // A termination restating the suspension otherwise changes only the termination's fields.
-    await fromA('terminated', {
-      suspended_by: 'someone else',
-      terminated_at: '2999-01-01T00:00:00.000Z',
-      terminated_by: 'person:x',
-    });
-    const after = await held();
-    assert.equal(after.suspended_by, suspended.suspended_by);
-    assert.equal(after.terminated_by, `${nodeA}/person:x`);
-    // An action nobody knows is refused, and changes nothing.
-    await fromA('cancelled', { suspended_at: null });
-    assert.deepEqual(await held(), after);
-  });
-
   test('administrators see the card and trust list over the API; others do not', async () => {
     const as = (who: 'administrator' | 'handler') => ({
       authorization: `Bearer ${council.people[who].token}`,

@@ -197,6 +197,7 @@ export class AgreementApprovals {
         kind: 'controlled',
         versionId,
         parties: termsOf(v).parties.map((p) => p.orgId),
+        action: PAST[action],
       });
       gate.record(`agreements.${PAST[action]}`, `agreement:${v.agreement_id}`, {
         version: v.version,

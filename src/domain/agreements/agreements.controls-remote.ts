@@ -48,8 +48,9 @@ export async function importControl(
  * What a partner's suspension, resumption or termination changes here (undefined: no such
  * action). Only the fields of that action: a partner restates the rest as it holds them, and
  * this node keeps its own. Who did it is said as the partner's (`node:<id>/<who>`), never as
- * someone here; a suspension cannot be dated later than now; a termination may be for a later
- * instant, as one made here may. A suspension already in place, or a termination, stands.
+ * someone here; a suspension cannot be dated later than now, nor a termination earlier (one may
+ * be for a later instant, as here). A suspension already in place, or a termination in force,
+ * stands.
  */
 function controlFrom(
   fromNode: string,
@@ -79,9 +80,12 @@ function controlFrom(
   if (s.action === 'resumed')
     return v.suspended_at ? { suspended_at: null, suspended_by: null, suspend_reason: null } : {};
   if (s.action === 'terminated') {
-    if (v.terminated_at) return {};
+    // One in force stands. One set for later may be moved, as a party here may move it, but not
+    // to before now (what was done under the agreement meanwhile was done while it was in force).
+    if (v.terminated_at && v.terminated_at <= now.toISOString()) return {};
+    const at = time(s.set.terminated_at);
     return {
-      terminated_at: time(s.set.terminated_at).toISOString(),
+      terminated_at: (at < now ? now : at).toISOString(),
       terminated_by: who(s.set.terminated_by),
       terminate_reason: text(s.set.terminate_reason),
     };

@@ -37,6 +37,8 @@ export type ShareEvent = {
   kind: 'proposed' | 'decided' | 'controlled';
   versionId: string;
   parties: string[];
+  /** For `controlled`: what was done (suspended, resumed or terminated). */
+  action?: string;
 };
 
 /** A suspension, resumption or termination, as it stands on the node where it was made. */
@@ -54,13 +56,21 @@ export interface SharedControl {
   >;
 }
 
-export async function exportControl(tx: Tx, versionId: string): Promise<SharedControl> {
+/**
+ * A suspension, resumption or termination as it stands here, with the action taken (the state
+ * alone cannot say: a suspension may be made while a termination is set for later).
+ */
+export async function exportControl(
+  tx: Tx,
+  versionId: string,
+  action?: string,
+): Promise<SharedControl> {
   const v = (await repo.version(tx, versionId))!;
   const { suspended_at, suspended_by, suspend_reason } = v;
   const { terminated_at, terminated_by, terminate_reason } = v;
   return {
     versionId,
-    action: terminated_at ? 'terminated' : suspended_at ? 'suspended' : 'resumed',
+    action: action ?? (terminated_at ? 'terminated' : suspended_at ? 'suspended' : 'resumed'),
     set: {
       suspended_at,
       suspended_by,
@@ -72,7 +82,6 @@ export async function exportControl(tx: Tx, versionId: string): Promise<SharedCo
   };
 }
 
-/** Applies a party's suspension, resumption or termination made on its own node. */
 export async function exportProposal(tx: Tx, versionId: string): Promise<SharedVersion> {
   const version = (await repo.version(tx, versionId))!;
   const agreement = (await repo.agreement(tx, version.agreement_id))!;
