@@ -39,6 +39,8 @@ export async function startServer(
   const tls = services.federation?.identity.tls;
   const app = await buildApp(services, tls ? { https: { key: tls.key, cert: tls.cert } } : {});
   const address = await app.listen({ port: config.port, host: config.host });
+  // Serving now, with every kind of message wired: partners may be told of newer forms.
+  await services.federation?.started();
   // A big import or transfer then starts at once, not after a worker's half-second start.
   keepWarm(WARM_WORKERS);
   if (replayed) app.log.warn({ replayed }, 'committed webhook deliveries left in the spool');

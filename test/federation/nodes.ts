@@ -56,6 +56,7 @@ async function listen(w: Where): Promise<TestNode> {
   try {
     app = await buildApp(services, { https: federation.identity.tls });
     await app.listen({ port: w.port, host: '127.0.0.1' });
+    await federation.started(); // as a server does once it listens
   } catch (e) {
     // A node that failed to start must not keep its database or port open.
     await app?.close().catch(() => undefined);

@@ -2,7 +2,8 @@
 // to seal to and their record types) and which newer message forms they understand
 // (features.ts). Sent when a partner is trusted, queued to every partner whenever a record type
 // is defined or an exchange key rotated, and when this node starts on a version with other
-// features than it last told; the answer always brings the partner's own directory.
+// features than it last told (once it serves); the answer always brings the partner's own
+// directory.
 import type { Tx } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
 import * as settings from '../node/node-settings.ts';
@@ -100,8 +101,8 @@ export class Directories {
   }
 
   /**
-   * Once a node starts on a version that understands other forms than it last told its partners
-   * (it was upgraded), it tells them, so they use the newer forms from then on.
+   * Once a server starts on a version that understands other forms than it last told its
+   * partners (it was upgraded), it tells them, so they use the newer forms from then on.
    */
   async tellFeatures(outbox: Outbox): Promise<void> {
     const now = NODE_FEATURES.join(' ');

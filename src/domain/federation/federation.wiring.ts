@@ -45,6 +45,11 @@ import { Outbox } from './outbox.ts';
 import { TrustService } from './trust.service.ts';
 
 export interface FederationModule {
+  /**
+   * Called by a server once it listens (not by a command-line run, which may be a newer version
+   * than the server still serving): tells partners this node's features if they changed.
+   */
+  started(): Promise<void>;
   identity: NodeIdentity;
   trust: TrustService;
   inbox: Inbox;
@@ -134,7 +139,7 @@ export async function createFederation(
           ? await exportProposal(tx, e.versionId)
           : e.kind === 'decided'
             ? await exportDecision(tx, e.versionId, hostOf)
-            : await exportControl(tx, e.versionId),
+            : await exportControl(tx, e.versionId, e.action),
       );
   });
   // A partner away for longer than the retries still gets each change once it is back.
@@ -159,7 +164,6 @@ export async function createFederation(
 
   // Directories: each side learns the other's organisations, keys, record types and features.
   directories.wire(inbox, outbox, w.recordTypes);
-  await directories.tellFeatures(outbox);
 
   // Transfers: offered, then chunk by chunk, to the recipient's inbox here (delivered once every
   // chunk is in); state changes both ways. The outbox reads each chunk when it sends it.
@@ -286,5 +290,5 @@ export async function createFederation(
       return { answer, agreementId: answer.agreement.agreementId };
     });
 
-  return { identity, trust, inbox, outbox, link };
+  return { identity, trust, inbox, outbox, link, started: () => directories.tellFeatures(outbox) };
 }
