@@ -70,11 +70,9 @@ forEachDialect('the outbox giving up', (dialect) => {
     await b.federation.trust.sync(a.federation.identity.nodeId);
     await a.federation.outbox.flush();
     assert.equal(await councilKeyOnB(), rotated.newKeyId, 'B learns the rotated key');
+    // Sent again in place: the same message, now delivered.
     const directories = await outboxOf(a, 'directory');
-    assert.deepEqual(
-      directories.slice(-2).map((m) => m.state),
-      ['failed', 'delivered'],
-    );
+    assert.equal(directories.find((m) => m.message_id === queued.message_id)?.state, 'delivered');
     const [revived] = await a.services.audit.list({ action: 'federation.message.revived' });
     assert.equal(revived?.details.givenUp, queued.message_id);
     // Heard from again: nothing more is queued (the directory was delivered).
@@ -110,22 +108,47 @@ forEachDialect('the outbox giving up', (dialect) => {
         ['agreement.decided', 'pending'],
       ],
     );
-    // The retries run out for both (about three hours of B being away).
+    // The proposal's retries run out (about three hours of B being away): the decision behind
+    // it is given up with it, so that the two go again in order.
     await a.services.store.db
       .updateTable('federation_outbox')
       .set({ attempts: 19, next_attempt_at: clock().toISOString() })
-      .where(
-        'message_id',
-        'in',
-        queued.map((m) => m.message_id),
-      )
+      .where('message_id', '=', queued[0]!.message_id)
       .execute();
-    // One after another: the decision waits for the proposal to be settled.
     await a.federation.outbox.flush();
+    assert.deepEqual(
+      (await changes()).map((m) => [m.state, m.attempts]),
+      [
+        ['failed', 20],
+        ['failed', 20],
+      ],
+    );
+    // A change made meanwhile is queued after them, and puts them back before it: B is still
+    // away, so all three wait.
+    await a.services.agreements.decide(await council.actor('siro'), versionId, 'approve', null);
+    const waiting = await changes();
+    assert.deepEqual(
+      waiting.map((m) => [m.kind, m.state]),
+      [
+        ['agreement.proposed', 'pending'],
+        ['agreement.decided', 'pending'],
+        ['agreement.decided', 'pending'],
+      ],
+    );
+    assert.deepEqual(
+      waiting.slice(0, 2).map((m) => m.message_id),
+      queued.map((m) => m.message_id),
+    );
+    await a.federation.outbox.flush();
+    await a.services.store.db
+      .updateTable('federation_outbox')
+      .set({ attempts: 19, next_attempt_at: clock().toISOString() })
+      .where('message_id', '=', queued[0]!.message_id)
+      .execute();
     await a.federation.outbox.flush();
     assert.deepEqual(
       (await changes()).map((m) => m.state),
-      ['failed', 'failed'],
+      ['failed', 'failed', 'failed'],
     );
     b = await restartNode(b);
     const onB = () =>
@@ -144,26 +167,27 @@ forEachDialect('the outbox giving up', (dialect) => {
       'B never got the proposal',
     );
 
-    // B is back and A hears from it: both changes go again, the proposal first, as themselves.
+    // B is back and A hears from it: the changes go again, the proposal first, as themselves.
     await b.federation.trust.sync(a.federation.identity.nodeId);
     await a.federation.outbox.flush();
     const sent = await changes();
     assert.deepEqual(
       sent.map((m) => [m.message_id, m.state]),
-      queued.map((m) => [m.message_id, 'delivered']),
+      waiting.map((m) => [m.message_id, 'delivered']),
     );
     assert.deepEqual(
       (await onB()).map((r) => r.org_id),
-      [council.orgId],
-      'B holds the version and the council’s approval',
+      [council.orgId, council.orgId],
+      'B holds the version and both of the council’s approvals',
     );
     const revived = (await a.services.audit.list({ action: 'federation.message.revived' }))
-      .filter((e) => queued.some((m) => m.message_id === e.details.givenUp))
+      .filter((e) => waiting.some((m) => m.message_id === e.details.givenUp))
       .sort((x, y) => x.seq - y.seq);
     assert.deepEqual(
-      revived.map((e) => [e.details.kind, e.details.messageId === e.details.givenUp]),
+      revived.slice(-3).map((e) => [e.details.kind, e.details.messageId === e.details.givenUp]),
       [
         ['agreement.proposed', true],
+        ['agreement.decided', true],
         ['agreement.decided', true],
       ],
     );
@@ -172,7 +196,7 @@ forEachDialect('the outbox giving up', (dialect) => {
     await a.federation.outbox.flush();
     assert.deepEqual(
       (await changes()).map((m) => m.attempts),
-      [1, 1],
+      [1, 1, 1],
     );
   });
 

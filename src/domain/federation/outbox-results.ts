@@ -28,6 +28,23 @@ export interface ResultDeps {
   record(fn: (tx: Tx) => Promise<void>): Promise<void>;
 }
 
+/** A message given up on, in the node's log. */
+export function auditFailed(
+  ctx: DomainContext,
+  tx: Tx,
+  nodeId: string,
+  details: Record<string, unknown>,
+): void {
+  ctx.audit.record(tx, {
+    orgId: null,
+    actor: 'node',
+    action: 'federation.message.failed',
+    target: `node:${nodeId}`,
+    outcome: 'refused',
+    details,
+  });
+}
+
 /** After a failed attempt; returns false when the partner could not be reached at all. */
 export async function recordFailure(
   d: ResultDeps,
@@ -56,16 +73,17 @@ export async function recordFailure(
       .executeTakeFirst();
     // Dropped meanwhile (its transfer recalled, or stopped with another message): nothing more.
     if (!failed || Number(r.numUpdatedRows) !== 1) return;
-    d.ctx.audit.record(tx, {
-      orgId: null,
-      actor: 'node',
-      action: 'federation.message.failed',
-      target: `node:${row.node_id}`,
-      outcome: 'refused',
-      details: { messageId: row.message_id, kind: row.kind, attempts, code },
+    auditFailed(d.ctx, tx, row.node_id, {
+      messageId: row.message_id,
+      kind: row.kind,
+      attempts,
+      code,
     });
     // Away for hours: sent again once heard from. (Refused for good: sending again would not help.)
-    if (exhausted) tx.afterCommit(() => d.revival.gaveUp(row.node_id, row.kind));
+    if (exhausted) {
+      await d.revival.holdBack(tx, row);
+      tx.afterCommit(() => d.revival.gaveUp(row.node_id, row.kind));
+    }
     await d.onGiveUp.get(row.kind)?.(tx, row, { code, message });
   });
   return code !== 'FEDERATION_UNREACHABLE';

@@ -48,10 +48,8 @@ export class Outbox implements ResultDeps {
     readonly ctx: DomainContext,
     private readonly link: Link,
   ) {
-    this.revival = new Revival(
-      ctx,
-      (tx, nodeId, kind, body) => this.enqueue(tx, nodeId, kind, body, { once: true }),
-      (tx) => tx.afterCommit(() => void this.flush().catch(() => undefined)),
+    this.revival = new Revival(ctx, (tx) =>
+      tx.afterCommit(() => void this.flush().catch(() => undefined)),
     );
   }
 
@@ -113,6 +111,8 @@ export class Outbox implements ResultDeps {
     body: unknown,
     opts: { once?: boolean } = {},
   ): Promise<string | undefined> {
+    // Changes given up on to this node go first (in place), then this one after them.
+    if (this.revival.every.has(kind)) await this.revival.resend(tx, nodeId);
     const id = newMessageId();
     const at = this.ctx.clock().toISOString();
     const text = JSON.stringify(body);
