@@ -3,6 +3,7 @@
 import { Readable } from 'node:stream';
 import type { Agreement } from '../../src/domain/agreements/agreements.view.ts';
 import type { AgreementTerms } from '../../src/domain/agreements/model.ts';
+import { setRestriction } from '../../src/domain/rights/record-ops.ts';
 import type { Services } from '../../src/services.ts';
 import type { Executor } from '../../src/store/store.ts';
 import { approved, personTerms } from './agreements.ts';
@@ -86,4 +87,19 @@ export async function transferLinks(
   for (const r of runs)
     (JSON.parse(r.record_ids) as string[]).forEach((id, i) => copies.set(r.first_line + i, id));
   return sent.map((l) => ({ ...l, recipient_record_id: copies.get(l.line) ?? null }));
+}
+
+/** Restricts (Art. 18) every record an organisation holds; returns a function lifting it again. */
+export async function restrictAll(
+  s: Services,
+  orgId: string,
+  at: string,
+): Promise<() => Promise<void>> {
+  const recordIds = (
+    await s.store.db.selectFrom('record').select('record_id').where('org_id', '=', orgId).execute()
+  ).map((r) => r.record_id);
+  await s.store.transaction((tx) =>
+    setRestriction(tx, orgId, recordIds, { at, reason: 'contested' }),
+  );
+  return () => s.store.transaction((tx) => setRestriction(tx, orgId, recordIds, null));
 }

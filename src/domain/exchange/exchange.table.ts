@@ -111,7 +111,7 @@ export interface ExchangeQueryTable {
   asked_by: string;
   /** The provider's subject id when someone matched; null for no match. */
   subject_id: string | null;
-  /** match | no-match | yes | no */
+  /** match | no-match | yes | no | disagree (identifiers of different people: a miss) */
   outcome: string;
   purpose: string;
   asked_at: string;

@@ -58,7 +58,8 @@ export async function askRemote<A extends LookupAnswer | CheckAnswer>(
     throw e;
   }
   const a = reply.answer;
-  const outcome = 'answer' in a ? a.answer : a.match ? 'match' : 'no-match';
+  // Identifiers of different people at the provider: a miss, said as such (its note).
+  const outcome = a.note ? 'disagree' : 'answer' in a ? a.answer : a.match ? 'match' : 'no-match';
   return withAccess(d.ctx, actor, async (gate) => {
     await keepQuery(gate.tx, {
       query_id: uuid7(),

@@ -102,7 +102,7 @@ export class QueriesService {
       const recordType = q.recordType ?? 'person';
       // The subject's records are found first (nothing leaves unless allowed): a condition such
       // as an age limit is decided on them.
-      const { hit, disagree } = await matchSubject(this.d, gate, q.providerOrgId, q.identifiers);
+      const { hit, disagree, restricted } = await matchSubject(this.d, gate, q, recordType);
       const found = hit
         ? await recordsOf(this.d, gate, q.providerOrgId, recordType, hit)
         : noneFound();
@@ -113,7 +113,7 @@ export class QueriesService {
         purpose: q.purpose,
         fields: q.fields,
         subject: found[0],
-        restricted: found.restricted === true,
+        restricted: found.restricted === true || restricted,
         usedToday: (a) => used.get(a) ?? 0,
       });
       const records = found.map((r) => project(r, decision.fields));
@@ -124,7 +124,8 @@ export class QueriesService {
         'lookup',
         hit?.subjectId ?? null,
         hit ? 'match' : disagree ? 'disagree' : 'no-match',
-        { records: records.length, basis: hit?.basis ?? null, ...(disagree ? { disagree } : {}) },
+        { records: records.length, basis: hit?.basis ?? null },
+        disagree,
       );
       const accuracy = records.length
         ? await accuracyOf(this.d, gate, q.providerOrgId, found)
@@ -165,7 +166,12 @@ export class QueriesService {
         .map((v) => v.checks.get(q.checkKey))
         .find((c) => c && c.from === q.providerOrgId);
       const used = await usedToday(gate.tx, actor.orgId, 'check', this.d.ctx.clock());
-      const { hit, disagree } = await matchSubject(this.d, gate, q.providerOrgId, q.identifiers);
+      const { hit, disagree, restricted } = await matchSubject(
+        this.d,
+        gate,
+        q,
+        defined?.recordType,
+      );
       const found =
         hit && defined
           ? await recordsOf(this.d, gate, q.providerOrgId, defined.recordType, hit)
@@ -177,7 +183,7 @@ export class QueriesService {
         purpose: q.purpose,
         checkKey: q.checkKey,
         subject: found[0],
-        restricted: found.restricted === true,
+        restricted: found.restricted === true || restricted,
         usedToday: (a) => used.get(a) ?? 0,
       });
       const version = index.versions.find((v) => v.versionId === decision.agreement!.versionId)!;
@@ -194,7 +200,8 @@ export class QueriesService {
         'check',
         hit?.subjectId ?? null,
         disagree ? 'disagree' : answer,
-        { check: q.checkKey, answer, ...(disagree ? { disagree } : {}) },
+        { check: q.checkKey, answer },
+        disagree,
       );
       const agreement = {
         agreementId: version.agreementId,
@@ -243,6 +250,8 @@ export class QueriesService {
     subjectId: string | null,
     outcome: string,
     details: Record<string, unknown>,
+    /** Which schemes pointed to different people: for the provider's log only. */
+    disagree?: string[],
   ): Promise<string> {
     const tx = gate.tx;
     const actor = gate.actor;
@@ -269,7 +278,7 @@ export class QueriesService {
       target: subjectId ? `subject:${subjectId}` : `org:${actor.orgId}`,
       purpose: q.purpose,
       outcome: 'ok',
-      details: { asker: actor.orgId, ...common },
+      details: { asker: actor.orgId, ...common, ...(disagree ? { disagree } : {}) },
     });
     await watchForFishing(this.d, gate, q.providerOrgId, subjectId, subjectId === null, at);
     return queryId;

@@ -14,17 +14,24 @@ export const noneFound = (): Found => Object.assign([], { ids: [] as string[] })
 /**
  * The subject the identifiers point to. Identifiers that point to different people match no
  * one: nobody is taken for someone else, and the asker is told to check them (the query is still
- * kept, counted and watched for fishing, as a miss).
+ * kept, counted and watched for fishing, as a miss). Each person they point to is still looked
+ * at as a match would be: when one's records of the type are restricted (Art. 18), `restricted`
+ * says so, and the decision refuses under that clause as it would for that person alone.
  */
 export async function matchSubject(
   d: ExchangeDeps,
   gate: Gate,
-  orgId: string,
-  identifiers: Record<string, string>,
-): Promise<{ hit: SubjectMatch | null; disagree?: string[] }> {
-  const m = await d.source.subject(gate.tx, orgId, identifiers);
-  if (m && 'disagree' in m) return { hit: null, disagree: m.disagree };
-  return { hit: m };
+  q: { providerOrgId: string; identifiers: Record<string, string> },
+  recordType: string | undefined,
+): Promise<{ hit: SubjectMatch | null; disagree?: string[]; restricted: boolean }> {
+  const m = await d.source.subject(gate.tx, q.providerOrgId, q.identifiers);
+  if (!m || !('disagree' in m)) return { hit: m, restricted: false };
+  let restricted = false;
+  if (recordType)
+    for (const subjectId of m.subjects)
+      if ((await recordsOf(d, gate, q.providerOrgId, recordType, { subjectId })).restricted)
+        restricted = true;
+  return { hit: null, disagree: m.disagree, restricted };
 }
 
 /** A matched subject's active records of one type, held here until the decision allows them. */

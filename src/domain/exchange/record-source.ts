@@ -8,9 +8,12 @@ import { AccordError, assertNoProblems } from '../../errors.ts';
 import type Database from 'better-sqlite3';
 import type { Executor, Tx } from '../../store/store.ts';
 import type { KeyService } from '../keys/key.service.ts';
-import { SCHEMES, hashInput, lookupIdentifiers } from '../records/identifiers.ts';
-import type { Scheme } from '../records/identifiers.ts';
-import { IDENTIFIER_HASH_BYTES, hashIdentifiers, openBatch } from '../records/sealing.ts';
+import { lookupIdentifiers } from '../records/identifiers.ts';
+import { openBatch } from '../records/sealing.ts';
+import { findSubject } from '../records/subject-match.ts';
+import type { Disagreement, SubjectMatch } from '../records/subject-match.ts';
+
+export type { Disagreement, SubjectMatch } from '../records/subject-match.ts';
 
 export const PAGE = 1000;
 
@@ -25,16 +28,6 @@ export interface OpenedRecord {
   payload: Record<string, unknown>;
   /** Processing restricted at the subject's request (UK GDPR Art. 18): kept, never shared. */
   restricted: boolean;
-}
-
-/** The subject identifiers point to, and the strongest identifier that does. */
-export interface SubjectMatch {
-  subjectId: string;
-  basis: Scheme;
-}
-/** Identifiers that point to different people: the schemes that found someone. */
-export interface Disagreement {
-  disagree: Scheme[];
 }
 
 /** A record row as stored: its payload still sealed under the organisation's data key. */
@@ -92,12 +85,7 @@ export function openRows(
 export class RecordSource {
   constructor(private readonly keyring: KeyService) {}
 
-  /**
-   * The subject in `orgId` the identifiers given point to, by the strongest of them; or, when
-   * they point to different people here, which schemes disagree (so no one is taken for
-   * another: a mistyped NHS number that happens to be someone else's, beside the right name).
-   * An identifier held for nobody here does not count against a match (the person moved, say).
-   */
+  /** The subject in `orgId` the identifiers given point to (records/subject-match.ts). */
   async subject(
     ex: Executor,
     orgId: string,
@@ -105,26 +93,7 @@ export class RecordSource {
   ): Promise<SubjectMatch | Disagreement | null> {
     const { ids, problems } = lookupIdentifiers(identifiers);
     assertNoProblems(problems, 'The identifiers are not valid.');
-    const sorted = [...ids].sort((a, b) => SCHEMES.indexOf(a.scheme) - SCHEMES.indexOf(b.scheme));
-    const hashes = hashIdentifiers(await this.keyring.indexKey(ex, orgId), sorted.map(hashInput));
-    const each = sorted.map((_, i) =>
-      hashes.subarray(i * IDENTIFIER_HASH_BYTES, (i + 1) * IDENTIFIER_HASH_BYTES),
-    );
-    const rows = await ex.db
-      .selectFrom('record_identifier')
-      .select(['hash', 'subject_id'])
-      .where('org_id', '=', orgId)
-      .where('hash', 'in', each)
-      .execute();
-    const held = new Map(rows.map((r) => [Buffer.from(r.hash).toString('hex'), r.subject_id]));
-    const hits = sorted.flatMap((id, i) => {
-      const subjectId = held.get(each[i]!.toString('hex'));
-      return subjectId ? [{ subjectId, basis: id.scheme }] : [];
-    });
-    if (hits.length === 0) return null;
-    if (hits.some((h) => h.subjectId !== hits[0]!.subjectId))
-      return { disagree: hits.map((h) => h.basis) };
-    return hits[0]!;
+    return findSubject(ex, orgId, await this.keyring.indexKey(ex, orgId), ids);
   }
 
   /**

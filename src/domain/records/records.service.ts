@@ -10,14 +10,15 @@ import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
 import type { Gate } from '../policy/gate.ts';
 import type { AssetsService } from './assets.service.ts';
-import { SCHEMES, SCHEME_LABELS, hashInput, lookupIdentifiers } from './identifiers.ts';
+import { SCHEME_LABELS, lookupIdentifiers } from './identifiers.ts';
 import { checkPayload } from './validate-record.ts';
 import type { Scheme } from './identifiers.ts';
 import type { RecordTypesService } from './record-types.service.ts';
 import { RecordWriter } from './record-writer.ts';
 import type { RecordTable } from './records.table.ts';
 import { retainUntil } from './retention-date.ts';
-import { IDENTIFIER_HASH_BYTES, hashIdentifiers, open } from './sealing.ts';
+import { open } from './sealing.ts';
+import { findSubject } from './subject-match.ts';
 
 export interface StoredRecord {
   id: string;
@@ -201,43 +202,50 @@ export class RecordsService {
         { purpose, details: { schemes: ids.map((i) => i.scheme) } },
       );
       assertNoProblems([...purposeProblems(purpose), ...problems]);
-      const sorted = [...ids].sort((a, b) => SCHEMES.indexOf(a.scheme) - SCHEMES.indexOf(b.scheme));
-      const hashes = hashIdentifiers(
+      const found = await findSubject(
+        gate.tx,
+        actor.orgId,
         await this.keys.indexKey(gate.tx, actor.orgId),
-        sorted.map(hashInput),
+        ids,
       );
-      for (let i = 0; i < sorted.length; i++) {
-        const hash = hashes.subarray(i * IDENTIFIER_HASH_BYTES, (i + 1) * IDENTIFIER_HASH_BYTES);
-        const hit = await gate.tx.db
-          .selectFrom('record_identifier')
-          .select('subject_id')
-          .where('org_id', '=', actor.orgId)
-          .where('hash', '=', hash)
-          .executeTakeFirst();
-        if (!hit) continue;
-        const scheme = sorted[i]!.scheme;
+      // Identifiers of different people: nobody is shown, so nobody is taken for someone else.
+      if (found && 'disagree' in found)
+        gate.refuse(
+          new AccordError(
+            'IDENTIFIERS_DISAGREE',
+            `Those identifiers belong to different people here (${found.disagree.map((s) => SCHEME_LABELS[s]).join('; ')}): check them and look up again.`,
+          ),
+          'records.lookup.disagree',
+          'lookup',
+          { schemes: found.disagree },
+          purpose,
+        );
+      if (found && 'subjectId' in found) {
         const rows = await gate.tx.db
           .selectFrom('record')
           .selectAll()
           .where('org_id', '=', actor.orgId)
-          .where('subject_id', '=', hit.subject_id)
+          .where('subject_id', '=', found.subjectId)
           .where('status', '=', 'active')
           // Restricted records (Art. 18) are kept but not served to look-ups.
           .where('restricted_at', 'is', null)
           .orderBy('created_at')
           .execute();
-        const records = await this.reveal(gate, rows, purpose, { via: 'lookup', basis: scheme });
+        const records = await this.reveal(gate, rows, purpose, {
+          via: 'lookup',
+          basis: found.basis,
+        });
         return {
-          subjectId: hit.subject_id,
-          basis: scheme,
-          basisLabel: SCHEME_LABELS[scheme],
+          subjectId: found.subjectId,
+          basis: found.basis,
+          basisLabel: SCHEME_LABELS[found.basis],
           records,
         };
       }
       gate.record(
         'records.lookup.no-match',
         'lookup',
-        { schemes: sorted.map((s) => s.scheme) },
+        { schemes: ids.map((s) => s.scheme) },
         'ok',
         purpose,
       );

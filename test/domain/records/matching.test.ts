@@ -104,4 +104,32 @@ forEachDialect('subject matching', (dialect) => {
       assert.equal(r.subjectId, subjectP);
     assert.equal((await byNhs(newNhs)).records.length, 3);
   });
+
+  test('a look-up whose identifiers point to different people shows nobody, says why, and is audited', async () => {
+    const [x, y] = [person(7001), person(7002)];
+    await load([x, y]);
+    const mixed = {
+      nhsNumber: String(x.nhsNumber),
+      familyName: String(y.familyName),
+      givenName: String(y.givenName),
+      dateOfBirth: String(y.dateOfBirth),
+      postcode: String(y.postcode),
+    };
+    const handler = await org.actor('handler');
+    await assert.rejects(
+      s.records.lookup(handler, mixed, 'matching test'),
+      (e: { code?: string; message?: string }) =>
+        e.code === 'IDENTIFIERS_DISAGREE' && /NHS number/.test(e.message ?? ''),
+    );
+    const [refused] = await s.audit.list({ orgId: org.orgId, action: 'records.lookup.disagree' });
+    assert.deepEqual(refused?.details.schemes, ['nhs-number', 'name-dob-postcode']);
+    // With an NHS number held for nobody, the name, date of birth and postcode decide.
+    const moved = await s.records.lookup(
+      handler,
+      { ...mixed, nhsNumber: nhsNumber(999_001) },
+      'matching test',
+    );
+    assert.equal(moved.basis, 'name-dob-postcode');
+    assert.equal(moved.records[0]?.payload.familyName, y.familyName);
+  });
 });
