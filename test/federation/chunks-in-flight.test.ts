@@ -2,7 +2,8 @@
 // default 4), since chunks are queued only once the partner holds the offer and it stores them in
 // any order. Every other kind of message still goes alone and in order: it waits for the chunks
 // queued before it, and those queued after it wait for it. A partner that goes down with chunks
-// in flight gets the rest after it is back, each stored once.
+// in flight gets the rest after it is back, each stored once. A tampered chunk among several in
+// flight is refused once, the rest not sent, and the sender told once.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -180,5 +181,55 @@ forEachDialect('chunks in flight between nodes', (dialect) => {
     // from what the partner recorded, not stored twice.
     assert.equal((await received(b.services, 'transfer.chunk')) - before, 5);
     assert.equal(await openedRecords(b.services, id), 9);
+  });
+
+  test('a tampered chunk among several in flight is refused once; the transfer never shows', async () => {
+    const id = await send();
+    // Chunk 2 of 5 altered after the manifest described it: it travels with chunks 1, 3 and 4.
+    const row = await a.services.store.db
+      .selectFrom('transfer_chunk')
+      .select('jwe')
+      .where('transfer_id', '=', id)
+      .where('chunk_index', '=', 1)
+      .executeTakeFirstOrThrow();
+    const parts = row.jwe.split('.');
+    parts[3] = `${parts[3]!.slice(0, -4)}${parts[3]!.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`;
+    await a.services.store.db
+      .updateTable('transfer_chunk')
+      .set({ jwe: parts.join('.') })
+      .where('transfer_id', '=', id)
+      .where('chunk_index', '=', 1)
+      .execute();
+    const sent = await a.services.exchange.transfers.ready(await council.actor('handler'), id);
+    assert.equal(sent.state, 'ready');
+    await a.federation.outbox.flush();
+    // One refusal; the chunks already on their way may land, the rest are not sent.
+    const states = (
+      await a.services.store.db
+        .selectFrom('federation_outbox')
+        .select('state')
+        .where('kind', '=', 'transfer.chunk')
+        .where('body', 'like', `%${id}%`)
+        .execute()
+    ).map((m) => m.state);
+    assert.equal(states.length, 5);
+    assert.equal(states.filter((x) => x === 'refused').length, 1, states.join(', '));
+    assert.ok(
+      states.every((x) => ['refused', 'delivered', 'dropped'].includes(x)),
+      states.join(', '),
+    );
+    assert.ok((await staged(b.services, id)) < 5);
+    const shown = await b.services.store.db
+      .selectFrom('transfer')
+      .select('transfer_id')
+      .where('transfer_id', '=', id)
+      .executeTakeFirst();
+    assert.equal(shown, undefined, 'no inbox shows it');
+    const told = await a.services.audit.list({ action: 'exchange.transfer.undeliverable' });
+    const mine = told.filter((e) => e.target === `transfer:${id}`);
+    assert.equal(mine.length, 1, 'the sender is told once');
+    assert.equal(mine[0]!.details.code, 'TRANSFER_TAMPERED');
+    const refused = await b.services.audit.list({ action: 'exchange.transfer.chunk-refused' });
+    assert.ok(refused.some((e) => e.target === `transfer:${id}`));
   });
 });
