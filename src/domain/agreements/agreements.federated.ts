@@ -33,13 +33,15 @@ export interface SharedDecision {
 export type HostOf = (tx: Tx, orgId: string) => Promise<string | undefined>;
 
 /** What changed, for the federation module to tell partner nodes (in the same transaction). */
-export type ShareEvent = {
-  kind: 'proposed' | 'decided' | 'controlled';
+interface ShareEventBase {
   versionId: string;
   parties: string[];
-  /** For `controlled`: what was done (suspended, resumed or terminated). */
-  action?: string;
-};
+}
+export type ShareEvent =
+  | (ShareEventBase & { kind: 'proposed' })
+  | (ShareEventBase & { kind: 'decided' })
+  /** `action`: what was done (suspended, resumed or terminated). */
+  | (ShareEventBase & { kind: 'controlled'; action: string });
 
 /** A suspension, resumption or termination, as it stands on the node where it was made. */
 export interface SharedControl {
@@ -63,14 +65,14 @@ export interface SharedControl {
 export async function exportControl(
   tx: Tx,
   versionId: string,
-  action?: string,
+  action: string,
 ): Promise<SharedControl> {
   const v = (await repo.version(tx, versionId))!;
   const { suspended_at, suspended_by, suspend_reason } = v;
   const { terminated_at, terminated_by, terminate_reason } = v;
   return {
     versionId,
-    action: action ?? (terminated_at ? 'terminated' : suspended_at ? 'suspended' : 'resumed'),
+    action,
     set: {
       suspended_at,
       suspended_by,

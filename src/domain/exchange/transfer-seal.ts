@@ -66,9 +66,8 @@ export async function sealDraft(
   const accuracy = d.accuracy && (await d.accuracy.any(tx, row.org_id)) ? d.accuracy : undefined;
   // To a partner node each chunk is a message of its own, which must fit the partner's limit
   // (wrapped twice more in base64 on the way: about 1.8 times the sealed text).
-  const travelMax = (await d.federation.nodeOf(tx, row.recipient_org_id))
-    ? Math.floor(d.ctx.config.federationMaxBytes / 4)
-    : Infinity;
+  const partner = await d.federation.nodeOf(tx, row.recipient_org_id);
+  const travelMax = partner ? Math.floor(d.ctx.config.federationMaxBytes / 4) : Infinity;
   // Sealed, a chunk is about 4/3 the size of its records: cut them small enough to travel, so
   // only a single record too large for any chunk is refused below.
   const limits = {
@@ -76,9 +75,10 @@ export async function sealDraft(
     bytes: Math.min(transferChunkBytes, Math.floor(travelMax * 0.7)),
   };
   // A chunk a line per record, unless the partner node is older and takes only JSON lists.
-  const format = (await d.federation.understands(tx, row.recipient_org_id, CHUNK_LINES))
-    ? 'lines'
-    : 'list';
+  const format =
+    partner && !(await d.federation.understands(tx, row.recipient_org_id, CHUNK_LINES))
+      ? 'list'
+      : 'lines';
   let count = 0;
   const stored = async (c: SealedChunk): Promise<void> => {
     await tx.db
