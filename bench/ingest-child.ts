@@ -5,6 +5,7 @@ import { openServices } from '../src/services.ts';
 import { loadConfig } from '../src/config.ts';
 import { nodeActor } from '../src/domain/policy/actor.ts';
 import { person } from '../test/helpers/records.ts';
+import { checkpointsSettled } from '../src/store/checkpoint-aside.ts';
 import { percentile } from './lib.ts';
 
 const [dir, file, rowsArg] = process.argv.slice(2) as [string, string, string];
@@ -41,11 +42,8 @@ if (job.rowsImported !== rows) throw new Error(`imported ${job.rowsImported} of 
 // The import returns at its commit; its write-ahead log is copied back into the database file
 // on another thread after that (store/checkpoint-aside.ts). Timed too, so the figure that
 // includes it is there to compare.
-const autoCheckpoint = async (): Promise<number> =>
-  s.store.transaction(
-    async (tx) => tx.sqlite!.pragma('wal_autocheckpoint', { simple: true }) as number,
-  );
-while ((await autoCheckpoint()) === 0) await new Promise((r) => setTimeout(r, 10));
+const writer = await s.store.transaction(async (tx) => tx.sqlite);
+await checkpointsSettled(writer!);
 const msWithCheckpoint = performance.now() - t0;
 const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 

@@ -1,79 +1,131 @@
-// A bulk write on SQLite leaves a write-ahead log as big as what it wrote, and SQLite copies the
-// log back into the database file (a checkpoint) at the first commit that finds it big: for a
-// million-record import that is several seconds on the main thread, with every request queued
-// behind it. A bulk job instead turns the writer's automatic checkpoints off for its transaction;
-// once it commits, a worker thread with its own connection copies the log back while the main
-// thread goes on, and automatic checkpoints return when the worker is done. A checkpoint is
-// crash-safe at any point, so a process that exits first loses nothing: the next opening of the
-// file finishes it.
+// SQLite copies its write-ahead log back into the database file (a checkpoint) at the commit that
+// finds the log past 1,000 pages, on the thread that commits: every few hundred small requests one
+// of them waits tens of milliseconds for it (a fsync included), and after a bulk job the next
+// request waits seconds. So the writer's connection never checkpoints by itself. A worker thread
+// with its own connection does it instead, a few times a second, without holding the writer up (a
+// passive checkpoint neither waits for nor blocks the writer). The thread starts once the log
+// first grows past what SQLite would have let it reach, so a small store (a test's, a CLI run's)
+// never starts one. A checkpoint is crash-safe at any point: a process that exits first loses
+// nothing, and the next opening of the file finishes it.
 
+import fs from 'node:fs';
 import type Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 import type { Tx } from './store.ts';
 
-/** Per connection: its own setting, and how many bulk jobs have it turned off just now. */
-const held = new WeakMap<Database.Database, { every: number; jobs: number }>();
-/** Per connection: the checkpoint threads still running, which closing the store waits for. */
-const running = new WeakMap<Database.Database, Map<Worker, Promise<void>>>();
+/** SQLite's own threshold: 1,000 pages of 4 KiB. */
+const START_AT_BYTES = 4_000 * 1024;
+/** How often the thread looks for frames to copy back. */
+const EVERY_MS = 200;
 
-/**
- * Resolves once every checkpoint thread started for this connection has ended. The store waits
- * for them before it closes: a thread still copying when its file is closed and removed (a test's
- * temporary directory, a CLI run ending) fails inside a terminating thread, which aborts the
- * whole process.
- */
-export async function checkpointsSettled(raw: Database.Database): Promise<void> {
-  const jobs = running.get(raw);
-  if (!jobs) return;
-  // Unreferenced so as not to keep a finished process alive; awaited, they must.
-  for (const w of jobs.keys()) w.ref();
-  await Promise.all(jobs.values());
+interface Checkpointer {
+  file: string;
+  worker?: Worker;
+  /** The thread's end, which closing the store waits for. */
+  ended?: Promise<void>;
+  /** Callers waiting for a copy-back that started after they asked, by request number. */
+  waiting: Map<number, () => void>;
+  asked: number;
+  /** The thread could not run: the writer checkpoints by itself again, as SQLite does. */
+  failed: boolean;
 }
 
-/** Defers the checkpoint of this transaction's writes to a worker thread (SQLite files only). */
+const checkpointers = new WeakMap<Database.Database, Checkpointer>();
+
+/** Hands the checkpoints of a writer's connection to a thread (files only, not `:memory:`). */
+export function checkpointsAside(raw: Database.Database): void {
+  if (raw.memory || raw.readonly) return;
+  raw.pragma('wal_autocheckpoint = 0');
+  checkpointers.set(raw, { file: raw.name, waiting: new Map(), asked: 0, failed: false });
+}
+
+function start(raw: Database.Database, c: Checkpointer): Worker | undefined {
+  if (c.worker || c.failed) return c.worker;
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
+      workerData: { file: c.file, everyMs: EVERY_MS },
+      execArgv: [],
+    });
+  } catch {
+    giveBack(raw, c);
+    return undefined;
+  }
+  // It must not keep a finished process alive; an unfinished checkpoint is finished later.
+  worker.unref();
+  worker.on('message', (m: { done: number }) => {
+    for (const [n, resolve] of c.waiting)
+      if (n <= m.done) {
+        c.waiting.delete(n);
+        resolve();
+      }
+  });
+  // A thread that fails hands the checkpoints back to the writer rather than let the log grow.
+  worker.once('error', () => giveBack(raw, c));
+  c.ended = new Promise((resolve) =>
+    worker.once('exit', () => {
+      c.worker = undefined;
+      for (const resolve of c.waiting.values()) resolve();
+      c.waiting.clear();
+      resolve();
+    }),
+  );
+  c.worker = worker;
+  return worker;
+}
+
+function giveBack(raw: Database.Database, c: Checkpointer): void {
+  c.failed = true;
+  if (raw.open) raw.pragma('wal_autocheckpoint = 1000');
+}
+
+/** After each commit on the writer: starts the thread once the log has grown big enough. */
+export function committed(raw: Database.Database): void {
+  const c = checkpointers.get(raw);
+  if (!c || c.worker || c.failed) return;
+  let size = 0;
+  try {
+    size = fs.statSync(`${c.file}-wal`).size;
+  } catch {
+    return;
+  }
+  if (size >= START_AT_BYTES) start(raw, c);
+}
+
+/** Asks the thread for a copy-back now; resolves when one that began after this call is done. */
+function now(raw: Database.Database): Promise<void> {
+  const c = checkpointers.get(raw);
+  const worker = c && start(raw, c);
+  if (!c || !worker) return Promise.resolve();
+  const n = ++c.asked;
+  const done = new Promise<void>((resolve) => c.waiting.set(n, resolve));
+  worker.postMessage({ now: n });
+  return done;
+}
+
+/** A bulk job: its log is copied back on the thread as soon as it commits, not at the next poll. */
 export function checkpointAside(tx: Tx): void {
   const raw = tx.sqlite;
-  if (!raw || raw.memory) return;
-  // Two bulk jobs can overlap (the second commits before the first one's copy ends): the
-  // setting comes back when the last of them is done, not as the second one found it (off).
-  let h = held.get(raw);
-  if (!h) {
-    h = { every: raw.pragma('wal_autocheckpoint', { simple: true }) as number, jobs: 0 };
-    held.set(raw, h);
-    raw.pragma('wal_autocheckpoint = 0');
-  }
-  h.jobs++;
-  const restore = (): void => {
-    if (--h.jobs > 0) return;
-    held.delete(raw);
-    if (raw.open) raw.pragma(`wal_autocheckpoint = ${h.every}`);
-  };
-  tx.afterRollback(restore);
-  tx.afterCommit(() => {
-    try {
-      const worker = new Worker(new URL('./checkpoint-worker.mjs', import.meta.url), {
-        workerData: { file: raw.name },
-        execArgv: [],
-      });
-      // It must not keep a finished process alive; an unfinished checkpoint is finished later.
-      worker.unref();
-      const jobs = running.get(raw) ?? new Map<Worker, Promise<void>>();
-      running.set(raw, jobs);
-      jobs.set(
-        worker,
-        new Promise<void>((resolve) =>
-          worker.once('exit', () => {
-            jobs.delete(worker);
-            restore();
-            resolve();
-          }),
-        ),
-      );
-      // A failed checkpoint is left to the automatic ones, as before.
-      worker.once('error', () => undefined);
-    } catch {
-      // No thread to be had: the automatic checkpoints come back and do the copy, as before.
-      restore();
-    }
-  });
+  if (!raw || !checkpointers.has(raw)) return;
+  tx.afterCommit(() => void now(raw));
+}
+
+/** Resolves once the log written so far has been copied back (when a thread runs at all). */
+export async function checkpointsSettled(raw: Database.Database): Promise<void> {
+  const c = checkpointers.get(raw);
+  if (c?.worker) await now(raw);
+}
+
+/**
+ * Stops the thread and waits for it to end. The store does this before it closes: a thread still
+ * copying when its file is closed and removed (a test's temporary directory, a CLI run ending)
+ * fails inside a terminating thread, which aborts the whole process.
+ */
+export async function stopCheckpoints(raw: Database.Database): Promise<void> {
+  const c = checkpointers.get(raw);
+  if (!c?.worker) return;
+  // Awaited now, so it must hold the process open until it has ended.
+  c.worker.ref();
+  c.worker.postMessage('stop');
+  await c.ended;
 }

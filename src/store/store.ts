@@ -20,7 +20,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { AccordError } from '../errors.ts';
 import { redactUrl } from '../config.ts';
-import { checkpointsSettled } from './checkpoint-aside.ts';
+import { checkpointsAside, committed, stopCheckpoints } from './checkpoint-aside.ts';
 import type { DB } from './schema.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -125,6 +125,7 @@ function openSqlite(file: string, readonly = false): { db: Kysely<DB>; raw: Data
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 10000');
+  if (!readonly) checkpointsAside(raw);
   return {
     db: new Kysely<DB>({ dialect: new SqliteDialect({ database: keptStatements(raw) }) }),
     raw,
@@ -228,6 +229,7 @@ export function openStore(url: string): Store {
           tx.runAfterRollback();
           throw e;
         }
+        committed(sqliteRaw!);
         // Outside the transaction's context: work it starts (an outbox flush) uses the store.
         inTx.exit(() => tx.runAfterCommit());
         return result;
@@ -284,7 +286,7 @@ export function openStore(url: string): Store {
       }
     },
     async close() {
-      if (sqliteRaw) await checkpointsSettled(sqliteRaw);
+      if (sqliteRaw) await stopCheckpoints(sqliteRaw);
       fast?.close();
       fast = undefined;
       await db.destroy();

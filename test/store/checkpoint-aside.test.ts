@@ -1,6 +1,6 @@
-// A bulk write's write-ahead log is copied back on a worker thread after it commits, not at the
-// writer's next commit: automatic checkpoints are off until the worker is done, then return; a
-// rolled-back job puts them back at once.
+// The writer's connection never copies its write-ahead log back by itself: a thread does, once the
+// log has grown past what SQLite would have let it reach, and at once after a bulk job commits.
+// A small store starts no thread; closing the store stops the thread first.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { openStore } from '../../src/store/store.ts';
 import type { Store } from '../../src/store/store.ts';
-import { checkpointAside } from '../../src/store/checkpoint-aside.ts';
+import { checkpointAside, checkpointsSettled } from '../../src/store/checkpoint-aside.ts';
 
 let dir: string;
 let store: Store;
@@ -22,55 +22,70 @@ after(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const setting = async (): Promise<number> =>
-  store.transaction(
-    async (tx) => tx.sqlite!.pragma('wal_autocheckpoint', { simple: true }) as number,
-  );
+const writer = async (s: Store) => (await s.transaction(async (tx) => tx.sqlite))!;
+/** Frames in the log (this checkpoints too: call it last). */
+const log = async (s: Store): Promise<{ frames: number; copied: number }> => {
+  const [r] = (await writer(s)).pragma('wal_checkpoint(PASSIVE)') as {
+    log: number;
+    checkpointed: number;
+  }[];
+  return { frames: r!.log, copied: r!.checkpointed };
+};
+const fileSize = (): number => fs.statSync(path.join(dir, 'db.sqlite')).size;
 
-test('the log is copied back off the main thread, and automatic checkpoints return', async () => {
+test('the writer does not copy the log back at its commits', async () => {
   await sql`create table bulk (id integer primary key, body blob)`.execute(store.db);
+  assert.equal((await writer(store)).pragma('wal_autocheckpoint', { simple: true }), 0);
+  const before = fileSize();
+  // 2,000 small commits write well past SQLite's own threshold of 1,000 pages.
+  for (let i = 0; i < 2_000; i++)
+    await store.transaction(async (tx) => {
+      tx.sqlite!.prepare('insert into bulk (body) values (randomblob(3000))').run();
+    });
+  const wal = fs.statSync(path.join(dir, 'db.sqlite-wal')).size;
+  assert.ok(wal > 4_000 * 1024, `the log grew to ${wal} bytes`);
+  // The thread started on the way copies it back on its own, without being asked.
+  const deadline = Date.now() + 20_000;
+  while (fileSize() <= before + 2_000 * 3000) {
+    assert.ok(Date.now() < deadline, 'nothing copied the log back');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+});
+
+test('a bulk job is copied back on the thread as soon as it commits', async () => {
+  const before = fileSize();
   await store.transaction(async (tx) => {
     checkpointAside(tx);
     const ins = tx.sqlite!.prepare('insert into bulk (body) values (randomblob(1000))');
     for (let i = 0; i < 20_000; i++) ins.run();
   });
-  const wal = path.join(dir, 'db.sqlite-wal');
-  assert.ok(fs.statSync(wal).size > 10 << 20, 'the commit left a big log');
-  // The worker sets the setting back when it ends; until then the writer does not checkpoint.
-  const deadline = Date.now() + 20_000;
-  while ((await setting()) !== 1000) {
-    assert.ok(Date.now() < deadline, 'automatic checkpoints never came back');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  // Only a checkpoint writes the database file itself: the worker copied the log into it.
-  assert.ok(fs.statSync(path.join(dir, 'db.sqlite')).size > 20_000 * 1000);
+  await checkpointsSettled(await writer(store));
+  // Only a checkpoint writes the database file itself: the thread copied the whole log into it.
+  assert.ok(fileSize() >= before + 20_000 * 1000, 'settled means the log is copied back');
+  // The next commit starts the log again from its beginning: it does not grow without end.
+  const size = fs.statSync(path.join(dir, 'db.sqlite-wal')).size;
+  await store.transaction(async (tx) => {
+    tx.sqlite!.prepare('insert into bulk (body) values (randomblob(10))').run();
+  });
+  assert.equal(fs.statSync(path.join(dir, 'db.sqlite-wal')).size, size);
+  assert.ok((await log(store)).frames < 10, 'the log started again');
 });
 
-test('a bulk job that rolls back puts automatic checkpoints back at once', async () => {
-  await assert.rejects(
-    store.transaction(async (tx) => {
-      checkpointAside(tx);
-      assert.equal(tx.sqlite!.pragma('wal_autocheckpoint', { simple: true }), 0);
-      throw new Error('bad file');
-    }),
-    /bad file/,
-  );
-  assert.equal(await setting(), 1000);
-});
-
-test('two bulk jobs that overlap: automatic checkpoints come back after the last one', async () => {
-  const bulk = async (): Promise<void> =>
-    store.transaction(async (tx) => {
-      checkpointAside(tx);
-      const ins = tx.sqlite!.prepare('insert into bulk (body) values (randomblob(1000))');
-      for (let i = 0; i < 5_000; i++) ins.run();
+test('a small store starts no thread, and its commits stay small', async () => {
+  const own = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-checkpoint-small-'));
+  const s = openStore(`sqlite:${path.join(own, 'db.sqlite')}`);
+  await sql`create table t (id integer primary key)`.execute(s.db);
+  for (let i = 0; i < 50; i++)
+    await s.transaction(async (tx) => {
+      tx.sqlite!.prepare('insert into t default values').run();
     });
-  await Promise.all([bulk(), bulk()]);
-  const deadline = Date.now() + 20_000;
-  while ((await setting()) !== 1000) {
-    assert.ok(Date.now() < deadline, 'automatic checkpoints never came back');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  // Nothing to settle: no thread was started, so this returns at once, and nothing has written
+  // the database file past its first page (set when the log was turned on).
+  await checkpointsSettled(await writer(s));
+  assert.ok(fs.statSync(path.join(own, 'db.sqlite')).size <= 4096, 'something checkpointed');
+  await s.close();
+  assert.equal(fs.existsSync(path.join(own, 'db.sqlite-wal')), false);
+  fs.rmSync(own, { recursive: true, force: true });
 });
 
 test('closing the store waits for a checkpoint still running, so removing the file is safe', async () => {
