@@ -134,6 +134,11 @@ export const ERRORS = {
     message:
       'It was sealed to an exchange key that has since been destroyed, so it can no longer be opened.',
   },
+  ANSWER_TAMPERED: {
+    status: 502,
+    exit: 4,
+    message: "The partner node's answer does not match its signature.",
+  },
   IDENTIFIERS_DISAGREE: {
     status: 409,
     exit: 4,

@@ -9,6 +9,7 @@ import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
 import { lookupIdentifiers } from '../records/identifiers.ts';
 import { purposeProblems } from '../records/records.service.ts';
+import { verifyJws } from './envelope.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import { keepQuery } from './query-log.ts';
 import type { CheckAnswer, CheckInput, LookupAnswer, LookupInput } from './queries.service.ts';
@@ -44,6 +45,13 @@ export async function askRemote<A extends LookupAnswer | CheckAnswer>(
       askerOrgId: actor.orgId,
       askedBy: actor.ref,
     })) as RemoteAnswer<A>;
+    if (kind === 'check')
+      reply.answer = (await verifyCheck(
+        d,
+        actor,
+        q as CheckInput,
+        reply.answer as CheckAnswer,
+      )) as A;
   } catch (e) {
     if (e instanceof AccordError)
       await d.ctx.audit.recordNow(d.ctx.store, {
@@ -89,4 +97,60 @@ export async function askRemote<A extends LookupAnswer | CheckAnswer>(
     );
     return a;
   });
+}
+
+/** What the provider's node signs of a check answer (queries.service.ts). */
+interface SignedCheck {
+  queryId?: string;
+  check?: string;
+  answer?: string;
+  accuracy?: unknown;
+  provider?: string;
+  asker?: string;
+  agreement?: { agreementId?: string; version?: number };
+  purpose?: string;
+  note?: string;
+}
+
+/**
+ * A check answer is kept as proof only if its signature is the provider node's and says what the
+ * answer says, about this question from this organisation: a partner that signs one answer and
+ * sends another is refused (and audited by the caller), not believed. Returns the answer as it
+ * is taken: a note the partner did not sign (a node of the version before notes were signed) is
+ * left out.
+ */
+async function verifyCheck(
+  d: ExchangeDeps,
+  actor: Actor,
+  q: CheckInput,
+  a: CheckAnswer,
+): Promise<CheckAnswer> {
+  const key = await d.federation.signingKeyFor(d.ctx.store, q.providerOrgId);
+  let signed: SignedCheck | undefined;
+  try {
+    signed = key ? await verifyJws<SignedCheck>(key, a.signature) : undefined;
+  } catch {
+    signed = undefined;
+  }
+  const same =
+    signed !== undefined &&
+    signed.queryId === a.queryId &&
+    signed.check === q.checkKey &&
+    a.checkKey === q.checkKey &&
+    signed.answer === a.answer &&
+    JSON.stringify(signed.accuracy ?? null) === JSON.stringify(a.accuracy ?? null) &&
+    signed.provider === q.providerOrgId &&
+    signed.asker === actor.orgId &&
+    signed.purpose === q.purpose &&
+    signed.agreement?.agreementId === a.agreement?.agreementId &&
+    signed.agreement?.version === a.agreement?.version &&
+    (signed.note === undefined || signed.note === a.note);
+  if (!same)
+    throw new AccordError(
+      'ANSWER_TAMPERED',
+      "The partner node's check answer does not match its signature, so it was not accepted.",
+    );
+  if (signed!.note !== undefined || a.note === undefined) return a;
+  const { note: _unsigned, ...taken } = a;
+  return taken;
 }

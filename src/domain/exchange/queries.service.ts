@@ -224,6 +224,7 @@ export class QueriesService {
           agreement,
           purpose: q.purpose,
           at: this.d.ctx.clock().toISOString(),
+          ...(disagree ? { note: DISAGREE } : {}),
         },
         'accord-check+jws',
       );
