@@ -16,9 +16,10 @@ import type {
   ShareEvent,
   SharedControl,
   SharedDecision,
+  SharedRefusal,
   SharedVersion,
 } from './agreements.federated.ts';
-import { auditRefusedHere, refusedByPartner } from './agreements.refusals.ts';
+import { auditRefusedHere, refusedByPartner, refusedElsewhere } from './agreements.refusals.ts';
 import * as repo from './agreements.repository.ts';
 import type { AgreementVersionTable } from './agreements.table.ts';
 import type { Agreement } from './agreements.view.ts';
@@ -232,7 +233,24 @@ export class AgreementApprovals {
     versionId: string,
     error: { code: string; message: string },
   ): Promise<void> {
-    if (await refusedByPartner(this.ctx, tx, nodeId, versionId, error)) await this.changed(tx);
+    if (!(await refusedByPartner(this.ctx, tx, nodeId, versionId, error))) return;
+    await this.changed(tx);
+    const v = (await repo.version(tx, versionId))!;
+    await this.shared(tx, {
+      kind: 'refused',
+      versionId,
+      parties: termsOf(v).parties.map((p) => p.orgId),
+      refusal: { versionId, node: nodeId, code: error.code, reason: error.message },
+    });
+  }
+
+  /** A proposal another party's node refused, as the proposer's node tells it. */
+  async receiveRefusal(fromNode: string, hostOf: HostOf, s: SharedRefusal): Promise<unknown> {
+    return this.ctx.store.transaction(async (tx) => {
+      const r = await refusedElsewhere(this.ctx, tx, fromNode, hostOf, s);
+      if (r.nowRejected) await this.changed(tx);
+      return r;
+    });
   }
 
   /** Applies a suspension, resumption or termination made on a partner node. */

@@ -41,7 +41,18 @@ export type ShareEvent =
   | (ShareEventBase & { kind: 'proposed' })
   | (ShareEventBase & { kind: 'decided' })
   /** `action`: what was done (suspended, resumed or terminated). */
-  | (ShareEventBase & { kind: 'controlled'; action: string });
+  | (ShareEventBase & { kind: 'controlled'; action: string })
+  /** A partner node refused the proposal (this node proposed it): the other nodes are told. */
+  | (ShareEventBase & { kind: 'refused'; refusal: SharedRefusal });
+
+/** A proposal refused by a party's node, as the proposer's node tells the other parties' nodes. */
+export interface SharedRefusal {
+  versionId: string;
+  /** The node that refused it. */
+  node: string;
+  code: string;
+  reason: string;
+}
 
 /** A suspension, resumption or termination, as it stands on the node where it was made. */
 export interface SharedControl {

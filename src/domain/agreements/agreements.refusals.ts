@@ -7,7 +7,7 @@ import { AccordError } from '../../errors.ts';
 import type { Executor, Tx } from '../../store/store.ts';
 import type { DomainContext } from '../context.ts';
 import type { FieldInfo } from '../records/annotations.ts';
-import type { HostOf, SharedVersion } from './agreements.federated.ts';
+import type { HostOf, SharedRefusal, SharedVersion } from './agreements.federated.ts';
 import * as repo from './agreements.repository.ts';
 import type { AgreementTerms } from './model.ts';
 import { providedMismatches } from './screening.ts';
@@ -105,4 +105,56 @@ export async function refusedByPartner(
     },
   });
   return reject;
+}
+
+/**
+ * On a third party's node: the proposer's node says another party's node refused the proposal,
+ * so its parties can never approve it. Only the proposer's node may say so of its proposal, and
+ * only of a node hosting a party. The version is rejected here too (if still proposed), and the
+ * refusal audited in each party hosted here.
+ */
+export async function refusedElsewhere(
+  ctx: DomainContext,
+  tx: Tx,
+  fromNode: string,
+  hostOf: HostOf,
+  s: SharedRefusal,
+): Promise<{ nowRejected: boolean }> {
+  const v = await repo.version(tx, typeof s?.versionId === 'string' ? s.versionId : '');
+  // Not here: this node refused the proposal too, or never had it. Nothing to do.
+  if (!v) return { nowRejected: false };
+  if ((await hostOf(tx, v.org_id)) !== fromNode)
+    throw new AccordError('FORBIDDEN', 'Only the proposing organisation’s node may say that.');
+  const parties = termsOf(v).parties.map((p) => p.orgId);
+  // One at a time: a transaction's queries share one connection.
+  const hosts: (string | undefined)[] = [];
+  for (const p of parties) hosts.push(await hostOf(tx, p));
+  if (typeof s.node !== 'string' || s.node === fromNode || !hosts.includes(s.node))
+    throw new AccordError('VALIDATION_FAILED', 'The refusing node hosts no party to it.');
+  const nowRejected = v.status === 'proposed';
+  if (nowRejected)
+    await tx.db
+      .updateTable('agreement_version')
+      .set({ status: 'rejected', updated_at: ctx.clock().toISOString() })
+      .where('version_id', '=', v.version_id)
+      .execute();
+  parties.forEach((orgId, i) => {
+    if (hosts[i] !== undefined) return;
+    ctx.audit.record(tx, {
+      orgId,
+      actor: `node:${s.node}`,
+      action: 'agreements.proposal-refused',
+      target: `agreement:${v.agreement_id}`,
+      outcome: 'refused',
+      details: {
+        code: String(s.code).slice(0, 64),
+        reason: String(s.reason).slice(0, 2000),
+        version: v.version,
+        via: `node:${s.node}`,
+        toldBy: `node:${fromNode}`,
+        nowRejected,
+      },
+    });
+  });
+  return { nowRejected };
 }

@@ -9,8 +9,15 @@ export const CHUNK_ATTACHMENTS = 'transfer.chunk-attachment';
 /** A transfer chunk is sealed as one canonical record per line, not as one JSON list. */
 export const CHUNK_LINES = 'transfer.chunk-lines';
 
+/** This node takes `agreement.refused`: a proposal another party's node refused. */
+export const AGREEMENT_REFUSALS = 'agreement.refusals';
+
 /** What this node understands, told to every partner. */
-export const NODE_FEATURES: readonly string[] = [CHUNK_ATTACHMENTS, CHUNK_LINES];
+export const NODE_FEATURES: readonly string[] = [
+  CHUNK_ATTACHMENTS,
+  CHUNK_LINES,
+  AGREEMENT_REFUSALS,
+];
 
 /** The node setting holding the features this node last told its partners. */
 export const TOLD_SETTING = 'federation.featuresTold';

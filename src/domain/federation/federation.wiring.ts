@@ -6,16 +6,6 @@ import { AccordError } from '../../errors.ts';
 import type { Executor, Tx } from '../../store/store.ts';
 import type { AgreementsService } from '../agreements/agreements.service.ts';
 import type { RemoteTypes } from '../agreements/agreements.world.ts';
-import type {
-  SharedControl,
-  SharedDecision,
-  SharedVersion,
-} from '../agreements/agreements.federated.ts';
-import {
-  exportControl,
-  exportDecision,
-  exportProposal,
-} from '../agreements/agreements.federated.ts';
 import type { DomainContext } from '../context.ts';
 import type { AnswerMessage, NoticeMessage } from '../corrections/corrections-remote.ts';
 import type { CorrectionsService } from '../corrections/corrections.service.ts';
@@ -35,6 +25,7 @@ import { localCatalogue, remoteTypes } from './catalogue.ts';
 import * as dir from './directory.ts';
 import type { FederationOutboxTable } from './federation.table.ts';
 import { Directories } from './directory-messages.ts';
+import { wireAgreements } from './agreement-messages.ts';
 import { featuresOf } from './features.ts';
 import { Inbox } from './inbox.ts';
 import { Link, cardOf, refusal } from './link.ts';
@@ -86,14 +77,16 @@ export async function createFederation(
   const trust = new TrustService(ctx, identity, link, directories);
   const hostOf = (ex: Executor, orgId: string): Promise<string | undefined> =>
     dir.nodeOf(ex, orgId);
+  /** Whether a partner node said it understands a newer message form (features.ts). */
+  const knows = async (ex: Executor, nodeId: string, feature: string): Promise<boolean> =>
+    featuresOf((await dir.trusted(ex, nodeId))?.features ?? null).has(feature);
 
   const port: ExchangeFederation = {
     nodeOf: hostOf,
     exchangeKeyOf: (ex, orgId) => dir.exchangeKeyOf(ex, orgId),
     understands: async (ex, orgId, feature) => {
       const nodeId = await hostOf(ex, orgId);
-      if (!nodeId) return true;
-      return featuresOf((await dir.trusted(ex, nodeId))?.features ?? null).has(feature);
+      return !nodeId || knows(ex, nodeId, feature);
     },
     signingKeyFor: async (ex, orgId) => {
       if (!(await dir.isRemote(ex, orgId))) return undefined;
@@ -123,44 +116,8 @@ export async function createFederation(
   w.agreements.hostOf = hostOf;
   w.useRemoteTypes((ex, orgId) => remoteTypes(ex, orgId));
 
-  // Agreements: a proposal, or a party's decision, goes to every other node hosting a party.
-  w.agreements.onShare(async (tx: Tx, e) => {
-    const nodes = new Set<string>();
-    for (const orgId of e.parties) {
-      const n = await hostOf(tx, orgId);
-      if (n) nodes.add(n);
-    }
-    for (const n of nodes)
-      await outbox.enqueue(
-        tx,
-        n,
-        `agreement.${e.kind}`,
-        e.kind === 'proposed'
-          ? await exportProposal(tx, e.versionId)
-          : e.kind === 'decided'
-            ? await exportDecision(tx, e.versionId, hostOf)
-            : await exportControl(tx, e.versionId, e.action),
-      );
-  });
-  // A partner away for longer than the retries still gets each change once it is back.
-  for (const kind of ['agreement.proposed', 'agreement.decided', 'agreement.controlled'])
-    outbox.resendsOnContact(kind);
-  inbox.handle('agreement.proposed', (m, from) =>
-    w.agreements.approvals.receiveProposal(from.node_id, hostOf, m.body as SharedVersion),
-  );
-  // A partner refused a proposal (say, it names a field its record type does not have).
-  outbox.answered('agreement.proposed', async (tx, row, answer) => {
-    if (answer.ok) return;
-    const versionId = (JSON.parse(row.body) as Partial<SharedVersion>).version?.version_id;
-    if (versionId)
-      await w.agreements.approvals.proposalRefused(tx, row.node_id, versionId, answer.error);
-  });
-  inbox.handle('agreement.controlled', (m, from) =>
-    w.agreements.approvals.receiveControl(from.node_id, hostOf, m.body as SharedControl),
-  );
-  inbox.handle('agreement.decided', (m, from) =>
-    w.agreements.approvals.receiveDecision(from.node_id, hostOf, m.body as SharedDecision),
-  );
+  // Agreements: proposals, decisions, controls and refusals, both ways.
+  wireAgreements(w.agreements, inbox, outbox, hostOf, knows);
 
   // Directories: each side learns the other's organisations, keys, record types and features.
   directories.wire(inbox, outbox, w.recordTypes);
