@@ -151,6 +151,12 @@ export const ERRORS = {
     message:
       'The agreement does not match the record types its providing organisation holds: the catalogue the proposer used is out of date.',
   },
+  AGREEMENT_PARTY_UNKNOWN: {
+    status: 409,
+    exit: 4,
+    message:
+      'A party to the agreement is on a node this node does not trust, so its decisions could not be checked here.',
+  },
   // Corrections sent to partners (UK GDPR Art. 19)
   CORRECTION_STATE: {
     status: 409,

@@ -179,4 +179,52 @@ forEachDialect('agreements with parties on three nodes', (dialect) => {
     assert.equal((await sent(a, c, 'agreement.refused')).length, 1, 'only the first one');
     assert.equal(await status(c.services, ag.latest.versionId), 'proposed');
   });
+
+  test('a party on a node the receiving node does not trust is refused, not taken for its own', async () => {
+    // A fire service on a fourth node, which only the council's node trusts.
+    const d = await startNode(dialect, 'Fire node');
+    try {
+      const fire = await setupOrg(d.services, 'Westshire Fire', { tokens: false });
+      await a.federation.trust.trust(
+        await council.actor('administrator'),
+        d.url,
+        d.federation.trust.card().fingerprint,
+      );
+      await d.federation.trust.trust(
+        await fire.actor('administrator'),
+        a.url,
+        a.federation.trust.card().fingerprint,
+      );
+      await d.federation.outbox.flush();
+      const t = terms('Fire unknown to health');
+      t.parties.push({
+        orgId: fire.orgId,
+        orgName: fire.name,
+        lawfulBasis: 'art6-1-e',
+        specialCondition: null,
+      });
+      const ag = await proposed(a.services, council, t);
+      await a.federation.outbox.flush();
+      assert.equal(await status(c.services, ag.latest.versionId), undefined);
+      assert.equal(await status(a.services, ag.latest.versionId), 'rejected');
+      const unknown = (e: { details: Record<string, unknown> }) =>
+        e.details.code === 'AGREEMENT_PARTY_UNKNOWN';
+      const [here] = (await refusedIn(a.services, council.orgId)).filter(unknown);
+      assert.match(String(here!.details.reason), /Westshire Fire/);
+      // Refused in health's log, naming the party; nothing written in the fire service's name.
+      const [there] = (await refusedIn(c.services, health.orgId)).filter(unknown);
+      assert.match(String(there!.details.reason), /Westshire Fire/);
+      assert.deepEqual(await refusedIn(c.services, fire.orgId), []);
+      assert.equal(
+        await c.services.store.db
+          .selectFrom('organisation')
+          .select('org_id')
+          .where('org_id', '=', fire.orgId)
+          .executeTakeFirst(),
+        undefined,
+      );
+    } finally {
+      await d.close();
+    }
+  });
 });

@@ -220,7 +220,10 @@ export class AgreementApprovals {
         return r;
       });
     } catch (e) {
-      if (e instanceof AccordError && e.code === 'AGREEMENT_TYPES_MISMATCH')
+      if (
+        e instanceof AccordError &&
+        ['AGREEMENT_TYPES_MISMATCH', 'AGREEMENT_PARTY_UNKNOWN'].includes(e.code)
+      )
         await auditRefusedHere(this.ctx, fromNode, hostOf, s, e);
       throw e;
     }

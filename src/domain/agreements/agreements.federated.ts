@@ -132,12 +132,22 @@ export async function importProposal(
   const terms = termsOf(v);
   if (digestOf(terms) !== v.digest)
     throw new AccordError('VALIDATION_FAILED', 'The terms do not match their digest.');
-  // Never trust the catalogue the proposer used: what is provided from here is checked here.
-  await assertProvidedAsStated(tx, hostOf, fieldsOf, terms);
   const parties = terms.parties.map((p) => p.orgId);
   const local = [];
-  for (const p of parties) if ((await hostOf(tx, p)) === undefined) local.push(p);
+  for (const p of terms.parties) {
+    if ((await hostOf(tx, p.orgId)) !== undefined) continue;
+    // Neither here nor on a partner this node trusts (a party on a third node it has not met):
+    // its decisions could never be checked here, and it must not be taken for one of ours.
+    if (!(await repo.hostedHere(tx, p.orgId)))
+      throw new AccordError(
+        'AGREEMENT_PARTY_UNKNOWN',
+        `${p.orgName} is on a node this node does not trust: its administrators must trust that node first.`,
+      );
+    local.push(p.orgId);
+  }
   if (local.length === 0) throw new AccordError('NOT_FOUND', 'No party is on this node.');
+  // Never trust the catalogue the proposer used: what is provided from here is checked here.
+  await assertProvidedAsStated(tx, hostOf, fieldsOf, terms);
   const existing = await repo.version(tx, v.version_id);
   if (existing) return { reference: (await repo.agreement(tx, v.agreement_id))!.reference };
   let reference = s.agreement.reference;

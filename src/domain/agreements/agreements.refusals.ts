@@ -57,7 +57,7 @@ export async function auditRefusedHere(
   const v = s.version;
   await ctx.store.transaction(async (tx) => {
     for (const p of termsOf(v).parties)
-      if ((await hostOf(tx, p.orgId)) === undefined)
+      if ((await hostOf(tx, p.orgId)) === undefined && (await repo.hostedHere(tx, p.orgId)))
         ctx.audit.record(tx, {
           orgId: p.orgId,
           actor: `node:${fromNode}/${v.proposed_by ?? ''}`,

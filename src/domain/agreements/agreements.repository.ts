@@ -160,3 +160,16 @@ export async function insertVersion(
     .execute();
   return versionId;
 }
+
+/**
+ * Whether an organisation is hosted on this node: one of its own, not a partner's learnt from a
+ * directory (whose rows say which node they came from).
+ */
+export async function hostedHere(ex: Executor, orgId: string): Promise<boolean> {
+  const r = await ex.db
+    .selectFrom('organisation')
+    .select('external_id')
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
+  return r !== undefined && !r.external_id?.startsWith('accord-node:');
+}
