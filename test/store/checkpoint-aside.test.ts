@@ -9,7 +9,11 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { openStore } from '../../src/store/store.ts';
 import type { Store } from '../../src/store/store.ts';
-import { checkpointAside, checkpointsSettled } from '../../src/store/checkpoint-aside.ts';
+import {
+  WAL_LIMITS,
+  checkpointAside,
+  checkpointsSettled,
+} from '../../src/store/checkpoint-aside.ts';
 
 let dir: string;
 let store: Store;
@@ -69,6 +73,37 @@ test('a bulk job is copied back on the thread as soon as it commits', async () =
   });
   assert.equal(fs.statSync(path.join(dir, 'db.sqlite-wal')).size, size);
   assert.ok((await log(store)).frames < 10, 'the log started again');
+});
+
+test('under steady writes the log stays within its cap, and nothing is lost', async () => {
+  const { cap, catchUp } = WAL_LIMITS;
+  WAL_LIMITS.cap = 8 << 20;
+  WAL_LIMITS.catchUp = 4 << 20;
+  const own = fs.mkdtempSync(path.join(os.tmpdir(), 'accord-checkpoint-steady-'));
+  const s = openStore(`sqlite:${path.join(own, 'db.sqlite')}`);
+  try {
+    await sql`create table steady (id integer primary key, body blob)`.execute(s.db);
+    const wal = path.join(own, 'db.sqlite-wal');
+    let largest = 0;
+    // Commits back to back (the event loop never turns), so the thread's copy is always a few
+    // commits behind: without the cap, SQLite would never start the log again and it would
+    // hold all 60 MB.
+    for (let i = 0; i < 20_000; i++) {
+      await s.transaction(async (tx) => {
+        tx.sqlite!.prepare('insert into steady (body) values (randomblob(3000))').run();
+      });
+      // From the second half on (the thread takes a moment to start, the log grows meanwhile).
+      if (i >= 10_000 && i % 100 === 0) largest = Math.max(largest, fs.statSync(wal).size);
+    }
+    assert.ok(largest <= 12 << 20, `the log grew to ${largest} bytes`);
+    const { rows } = await sql<{ n: number }>`select count(*) as n from steady`.execute(s.db);
+    assert.equal(rows[0]!.n, 20_000);
+  } finally {
+    WAL_LIMITS.cap = cap;
+    WAL_LIMITS.catchUp = catchUp;
+    await s.close();
+    fs.rmSync(own, { recursive: true, force: true });
+  }
 });
 
 test('a small store starts no thread, and its commits stay small', async () => {
