@@ -1,6 +1,6 @@
 // A yes/no check answered by a partner node is taken only if the provider node's signature says
 // what the answer says. A partner that signs one answer and sends another, signs for another
-// asker, or signs with a key that is not its own, is refused with ANSWER_TAMPERED and the refusal
+// asker or another question, or signs with a key that is not its own, is refused with ANSWER_TAMPERED and the refusal
 // is in the asker's audit log; an honest answer, its note included when the identifiers
 // disagree, verifies.
 import { after, before, test } from 'node:test';
@@ -118,7 +118,16 @@ forEachDialect('check answers from a partner node', (dialect) => {
       signature: signJws(stranger, payload(a.signature), 'accord-check+jws'),
     }));
     await assert.rejects(ask(nhs(1)), (e: AccordError) => e.code === 'ANSWER_TAMPERED');
-    assert.equal(await refusals(), 4);
+    // The question, the key named or the agreement changed after signing.
+    for (const alter of [
+      (a: CheckAnswer) => ({ ...a, question: 'Is the person known to the police?' }),
+      (a: CheckAnswer) => ({ ...a, keyId: 'another-key' }),
+      (a: CheckAnswer) => ({ ...a, agreement: { ...a.agreement, agreementId: 'another' } }),
+    ]) {
+      lying(alter);
+      await assert.rejects(ask(nhs(1)), (e: AccordError) => e.code === 'ANSWER_TAMPERED');
+    }
+    assert.equal(await refusals(), 7);
     // Honest again: taken again.
     p.a.services.exchange.queries.check = honest;
     assert.ok(['yes', 'no'].includes((await ask(nhs(1))).answer));

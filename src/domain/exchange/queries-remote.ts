@@ -49,6 +49,7 @@ export async function askRemote<A extends LookupAnswer | CheckAnswer>(
       reply.answer = (await verifyCheck(
         d,
         actor,
+        reply.agreementId,
         q as CheckInput,
         reply.answer as CheckAnswer,
       )) as A;
@@ -103,11 +104,12 @@ export async function askRemote<A extends LookupAnswer | CheckAnswer>(
 interface SignedCheck {
   queryId?: string;
   check?: string;
+  question?: string;
   answer?: string;
   accuracy?: unknown;
   provider?: string;
   asker?: string;
-  agreement?: { agreementId?: string; version?: number };
+  agreement?: { agreementId?: string; reference?: string; version?: number };
   purpose?: string;
   note?: string;
 }
@@ -122,18 +124,28 @@ interface SignedCheck {
 async function verifyCheck(
   d: ExchangeDeps,
   actor: Actor,
+  agreementId: string,
   q: CheckInput,
   a: CheckAnswer,
 ): Promise<CheckAnswer> {
-  const key = await d.federation.signingKeyFor(d.ctx.store, q.providerOrgId);
   let signed: SignedCheck | undefined;
+  let header: { typ?: string; kid?: string } = {};
   try {
+    const key = await d.federation.signingKeyFor(d.ctx.store, q.providerOrgId);
     signed = key ? await verifyJws<SignedCheck>(key, a.signature) : undefined;
+    // Verified, so its header is the signer's too.
+    header = JSON.parse(Buffer.from(a.signature.split('.')[0]!, 'base64url').toString('utf8'));
   } catch {
     signed = undefined;
   }
   const same =
     signed !== undefined &&
+    header.typ === 'accord-check+jws' &&
+    header.kid === a.keyId &&
+    signed.question === a.question &&
+    signed.agreement?.reference === a.agreement?.reference &&
+    // The agreement the query is kept under, here, is the one signed.
+    signed.agreement?.agreementId === agreementId &&
     signed.queryId === a.queryId &&
     signed.check === q.checkKey &&
     a.checkKey === q.checkKey &&
