@@ -127,7 +127,8 @@ forEachDialect('agreements with parties on three nodes', (dialect) => {
     assert.equal(await status(a.services, versionId), 'rejected');
     assert.equal(await status(c.services, versionId), 'rejected');
     const [told] = await refusedIn(c.services, health.orgId);
-    assert.equal(told!.actor, `node:${b.federation.identity.nodeId}`);
+    assert.equal(told!.actor, `node:${a.federation.identity.nodeId}`);
+    assert.equal(told!.details.via, `node:${b.federation.identity.nodeId}`);
     assert.equal(told!.details.code, 'AGREEMENT_TYPES_MISMATCH');
     assert.match(String(told!.details.reason), /shoeSize/);
     assert.equal(told!.details.toldBy, `node:${a.federation.identity.nodeId}`);
@@ -138,6 +139,42 @@ forEachDialect('agreements with parties on three nodes', (dialect) => {
     await assert.rejects(
       c.services.agreements.decide(await health.actor('dpo'), versionId, 'approve', null),
     );
+  });
+
+  test('a refusal never overtakes the proposal it is about', async () => {
+    await forgeCatalogue('eyeColour');
+    const ag = await proposed(
+      a.services,
+      council,
+      terms('Refused while health is away', 'eyeColour'),
+    );
+    const versionId = ag.latest.versionId;
+    // The proposal to the health node failed once and backs off (its node blinked).
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    await a.services.store.db
+      .updateTable('federation_outbox')
+      .set({ attempts: 1, next_attempt_at: later })
+      .where('node_id', '=', c.federation.identity.nodeId)
+      .where('kind', '=', 'agreement.proposed')
+      .where('state', '=', 'pending')
+      .execute();
+    await a.federation.outbox.flush();
+    await a.federation.outbox.flush();
+    assert.equal(await status(a.services, versionId), 'rejected');
+    // The refusal for health is queued, due, and waits behind the proposal.
+    const [waiting] = (await sent(a, c, 'agreement.refused')).filter((r) =>
+      r.body.includes(versionId),
+    );
+    assert.equal(waiting!.state, 'pending');
+    assert.equal(await status(c.services, versionId), undefined);
+    // The proposal's next attempt: both go, in order, and health rejects it too.
+    await a.services.store.db
+      .updateTable('federation_outbox')
+      .set({ next_attempt_at: new Date(0).toISOString() })
+      .where('next_attempt_at', '=', later)
+      .execute();
+    await a.federation.outbox.flush();
+    assert.equal(await status(c.services, versionId), 'rejected');
   });
 
   test('only the proposer’s node may say a proposal was refused', async () => {
@@ -176,7 +213,10 @@ forEachDialect('agreements with parties on three nodes', (dialect) => {
     await a.federation.outbox.flush();
     await a.federation.outbox.flush();
     assert.equal(await status(a.services, ag.latest.versionId), 'rejected');
-    assert.equal((await sent(a, c, 'agreement.refused')).length, 1, 'only the first one');
+    const about = (await sent(a, c, 'agreement.refused')).filter((r) =>
+      r.body.includes(ag.latest.versionId),
+    );
+    assert.deepEqual(about, []);
     assert.equal(await status(c.services, ag.latest.versionId), 'proposed');
   });
 

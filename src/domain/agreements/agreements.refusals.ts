@@ -138,11 +138,12 @@ export async function refusedElsewhere(
       .set({ status: 'rejected', updated_at: ctx.clock().toISOString() })
       .where('version_id', '=', v.version_id)
       .execute();
-  parties.forEach((orgId, i) => {
-    if (hosts[i] !== undefined) return;
+  for (const orgId of parties) {
+    if (!(await repo.hostedHere(tx, orgId))) continue;
+    // Said by the proposer's node: the refusing node is what it names, not who is on record.
     ctx.audit.record(tx, {
       orgId,
-      actor: `node:${s.node}`,
+      actor: `node:${fromNode}`,
       action: 'agreements.proposal-refused',
       target: `agreement:${v.agreement_id}`,
       outcome: 'refused',
@@ -155,6 +156,6 @@ export async function refusedElsewhere(
         nowRejected,
       },
     });
-  });
+  }
   return { nowRejected };
 }

@@ -163,13 +163,14 @@ export async function insertVersion(
 
 /**
  * Whether an organisation is hosted on this node: one of its own, not a partner's learnt from a
- * directory (whose rows say which node they came from).
+ * directory (those are listed in federation_org too).
  */
 export async function hostedHere(ex: Executor, orgId: string): Promise<boolean> {
   const r = await ex.db
     .selectFrom('organisation')
-    .select('external_id')
-    .where('org_id', '=', orgId)
+    .leftJoin('federation_org', 'federation_org.org_id', 'organisation.org_id')
+    .select(['organisation.org_id', 'federation_org.org_id as remote'])
+    .where('organisation.org_id', '=', orgId)
     .executeTakeFirst();
-  return r !== undefined && !r.external_id?.startsWith('accord-node:');
+  return r !== undefined && r.remote === null;
 }

@@ -16,6 +16,7 @@ import { newMessageId } from './messages.ts';
 import { dropMessages } from './outbox-drop.ts';
 import { recordAnswer, recordFailure } from './outbox-results.ts';
 import type { ResultDeps } from './outbox-results.ts';
+import { inOrder } from './outbox-order.ts';
 import { Revival } from './outbox-revival.ts';
 
 /** What to do when a partner answers a message of one kind (in a transaction of its own). */
@@ -24,11 +25,15 @@ export type OnAnswer = (tx: Tx, row: FederationOutboxTable, answer: Answer) => P
 /** The body to send for a stored one, read at sending time; undefined: no longer to be sent. */
 export type Expand = (ex: Executor, stored: unknown) => Promise<unknown>;
 
-/** What to do when the outbox gives up on a message of one kind (in the same transaction). */
+/**
+ * What to do when the outbox gives up on a message of one kind (in the same transaction).
+ * `ranOut`: its retries ran out (the partner away for hours), rather than refused at once.
+ */
 export type OnGiveUp = (
   tx: Tx,
   row: FederationOutboxTable,
   error: { code: string; message: string },
+  ranOut: boolean,
 ) => Promise<void>;
 
 /** Messages read per pass; a full pass is followed by another. */
@@ -166,6 +171,8 @@ export class Outbox implements ResultDeps {
         // A node found unreachable in this run is not tried again in it: its other messages
         // (say, the rest of a transfer's chunks) wait for their next attempt instead.
         const down = new Set<string>();
+        // Nodes with a message backing off before others due: those wait for it (inOrder).
+        const held = new Set<string>();
         let full = false;
         do {
           // Asked again mid-run (a message queued, a partner back): every node gets a fresh try.
@@ -176,9 +183,12 @@ export class Outbox implements ResultDeps {
             .selectAll()
             .where('state', '=', 'pending')
             .where('next_attempt_at', '<=', this.ctx.clock().toISOString());
-          if (down.size) q = q.where('node_id', 'not in', [...down]);
+          if (down.size || held.size) q = q.where('node_id', 'not in', [...down, ...held]);
           const due = await q.orderBy('created_at').orderBy('message_id').limit(BATCH).execute();
-          await this.attemptAll(due, down);
+          await this.attemptAll(
+            await inOrder(this.ctx.store, this.ctx.clock(), this.unordered, due, held),
+            down,
+          );
           full = due.length === BATCH;
         } while (this.again || full);
       } finally {
