@@ -134,7 +134,9 @@ async function verifyCheck(
     const key = await d.federation.signingKeyFor(d.ctx.store, q.providerOrgId);
     signed = key ? await verifyJws<SignedCheck>(key, a.signature) : undefined;
     // Verified, so its header is the signer's too.
-    header = JSON.parse(Buffer.from(a.signature.split('.')[0]!, 'base64url').toString('utf8'));
+    header = JSON.parse(
+      Buffer.from(a.signature.split('.')[0]!, 'base64url').toString('utf8'),
+    ) as typeof header;
   } catch {
     signed = undefined;
   }
