@@ -2,7 +2,8 @@
 // refuses every attempt alike: the chunk is given up on at once, the rest of the transfer is not
 // sent, and the sender is told once what to do. A partner away for longer than the retries
 // misses this node's directory (a rotated exchange key): it is sent again as soon as that
-// partner is heard from. So is every change of an agreement given up on, in the order made.
+// partner is heard from. So is every change of an agreement given up on, in the order made, and
+// the parties here are told it has not arrived.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { proposed } from '../helpers/agreements.ts';
@@ -123,6 +124,13 @@ forEachDialect('the outbox giving up', (dialect) => {
         ['failed', 20],
       ],
     );
+    // The council is told, once, that the police's node does not have it yet.
+    const told = (
+      await a.services.exchange.notifications.list(await actorOn(a.services, council, 'handler'))
+    ).filter((n) => n.kind === 'agreement-undelivered');
+    assert.equal(told.length, 1);
+    assert.match(told[0]!.message, new RegExp(`${ag.reference} \\(version 1\\): the proposal`));
+    assert.match(told[0]!.message, /sent again.* as soon as that node is heard from/);
     // A change made meanwhile is queued after them, and puts them back before it: B is still
     // away, so all three wait.
     await a.services.agreements.decide(await council.actor('siro'), versionId, 'approve', null);

@@ -258,3 +258,16 @@ export async function importDecision(
       });
   return { status };
 }
+
+/** A version's reference and number, and its parties hosted on this node (to tell them news). */
+export async function partiesHere(
+  tx: Tx,
+  versionId: string,
+): Promise<{ reference: string; version: number; orgIds: string[] } | undefined> {
+  const v = await repo.version(tx, versionId);
+  const a = v && (await repo.agreement(tx, v.agreement_id));
+  if (!v || !a) return undefined;
+  const orgIds: string[] = [];
+  for (const p of termsOf(v).parties) if (await repo.hostedHere(tx, p.orgId)) orgIds.push(p.orgId);
+  return { reference: a.reference, version: v.version, orgIds };
+}

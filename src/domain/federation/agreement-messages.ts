@@ -15,10 +15,22 @@ import {
   exportControl,
   exportDecision,
   exportProposal,
+  partiesHere,
 } from '../agreements/agreements.federated.ts';
 import { AGREEMENT_REFUSALS } from './features.ts';
 import type { Inbox } from './inbox.ts';
 import type { Outbox } from './outbox.ts';
+
+/** What each agreement message carries, as its parties are told when it cannot be delivered. */
+const CARRIES: Record<string, string> = {
+  'agreement.proposed': 'proposal',
+  'agreement.decided': 'approval or rejection',
+  'agreement.controlled': 'suspension, resumption or termination',
+  'agreement.refused': 'news that a party’s node refused it',
+};
+
+/** Tells an organisation hosted here something (an in-app notification and its webhook). */
+export type Notify = (tx: Tx, orgId: string, kind: string, message: string) => Promise<void>;
 
 export function wireAgreements(
   agreements: AgreementsService,
@@ -26,6 +38,8 @@ export function wireAgreements(
   outbox: Outbox,
   hostOf: HostOf,
   knows: (ex: Executor, nodeId: string, feature: string) => Promise<boolean>,
+  notify: Notify,
+  nodeName: (ex: Executor, nodeId: string) => Promise<string>,
 ): void {
   // Agreements: a proposal, or a party's decision, goes to every other node hosting a party.
   agreements.onShare(async (tx: Tx, e) => {
@@ -54,14 +68,27 @@ export function wireAgreements(
             : await exportControl(tx, e.versionId, e.action),
       );
   });
-  // A partner away for longer than the retries still gets each change once it is back.
-  for (const kind of [
-    'agreement.proposed',
-    'agreement.decided',
-    'agreement.controlled',
-    'agreement.refused',
-  ])
+  // A partner away for longer than the retries still gets each change once it is back; meanwhile
+  // the parties here are told that it has not got it, so nobody takes its silence for consent.
+  for (const kind of Object.keys(CARRIES)) {
     outbox.resendsOnContact(kind);
+    outbox.gaveUp(kind, async (tx, row, error, ranOut) => {
+      const body = JSON.parse(row.body) as {
+        versionId?: string;
+        version?: { version_id?: string };
+      };
+      const here = await partiesHere(tx, body.versionId ?? body.version?.version_id ?? '');
+      if (!here) return;
+      const node = await nodeName(tx, row.node_id);
+      const message =
+        `Agreement ${here.reference} (version ${here.version}): the ${CARRIES[kind]} has not ` +
+        `reached ${node}, the node of another party (${error.code}). ` +
+        (ranOut
+          ? 'It is sent again, with any later change for that node, in order, as soon as that node is heard from; until then its parties do not have it.'
+          : 'It will not be sent again: ask that node’s administrators why their node refuses it (it may no longer trust this one).');
+      for (const orgId of here.orgIds) await notify(tx, orgId, 'agreement-undelivered', message);
+    });
+  }
   inbox.handle('agreement.proposed', (m, from) =>
     agreements.approvals.receiveProposal(from.node_id, hostOf, m.body as SharedVersion),
   );

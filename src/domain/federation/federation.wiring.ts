@@ -117,7 +117,15 @@ export async function createFederation(
   w.useRemoteTypes((ex, orgId) => remoteTypes(ex, orgId));
 
   // Agreements: proposals, decisions, controls and refusals, both ways.
-  wireAgreements(w.agreements, inbox, outbox, hostOf, knows);
+  wireAgreements(
+    w.agreements,
+    inbox,
+    outbox,
+    hostOf,
+    knows,
+    (tx, orgId, kind, message) => w.exchange.notifications.notify(tx, orgId, kind, null, message),
+    async (ex, nodeId) => (await dir.trusted(ex, nodeId))?.name ?? `node ${nodeId}`,
+  );
 
   // Directories: each side learns the other's organisations, keys, record types and features.
   directories.wire(inbox, outbox, w.recordTypes);

@@ -84,7 +84,7 @@ export async function recordFailure(
       await d.revival.holdBack(tx, row);
       tx.afterCommit(() => d.revival.gaveUp(row.node_id, row.kind));
     }
-    await d.onGiveUp.get(row.kind)?.(tx, row, { code, message });
+    await d.onGiveUp.get(row.kind)?.(tx, row, { code, message }, exhausted);
   });
   return code !== 'FEDERATION_UNREACHABLE';
 }
