@@ -19,7 +19,7 @@ import { exchangeTerms, peopleAsset } from '../helpers/exchange.ts';
 import { setupOrg } from '../helpers/people.ts';
 import type { OrgFixture } from '../helpers/people.ts';
 import { person } from '../helpers/records.ts';
-import { startNode } from './nodes.ts';
+import { restartNode, startNode } from './nodes.ts';
 import type { TestNode } from './nodes.ts';
 
 const ids = (i: number): Record<string, string> => ({ nhsNumber: String(person(i).nhsNumber) });
@@ -235,5 +235,33 @@ forEachDialect('corrections across two nodes (Art. 19)', (dialect) => {
     );
     assert.equal((await audited(b.services, police.orgId, 'corrections.disputed')).length, 1);
     assert.equal((await audited(b.services, police.orgId, 'records.corrected')).length, 1);
+  });
+  // Last: it stops and restarts the council's node.
+  test('an answer that cannot reach the sender’s node: whoever answered is told, and it goes once that node is back', async () => {
+    const requestId = await rectify(500, { postcode: 'AB7 7ZZ' }, 'Council tax record');
+    const bHandler = await police.actor('handler');
+    const [n] = await b.services.corrections.list(bHandler, 'received', { state: 'sent' });
+    // A's node is away, and the answer's retries run out.
+    await a.stop();
+    await b.services.corrections.dispute(bHandler, n!.id, 'The tenancy ended in March');
+    await b.federation.outbox.flush();
+    await b.services.store.db
+      .updateTable('federation_outbox')
+      .set({ attempts: 19, next_attempt_at: new Date(0).toISOString() })
+      .where('kind', '=', 'correction.answered')
+      .where('state', '=', 'pending')
+      .execute();
+    await b.federation.outbox.flush();
+    const [told] = await b.services.exchange.notifications.list(bHandler);
+    assert.equal(told?.kind, 'correction-delayed');
+    assert.match(told.message, /Your answer to the correction notice from Eastshire Council/);
+    assert.match(told.message, /sent again, in order, as soon as that node is heard from/);
+    // Back: A is heard from, and the answer goes.
+    a = await restartNode(a);
+    await a.federation.trust.sync(b.federation.identity.nodeId);
+    await b.federation.outbox.flush();
+    const dpo = await a.services.actors.personActor(council.people.dpo.personId, { mfa: true });
+    const [mine] = await a.services.corrections.forRequest(dpo!, requestId);
+    assert.equal(mine!.state, 'disputed');
   });
 });

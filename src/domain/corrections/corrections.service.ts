@@ -3,7 +3,7 @@
 // notices overdue when a partner has not answered in time. Sending happens in propagate.ts,
 // inside the rectification, erasure or restriction that calls for it.
 import { AccordError, assertNoProblems } from '../../errors.ts';
-import type { Executor } from '../../store/store.ts';
+import type { Executor, Tx } from '../../store/store.ts';
 import type { ExchangeFederation } from '../exchange/delivery.ts';
 import { keyDestroyed } from '../exchange/envelope.ts';
 import { nodeActor } from '../policy/actor.ts';
@@ -11,6 +11,7 @@ import type { Actor } from '../policy/actor.ts';
 import { withAccess } from '../policy/gate.ts';
 import type { Gate } from '../policy/gate.ts';
 import { applyNotice, openFor, receivedNotice, stateError } from './corrections.apply.ts';
+import { tellDelayed } from './corrections-delayed.ts';
 import { RemoteCorrections } from './corrections-remote.ts';
 import { auditBoth } from './corrections.deps.ts';
 import type { CorrectionsDeps } from './corrections.deps.ts';
@@ -26,6 +27,17 @@ export class CorrectionsService {
 
   constructor(private readonly d: CorrectionsDeps) {
     this.remote = new RemoteCorrections(d);
+  }
+
+  /** The outbox gave up on a notice or an answer to a partner: its sender is told. */
+  delayed(
+    tx: Tx,
+    kind: 'correction.notice' | 'correction.answered',
+    noticeId: string,
+    error: { code: string },
+    ranOut: boolean,
+  ): Promise<void> {
+    return tellDelayed(this.d, tx, kind, noticeId, error, ranOut);
   }
 
   /** Connects partner nodes (called once by the federation module). */

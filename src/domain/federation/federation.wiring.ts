@@ -213,6 +213,24 @@ export async function createFederation(
   // Each is sent again once a partner away for longer than the retries is back.
   outbox.resendsOnContact('correction.notice');
   outbox.resendsOnContact('correction.answered');
+  outbox.gaveUp('correction.notice', (tx, row, error, ranOut) =>
+    w.corrections.delayed(
+      tx,
+      'correction.notice',
+      (JSON.parse(row.body) as NoticeMessage).notice_id,
+      error,
+      ranOut,
+    ),
+  );
+  outbox.gaveUp('correction.answered', (tx, row, error, ranOut) =>
+    w.corrections.delayed(
+      tx,
+      'correction.answered',
+      (JSON.parse(row.body) as AnswerMessage).noticeId,
+      error,
+      ranOut,
+    ),
+  );
   inbox.handle('correction.notice', (m, from) =>
     w.corrections.remote.receive(from.node_id, m.body as NoticeMessage),
   );
