@@ -16,6 +16,24 @@ import { termsOf, waitingFor } from './versions.ts';
 
 const RECHECK_MS = 1000;
 
+/** The error a refused share decision reads as. */
+export function shareError(d: ShareDecision): AccordError {
+  const words = d.reason.replace(/^denied: /, '');
+  switch (d.outcome) {
+    case 'not-found':
+      // With no agreement at all, the other organisation's data does not exist for the asker.
+      return new AccordError('NOT_FOUND');
+    case 'training':
+      return new AccordError('TRAINING_LAPSED', `You cannot do that: ${words}`);
+    case 'second-factor':
+      return new AccordError('SECOND_FACTOR_REQUIRED', `You cannot do that: ${words}`);
+    case 'budget':
+      return new AccordError('RATE_LIMITED', `Refused: ${words}`);
+    default:
+      return new AccordError('FORBIDDEN', `You cannot do that: ${words}`);
+  }
+}
+
 export type ShareQuery = Omit<ShareRequest, 'actor' | 'now'>;
 
 export class SharingPolicy {
@@ -109,17 +127,20 @@ export class SharingPolicy {
       gate.record(`share.${q.operation}`, target, SharingPolicy.audited(q, d), 'allow', q.purpose);
       return d;
     }
-    const words = d.reason.replace(/^denied: /, '');
-    const error =
-      d.outcome === 'not-found'
-        ? new AccordError('NOT_FOUND')
-        : d.outcome === 'training'
-          ? new AccordError('TRAINING_LAPSED', `You cannot do that: ${words}`)
-          : d.outcome === 'second-factor'
-            ? new AccordError('SECOND_FACTOR_REQUIRED', `You cannot do that: ${words}`)
-            : d.outcome === 'budget'
-              ? new AccordError('RATE_LIMITED', `Refused: ${words}`)
-              : new AccordError('FORBIDDEN', `You cannot do that: ${words}`);
-    gate.refuse(error, `share.${q.operation}`, target, SharingPolicy.audited(q, d), q.purpose);
+    // The provider learns of the refused attempt too (a question outside the agreement, a spent
+    // budget): in its own log, when it is an organisation known here.
+    const provider = await gate.tx.db
+      .selectFrom('organisation')
+      .select('org_id')
+      .where('org_id', '=', q.providerOrgId)
+      .executeTakeFirst();
+    gate.refuse(
+      shareError(d),
+      `share.${q.operation}`,
+      target,
+      SharingPolicy.audited(q, d),
+      q.purpose,
+      provider ? [{ orgId: provider.org_id, side: 'provider' }] : [],
+    );
   }
 }

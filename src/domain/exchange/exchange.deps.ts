@@ -1,6 +1,5 @@
 // What the exchange services need from the rest of Accord, and helpers they share: recording a
 // change in both organisations' audit logs, and turning a refused share decision into its error.
-import { AccordError } from '../../errors.ts';
 import type { Executor, Tx } from '../../store/store.ts';
 import { PolicyIndex } from '../agreements/compile.ts';
 import type { ShareDecision } from '../agreements/decide-share.ts';
@@ -72,22 +71,7 @@ export async function auditBothNow(
   );
 }
 
-/** The error a refused share decision reads as. */
-export function shareError(d: ShareDecision): AccordError {
-  const words = d.reason.replace(/^denied: /, '');
-  switch (d.outcome) {
-    case 'not-found':
-      return new AccordError('NOT_FOUND');
-    case 'training':
-      return new AccordError('TRAINING_LAPSED', `You cannot do that: ${words}`);
-    case 'second-factor':
-      return new AccordError('SECOND_FACTOR_REQUIRED', `You cannot do that: ${words}`);
-    case 'budget':
-      return new AccordError('RATE_LIMITED', `Refused: ${words}`);
-    default:
-      return new AccordError('FORBIDDEN', `You cannot do that: ${words}`);
-  }
-}
+export { shareError } from '../agreements/sharing-policy.service.ts';
 
 /** The decision as it is written in the audit log. */
 export function decisionDetails(d: ShareDecision): Record<string, unknown> {

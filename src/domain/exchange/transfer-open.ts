@@ -89,7 +89,14 @@ export async function openTransfer(
           .select('state')
           .where('transfer_id', '=', id)
           .executeTakeFirstOrThrow();
-        gate.refuse(illegal('open', state), 'exchange.transfer.open', `transfer:${id}`, { state });
+        gate.refuse(
+          illegal('open', state),
+          'exchange.transfer.open',
+          `transfer:${id}`,
+          { state },
+          t.purpose,
+          [{ orgId: t.org_id, side: 'sender' }],
+        );
       }
       // The agreement must still allow it now (it may have ended or been suspended since sending).
       const index = await d.sharing.index(tx);
@@ -109,8 +116,10 @@ export async function openTransfer(
           shareError(decision),
           'share.transfer',
           target,
-          decisionDetails(decision),
+          { ...decisionDetails(decision), transfer: id },
           t.purpose,
+          // The sender sees its transfer was refused on opening (the agreement ended, say).
+          [{ orgId: t.org_id, side: 'sender' }],
         );
       gate.record('share.transfer', target, decisionDetails(decision), 'allow', t.purpose);
 

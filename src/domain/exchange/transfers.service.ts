@@ -101,6 +101,11 @@ export class TransfersService {
           `transfer:${id}`,
           { state: now.state },
           before.purpose,
+          // A lost race (a recall after opening, say) is seen by both parties.
+          [
+            { orgId: before.org_id, side: 'sender' },
+            { orgId: before.recipient_org_id, side: 'recipient' },
+          ],
         );
       }
       auditBoth(this.d, gate.tx, before, actor.ref, `exchange.transfer.${STEPS[step].to}`, {

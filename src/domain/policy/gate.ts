@@ -42,6 +42,8 @@ export class AuditedRefusal extends Error {
   constructor(
     readonly error: AccordError,
     readonly entry: AuditEvent,
+    /** The same refusal in other organisations' logs (the other party to a share). */
+    readonly also: readonly AuditEvent[] = [],
   ) {
     super(error.message);
   }
@@ -87,15 +89,20 @@ export class Gate {
     };
   }
 
-  /** Rolls the work back, records the refusal on its own, and fails with `error`. */
+  /**
+   * Rolls the work back, records the refusal on its own, and fails with `error`. A refusal that
+   * concerns another organisation too (the provider of a refused query, the sender of a transfer
+   * refused on opening) is recorded in its log as well, with `side` saying whose it is.
+   */
   refuse(
     error: AccordError,
     action: string,
     target: string | null,
     details: Record<string, unknown> = {},
     purpose: string | null = null,
+    alsoIn: ReadonlyArray<{ orgId: string; side: string }> = [],
   ): never {
-    throw new AuditedRefusal(error, {
+    const entry: AuditEvent = {
       orgId: this.actor.orgId,
       actor: this.actor.ref,
       action,
@@ -103,7 +110,14 @@ export class Gate {
       purpose,
       outcome: 'refused',
       details: { code: error.code, reason: error.message, ...details },
-    });
+    };
+    throw new AuditedRefusal(
+      error,
+      entry,
+      alsoIn
+        .filter((o) => o.orgId !== this.actor.orgId)
+        .map((o) => ({ ...entry, orgId: o.orgId, details: { ...entry.details, side: o.side } })),
+    );
   }
 
   /** Records what was done (the change itself), in the same transaction. */
@@ -159,7 +173,9 @@ export async function settleRefusal(ctx: AccessContext, e: unknown): Promise<unk
     return e.toError();
   }
   if (e instanceof AuditedRefusal) {
-    await ctx.audit.recordNow(ctx.store, e.entry);
+    await ctx.store.transaction(async (tx) => {
+      for (const entry of [e.entry, ...e.also]) ctx.audit.record(tx, entry);
+    });
     return e.error;
   }
   return e;

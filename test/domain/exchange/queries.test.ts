@@ -114,6 +114,12 @@ forEachDialect('exchange: look-ups and checks', (dialect) => {
     const [entry] = await s.audit.list({ orgId: police.orgId, action: 'share.check' });
     assert.equal(entry?.outcome, 'refused');
     assert.equal(entry?.details.clause, 'check');
+    // Audited on both sides: the provider sees who asked what it was not agreed to answer.
+    const [theirs] = await s.audit.list({ orgId: council.orgId, action: 'share.check' });
+    assert.equal(theirs?.outcome, 'refused');
+    assert.equal(theirs?.actor, `person:${police.people.handler.personId}`);
+    assert.equal(theirs?.details.side, 'provider');
+    assert.equal(theirs?.details.check, 'is-known-to-childrens-services');
   });
 
   test('an age condition is decided on the matched person: under 60 answered, over 60 refused', async () => {
@@ -143,6 +149,9 @@ forEachDialect('exchange: look-ups and checks', (dialect) => {
     await assert.rejects(look(), (e: AccordError) => e.code === 'RATE_LIMITED');
     const [entry] = await s.audit.list({ orgId: fire.orgId, action: 'share.lookup' });
     assert.equal(entry?.details.clause, 'budget');
+    const [theirs] = await s.audit.list({ orgId: council.orgId, action: 'share.lookup' });
+    assert.equal(theirs?.details.clause, 'budget');
+    assert.equal(theirs?.details.side, 'provider');
     // A refused look-up is not counted; the budget is per UTC day: the next day allows two more.
     const count = await s.store.db
       .selectFrom('exchange_query_count')

@@ -232,6 +232,14 @@ forEachDialect('exchange: transfers', (dialect) => {
         .execute();
       if (row.state === 'recalled') assert.equal(imported.length, 0);
       else assert.equal(imported.length, 3);
+      // The loser's refusal is in both parties' logs.
+      for (const org of [council, police]) {
+        const refused = (await s.audit.list({ orgId: org.orgId })).filter(
+          (e) => e.target === `transfer:${x.id}` && e.outcome === 'refused',
+        );
+        assert.equal(refused.length, 1, `one refusal in ${org.orgId}'s log`);
+        assert.equal(refused[0]!.details.code, 'TRANSFER_STATE');
+      }
     }
   });
 
@@ -339,5 +347,87 @@ forEachDialect('exchange: transfers', (dialect) => {
     assert.equal(r.reason, 'Wrong person');
     const notes = await s.exchange.notifications.list(await council.actor('handler'));
     assert.equal(notes.find((n) => n.transferId === x.id)?.kind, 'rejected');
+  });
+
+  test('the agreement is suspended, then ends, mid-transfer: opening is refused, nothing is imported, both logs say so', async () => {
+    const ends = await exchangeAgreement(s, council, police);
+    const versionId = ends.latest.versionId;
+    const small = await peopleAsset(s, council, 2, undefined, 9000);
+    const under = async () =>
+      s.exchange.transfers.create(await council.actor('handler'), {
+        recipientOrgId: police.orgId,
+        agreementId: ends.id,
+        purpose: 'safeguarding',
+        recordType: 'person',
+        selection: { kind: 'asset', assetId: small },
+      });
+    const x = await under();
+    const sent = [x.id];
+    await s.exchange.transfers.ready(await council.actor('handler'), x.id);
+    await s.agreements.control(await council.actor('dpo'), versionId, 'suspend', 'Breach review');
+    const imported = async () =>
+      (
+        await s.store.db
+          .selectFrom('record')
+          .select('record_id')
+          .where('source', '=', `transfer:${x.id}`)
+          .execute()
+      ).length;
+    const refusals = async (orgId: string) =>
+      (await s.audit.list({ orgId, action: 'share.transfer' })).filter(
+        (e) => e.outcome === 'refused' && sent.includes(e.details.transfer as string),
+      );
+    await failsWith(
+      s.exchange.transfers.open(await police.actor('handler'), x.id, inbox),
+      'FORBIDDEN',
+    );
+    assert.equal(await imported(), 0);
+    assert.equal(
+      (await s.exchange.transfers.views.get(await police.actor('handler'), x.id)).state,
+      'delivered',
+      'still waiting, to be opened if the agreement resumes',
+    );
+    for (const org of [police, council]) {
+      const [e] = await refusals(org.orgId);
+      assert.equal(e?.details.code, 'FORBIDDEN', `refusal in ${org.orgId}'s log`);
+      assert.equal(e?.actor, `person:${police.people.handler.personId}`);
+    }
+    assert.equal((await refusals(council.orgId))[0]!.details.side, 'sender');
+
+    // Resumed: it opens. Then a second transfer outlives the agreement's end.
+    await s.agreements.control(await council.actor('siro'), versionId, 'resume', 'Reviewed');
+    assert.equal(
+      (await s.exchange.transfers.open(await police.actor('handler'), x.id, inbox)).state,
+      'opened',
+    );
+    assert.equal(await imported(), 2);
+    const y = await under();
+    sent.push(y.id);
+    await s.exchange.transfers.ready(await council.actor('handler'), y.id);
+    const end = new Date(clock().getTime() + DAY).toISOString();
+    await s.agreements.control(
+      await council.actor('dpo'),
+      versionId,
+      'terminate',
+      'Project over',
+      end,
+    );
+    clock.advance(2 * DAY);
+    try {
+      await failsWith(
+        s.exchange.transfers.open(await police.actor('handler'), y.id, inbox),
+        'FORBIDDEN',
+      );
+    } finally {
+      clock.advance(-2 * DAY);
+    }
+    const late = await s.store.db
+      .selectFrom('record')
+      .select('record_id')
+      .where('source', '=', `transfer:${y.id}`)
+      .execute();
+    assert.equal(late.length, 0);
+    assert.equal((await refusals(council.orgId)).length, 2);
+    assert.equal((await refusals(police.orgId)).length, 2);
   });
 });
