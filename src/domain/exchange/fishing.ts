@@ -66,6 +66,9 @@ export async function watchForFishing(
     : `${subjects} different people`;
   const message = `Possible fishing: ${gate.actor.name} (${gate.actor.ref}) made ${what} in ${minutes} minutes.`;
   for (const orgId of [gate.actor.orgId, providerOrgId]) {
+    // Each node alerts only the organisations it hosts: across nodes the asker's node watches its
+    // own person (queries-remote.ts) and the provider's node its partner, each for its own side.
+    if ((await d.federation.nodeOf(gate.tx, orgId)) !== undefined) continue;
     d.ctx.audit.record(gate.tx, {
       orgId,
       actor: 'node',

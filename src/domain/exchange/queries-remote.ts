@@ -11,6 +11,7 @@ import { lookupIdentifiers } from '../records/identifiers.ts';
 import { purposeProblems } from '../records/records.service.ts';
 import { verifyJws } from './envelope.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
+import { watchForFishing } from './fishing.ts';
 import { keepQuery } from './query-log.ts';
 import type { CheckAnswer, CheckInput, LookupAnswer, LookupInput } from './queries.service.ts';
 
@@ -70,6 +71,7 @@ export async function askRemote<A extends LookupAnswer | CheckAnswer>(
   // Identifiers of different people at the provider: a miss, said as such (its note).
   const outcome = a.note ? 'disagree' : 'answer' in a ? a.answer : a.match ? 'match' : 'no-match';
   return withAccess(d.ctx, actor, async (gate) => {
+    const at = d.ctx.clock().toISOString();
     await keepQuery(gate.tx, {
       query_id: uuid7(),
       org_id: actor.orgId,
@@ -80,8 +82,18 @@ export async function askRemote<A extends LookupAnswer | CheckAnswer>(
       subject_id: null,
       outcome,
       purpose: q.purpose,
-      asked_at: d.ctx.clock().toISOString(),
+      asked_at: at,
     });
+    // The provider's node counts this node's questions together; this node knows the person who
+    // asked, and watches their misses (it never learns who the provider matched).
+    await watchForFishing(
+      d,
+      gate,
+      q.providerOrgId,
+      null,
+      outcome === 'no-match' || outcome === 'disagree',
+      at,
+    );
     gate.record(
       `exchange.${kind}`,
       `org:${q.providerOrgId}`,
