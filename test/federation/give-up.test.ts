@@ -1,8 +1,8 @@
 // When the outbox gives up on a message. A partner that refuses chunks as larger than it accepts
 // refuses every attempt alike: the chunk is given up on at once, the rest of the transfer is not
-// sent, and the sender is told once what to do. A partner away for longer than the retries
-// misses this node's directory (a rotated exchange key): it is sent again as soon as that
-// partner is heard from. So is every change of an agreement given up on, in the order made, and
+// sent, the sender is told once what to do, and the partner audits the refusal. A partner away
+// for longer than the retries misses this node's directory (a rotated exchange key): it is sent
+// again as soon as that partner is heard from. So is every change of an agreement given up on, in the order made, and
 // the parties here are told it has not arrived.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -255,5 +255,24 @@ forEachDialect('the outbox giving up', (dialect) => {
       .where('transfer_id', '=', draft.id)
       .executeTakeFirst();
     assert.notEqual(onB?.state, 'delivered');
+    // B audited the refusal, with what it knew before reading the body (never the body itself).
+    const refusals = (await b.services.audit.list({ action: 'federation.message.refused' })).filter(
+      (e) => e.details.code === 'BODY_TOO_LARGE',
+    );
+    assert.equal(refusals.length, 1);
+    const [tooLarge] = refusals;
+    assert.equal(tooLarge!.actor, 'unknown');
+    assert.equal(tooLarge!.outcome, 'refused');
+    assert.equal(tooLarge!.target, `node:${b.federation.identity.nodeId}`);
+    assert.equal(tooLarge!.details.route, '/api/federation/inbox');
+    assert.equal(tooLarge!.details.address, '127.0.0.1');
+    assert.equal(tooLarge!.details.limit, 65536);
+    assert.ok(Number(tooLarge!.details.contentLength) > 65536, 'the size the request claimed');
+    assert.match(String(tooLarge!.details.reason), /ACCORD_FEDERATION_MAX_BYTES/);
+    assert.deepEqual(
+      Object.keys(tooLarge!.details).sort(),
+      ['address', 'code', 'contentLength', 'limit', 'reason', 'route'],
+      'nothing of the message itself',
+    );
   });
 });

@@ -21,15 +21,17 @@ export interface Partners {
   source: string;
 }
 
+/** Node B runs on `clockB` when given (a test that sets the two clocks apart), else on `clock`. */
 export async function partners(
   dialect: DialectName,
   clock: () => Date,
   env: Record<string, string>,
   people: number,
+  clockB: () => Date = clock,
 ): Promise<Partners> {
   const [a, b] = await Promise.all([
     startNode(dialect, 'Council node', clock, env),
-    startNode(dialect, 'Police node', clock, env),
+    startNode(dialect, 'Police node', clockB, env),
   ]);
   const council = await setupOrg(a.services, 'Partner Council', { tokens: false });
   const police = await setupOrg(b.services, 'Partner Police', { tokens: false });

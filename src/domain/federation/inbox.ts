@@ -3,8 +3,8 @@
 // addressed to this node, be issued within the time window, and not reuse a message id for a
 // different body. A message id seen before with the same body is not applied again: the answer
 // given the first time is given again. Refusals are audited with their stable code (a flood of
-// them once a minute per code, counted); the answer is itself signed by this node and sealed to
-// the sender, so the sender verifies it in turn.
+// them once a minute per code, counted), a post too large to be read too (tooLarge); the answer
+// is itself signed by this node and sealed to the sender, so the sender verifies it in turn.
 import { AccordError } from '../../errors.ts';
 import type { DomainContext } from '../context.ts';
 import { reattach } from './attachments.ts';
@@ -63,6 +63,17 @@ export class Inbox {
     claimed: { from?: string; id?: string; kind?: string },
     address = '',
   ): Promise<never> {
+    await this.noteRefusal(e, claimed, address);
+    throw e;
+  }
+
+  /** Audits a refusal, or counts it into the next entry for its code (REFUSALS_WINDOW_MS). */
+  private async noteRefusal(
+    e: AccordError,
+    claimed: { from?: string; id?: string; kind?: string },
+    address: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<void> {
     const now = this.ctx.clock().getTime();
     const last = this.refusals.get(e.code);
     if (last && now - last.at < REFUSALS_WINDOW_MS) {
@@ -72,7 +83,7 @@ export class Inbox {
         () => void this.auditRepeats(e.code).catch(() => undefined),
         REFUSALS_WINDOW_MS,
       ).unref();
-      throw e;
+      return;
     }
     clearTimeout(last?.timer);
     this.refusals.set(e.code, { at: now, repeats: 0 });
@@ -82,12 +93,31 @@ export class Inbox {
         reason: e.message,
         messageId: claimed.id,
         kind: claimed.kind,
+        ...extra,
         ...(address ? { address: address.slice(0, 64) } : {}),
         // Refused alike since the last entry, within a minute of each other, and not audited.
         ...(last?.repeats ? { repeats: last.repeats } : {}),
       },
     });
-    throw e;
+  }
+
+  /**
+   * A post to the inbox refused by the HTTP layer as larger than this node accepts, before it
+   * was read: audited as the other refusals are (a flood of them once a minute). Only what the
+   * request says of itself is known: the envelope, and so its sender, was never read.
+   */
+  async tooLarge(route: string, contentLength: string | undefined, address = ''): Promise<void> {
+    const limit = this.ctx.config.federationMaxBytes;
+    const claimed = /^\d{1,15}$/.test(contentLength ?? '') ? Number(contentLength) : undefined;
+    await this.noteRefusal(
+      new AccordError(
+        'BODY_TOO_LARGE',
+        `The request was larger than this node accepts (ACCORD_FEDERATION_MAX_BYTES, ${limit} bytes).`,
+      ),
+      {},
+      address,
+      { route, ...(claimed === undefined ? {} : { contentLength: claimed }), limit },
+    );
   }
 
   /** Writes out the count of refusals of `code` not audited one by one, if any. */

@@ -8,7 +8,7 @@ import { detach } from './attachments.ts';
 import { trusted } from './directory.ts';
 import { CHUNK_ATTACHMENTS, featuresOf } from './features.ts';
 import type { FederationNodeTable } from './federation.table.ts';
-import { keyFromJwk, seal, unseal, verifyMessage } from './messages.ts';
+import { WINDOW_MS, keyFromJwk, seal, unseal, verifyMessage } from './messages.ts';
 import type { NodeCard, NodeIdentity } from './node-identity.ts';
 import { postPinned } from './transport.ts';
 
@@ -38,7 +38,9 @@ export class Link {
 
   /**
    * Sends one message and returns the partner's verified answer. Throws FEDERATION_UNREACHABLE
-   * when it cannot be delivered now (worth retrying), or the partner's coded refusal.
+   * when it cannot be delivered now (worth retrying), BODY_TOO_LARGE, or the partner's refusal
+   * before it could answer when it is one of PASSED_ON (the partner does not trust this node, the
+   * clocks differ).
    */
   async send(
     node: FederationNodeTable,
@@ -73,17 +75,7 @@ export class Link {
         'BODY_TOO_LARGE',
         `${node.name} refuses messages this large (${r.sent.toLocaleString('en-GB')} bytes): its limit (ACCORD_FEDERATION_MAX_BYTES) is lower than this node's.`,
       );
-    if (typeof json?.envelope !== 'string') {
-      // A refusal before the partner could answer in an envelope (it does not trust us yet, the
-      // clocks differ): coded, not verifiable, so treated as "not delivered".
-      const code = typeof json?.error?.code === 'string' ? json.error.code : `HTTP ${r.status}`;
-      throw new AccordError(
-        'FEDERATION_UNREACHABLE',
-        `${node.name} did not accept the message: ${code}${
-          typeof json?.error?.message === 'string' ? ` (${json.error.message})` : ''
-        }`,
-      );
-    }
+    if (typeof json?.envelope !== 'string') throw notAccepted(node.name, r.status, json?.error);
     const reply = await verifyMessage<Answer>(
       await unseal(this.me, json.envelope),
       keyFromJwk(card.signingKey),
@@ -94,6 +86,45 @@ export class Link {
       throw new AccordError('FEDERATION_BAD_SIGNATURE', 'The answer is not to this message.');
     return reply.body;
   }
+}
+
+/**
+ * The refusals a partner makes before it can answer in an envelope that are passed on under their
+ * own code, with this node's message naming the partner (not the partner's unverified text). Each
+ * holds for every message to that partner until someone acts, so callers must tell them apart
+ * from an outage: the partner no longer trusts this node (the outbox gives up at once), or the
+ * clocks differ (retried: clocks get fixed). The rest stay FEDERATION_UNREACHABLE on purpose: a
+ * bad envelope or signature there would read here like this node failing to verify the partner's
+ * answer (the same codes); a replay, a wrong recipient or a message still being applied there
+ * mean nothing to whoever asked; and a code a partner sends is never taken on its word.
+ */
+const PASSED_ON: Partial<Record<ErrorCode, (partner: string) => string>> = {
+  FEDERATION_UNKNOWN_NODE: (partner) =>
+    `${partner} does not trust this node: it is not on that node's trust list, or was revoked there.`,
+  FEDERATION_CLOCK_SKEW: (partner) =>
+    `${partner}'s clock and this node's differ by more than the ${WINDOW_MS / 60_000} minutes allowed: check both nodes' clocks.`,
+};
+
+/**
+ * A partner's refusal made before it could answer in an envelope (so not verifiable): one of
+ * PASSED_ON under its own code, anything else as "not delivered" (worth retrying).
+ */
+function notAccepted(partner: string, status: number, error: unknown): AccordError {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as {
+    code?: unknown;
+    message?: unknown;
+  };
+  const code = typeof e.code === 'string' ? e.code : `HTTP ${status}`;
+  const known = Object.prototype.hasOwnProperty.call(PASSED_ON, code)
+    ? PASSED_ON[code as ErrorCode]
+    : undefined;
+  if (known) return new AccordError(code as ErrorCode, known(partner));
+  return new AccordError(
+    'FEDERATION_UNREACHABLE',
+    `${partner} did not accept the message: ${code}${
+      typeof e.message === 'string' ? ` (${e.message})` : ''
+    }`,
+  );
 }
 
 /** The partner's refusal as our own coded error (an unknown code reads as forbidden). */

@@ -14,10 +14,18 @@ const BASE_MS = 1000;
 const MAX_DELAY_MS = 15 * 60_000;
 
 /**
- * Given up on at once, not retried: the partner does not trust this node at all, or refused the
- * message as larger than it accepts (it would refuse every attempt alike).
+ * Given up on at once, not retried: the partner does not trust this node at all (this node's
+ * trust list, or the partner's refusal, link.ts), or refused the message as larger than it
+ * accepts (it would refuse every attempt alike). A partner refusing it for the clocks differing
+ * is retried: clocks get fixed.
  */
 const FINAL = new Set(['FEDERATION_UNKNOWN_NODE', 'BODY_TOO_LARGE']);
+
+/**
+ * The partner takes nothing from this node for now: its other messages wait for their next
+ * attempt rather than follow this one (and, ordered, overtake it).
+ */
+const DOWN = new Set(['FEDERATION_UNREACHABLE', 'FEDERATION_CLOCK_SKEW']);
 
 export interface ResultDeps {
   ctx: DomainContext;
@@ -45,7 +53,7 @@ export function auditFailed(
   });
 }
 
-/** After a failed attempt; returns false when the partner could not be reached at all. */
+/** After a failed attempt; returns false when the partner takes nothing for now (DOWN). */
 export async function recordFailure(
   d: ResultDeps,
   row: FederationOutboxTable,
@@ -86,7 +94,7 @@ export async function recordFailure(
     }
     await d.onGiveUp.get(row.kind)?.(tx, row, { code, message }, exhausted);
   });
-  return code !== 'FEDERATION_UNREACHABLE';
+  return !DOWN.has(code);
 }
 
 /** After the partner answered. */

@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { AccordError } from '../../errors.ts';
 import type { FederationModule } from '../../domain/federation/federation.wiring.ts';
+import { INBOX_PATH } from '../../domain/federation/link.ts';
 import { CARD_PATH } from '../../domain/federation/node-identity.ts';
 import type { Services } from '../../services.ts';
 import { ErrorResponse, IdParam } from '../schemas.ts';
@@ -59,10 +60,19 @@ export function federationRoutes(services: Services): FastifyPluginAsync {
       on().trust.card(),
     );
     app.post(
-      '/api/federation/inbox',
+      INBOX_PATH,
       {
         config: { public: true },
         bodyLimit: services.config.federationMaxBytes,
+        // Refused by Fastify before the handler runs: audited here as the inbox's refusals are.
+        onError: async (req, _reply, e) => {
+          if ((e as { code?: string }).code !== 'FST_ERR_CTP_BODY_TOO_LARGE') return;
+          await services.federation?.inbox
+            .tooLarge(INBOX_PATH, req.headers['content-length'], req.ip)
+            .catch((err: unknown) =>
+              req.log.error({ err }, 'auditing an oversized message failed'),
+            );
+        },
         schema: {
           summary: 'Receive an envelope from a partner node (sealed to this node, signed by it)',
           tags,
