@@ -20,6 +20,7 @@ export const NAVIGATION: NavItem[] = [
   { text: 'Assets', href: '/assets', needs: 'assets.read' },
   { text: 'Agreements', href: '/agreements', needs: 'agreements.read' },
   { text: 'Exchange', href: '/exchange/inbox', needs: 'exchange.read' },
+  { text: 'Notifications', href: '/exchange/notifications', needs: 'exchange.read' },
   { text: 'Reconciliation', href: '/reconciliations', needs: 'reconcile.read' },
   { text: 'Roles', href: '/roles', needs: 'roles.read' },
   { text: 'People', href: '/people', needs: 'people.read' },

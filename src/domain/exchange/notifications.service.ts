@@ -19,6 +19,13 @@ export interface Notification {
   createdAt: string;
 }
 
+/** Which notifications to list: only these kinds, and/or only those older than one already seen. */
+export interface NotificationFilter {
+  kinds?: readonly string[];
+  /** A notification's id: list those after it, newest first (the next page). */
+  before?: string;
+}
+
 const MAX_ATTEMPTS = 6;
 const TIMEOUT_MS = 5000;
 
@@ -84,13 +91,40 @@ export class NotificationsService {
     tx.afterCommit(() => void this.deliverDue().catch(() => undefined));
   }
 
-  async list(actor: Actor, limit = 50): Promise<Notification[]> {
+  async list(actor: Actor, limit = 50, filter: NotificationFilter = {}): Promise<Notification[]> {
     return withAccess(this.ctx, actor, async (gate) => {
       gate.require('exchange.read', { orgId: actor.orgId, ref: 'exchange:notifications' });
-      const rows = await gate.tx.db
+      let q = gate.tx.db
         .selectFrom('exchange_notification')
         .selectAll()
-        .where('org_id', '=', actor.orgId)
+        .where('org_id', '=', actor.orgId);
+      if (filter.kinds) {
+        if (filter.kinds.length === 0) return [];
+        q = q.where('kind', 'in', filter.kinds);
+      }
+      if (filter.before !== undefined) {
+        // Paged by position, not offset: a page does not shift as new notifications arrive.
+        const seen = await gate.tx.db
+          .selectFrom('exchange_notification')
+          .select(['notification_id', 'created_at'])
+          .where('notification_id', '=', filter.before)
+          .where('org_id', '=', actor.orgId)
+          .executeTakeFirst();
+        if (!seen)
+          throw new AccordError('VALIDATION_FAILED', 'No such notification to list from.', [
+            { field: 'before', message: 'Give the id of one of your notifications' },
+          ]);
+        q = q.where((eb) =>
+          eb.or([
+            eb('created_at', '<', seen.created_at),
+            eb.and([
+              eb('created_at', '=', seen.created_at),
+              eb('notification_id', '<', seen.notification_id),
+            ]),
+          ]),
+        );
+      }
+      const rows = await q
         .orderBy('created_at', 'desc')
         .orderBy('notification_id', 'desc')
         .limit(limit)

@@ -130,16 +130,23 @@ export class TransferViews {
   async list(actor: Actor, box: 'inbox' | 'outbox', limit = 200): Promise<TransferList> {
     return withAccess(this.d.ctx, actor, async (gate) => {
       await this.read(gate, `exchange:${box}`);
-      let q = gate.tx.db.selectFrom('transfer').selectAll();
-      q =
+      const from = gate.tx.db.selectFrom('transfer');
+      // One scope for the list and the counts, so the two never disagree about what is in the box.
+      const mine =
         box === 'outbox'
-          ? q.where('org_id', '=', actor.orgId)
-          : q
+          ? from.where('org_id', '=', actor.orgId)
+          : from
               .where('recipient_org_id', '=', actor.orgId)
               .where('state', 'in', VISIBLE_TO_RECIPIENT);
-      const rows = await q.orderBy('created_at', 'desc').limit(limit).execute();
-      const counts = Object.fromEntries(STATES.map((s) => [s, 0]));
-      for (const r of rows) counts[r.state] = (counts[r.state] ?? 0) + 1;
+      const rows = await mine.selectAll().orderBy('created_at', 'desc').limit(limit).execute();
+      // Counted in the database, not from the rows listed: the list stops at `limit`, the box does not.
+      const byState = await mine
+        .select(['state', (eb) => eb.fn.countAll().as('n')])
+        .groupBy('state')
+        .execute();
+      const counts: Record<string, number> = Object.fromEntries(STATES.map((s) => [s, 0]));
+      // Kysely types a count as number | string | bigint; the store gives numbers in both dialects.
+      for (const c of byState) counts[c.state] = Number(c.n);
       const transfers: Transfer[] = [];
       for (const r of rows) transfers.push(await this.toView(gate.tx, r, actor.orgId));
       return { transfers, counts };

@@ -19,6 +19,7 @@ import {
   LookupSchema,
   NewTransferSchema,
   NotificationSchema,
+  NotificationsQuery,
   TransferListSchema,
   TransferSchema,
   UploadTransferQuery,
@@ -194,12 +195,14 @@ export function exchangeRoutes(services: Services): FastifyPluginAsync {
         config: { permission: 'exchange.read' },
         schema: {
           summary:
-            'What happened to your transfers and queries: arrivals, rejections, expiries, alerts',
+            'What happened to your transfers and queries: arrivals, rejections, expiries, alerts (newest first; the next page with before=<the last id>)',
           tags,
+          querystring: NotificationsQuery,
           response: { 200: Type.Array(NotificationSchema), ...fails },
         },
       },
-      async (req) => notifications.list(actorOf(req)),
+      async (req) =>
+        notifications.list(actorOf(req), req.query.limit, { before: req.query.before }),
     );
     app.get(
       '/exchange/webhook',

@@ -155,6 +155,15 @@ export const NotificationSchema = Type.Object({
   createdAt: Type.String(),
 });
 
+/** The same pages as /exchange/notifications: 50 newest first, then those before the last seen. */
+export const NotificationsQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+    before: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+
 export const WebhookSchema = Type.Object({
   url: Nullable(Type.String({ maxLength: 2000 })),
 });

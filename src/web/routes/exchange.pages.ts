@@ -1,12 +1,14 @@
 // Exchange pages: the inbox and the outbox (states, counts, deadlines, what to do next, recent
 // notifications) and one transfer with the actions its state allows (send, recall, open into an
-// asset, acknowledge, reject with a reason).
+// asset, acknowledge, reject with a reason). The notifications page is in
+// exchange-notifications.pages.ts.
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Services } from '../../services.ts';
 import type { Actor } from '../../domain/policy/actor.ts';
 import type { Action } from '../../domain/policy/permissions.ts';
 import type { Transfer } from '../../domain/exchange/transfers.view.ts';
 import { field, may, submitForm } from '../pages.ts';
+import { BOX_KINDS, exchangeNotificationPages } from './exchange-notifications.pages.ts';
 
 const transferId = (req: FastifyRequest): string =>
   (req.params as { transferId: string }).transferId;
@@ -43,6 +45,7 @@ export function exchangePages(services: Services): FastifyPluginAsync {
   });
 
   return async (app) => {
+    await app.register(exchangeNotificationPages(services));
     const read = { config: { page: 'exchange.read' as const }, schema: { hide: true } };
     const send = { config: { page: 'exchange.send' as const }, schema: { hide: true } };
     const receive = { config: { page: 'exchange.receive' as const }, schema: { hide: true } };
@@ -56,11 +59,10 @@ export function exchangePages(services: Services): FastifyPluginAsync {
           ...list,
           tags: STATE_TAGS,
           canSend: box === 'outbox' && may(req.actor, 'exchange.send'),
-          notices: (await notifications.list(req.actor!, 10)).filter((n) =>
-            box === 'inbox'
-              ? ['arrived', 'recalled', 'fishing'].includes(n.kind)
-              : ['acknowledged', 'rejected', 'expired'].includes(n.kind),
-          ),
+          total: Object.values(list.counts).reduce((a, b) => a + b, 0),
+          // This box's kinds asked for directly, so other kinds cannot crowd them out; the rest
+          // are on the notifications page the banner links to.
+          notices: await notifications.list(req.actor!, 5, { kinds: BOX_KINDS[box] }),
         });
       });
 
