@@ -109,12 +109,19 @@ export class TransferDelivery {
     await this.d.federation
       .ask(node, 'transfer.state', { transferId: id, step: 'recall', reason: null })
       .catch(async (e: unknown) => {
-        // Still on its way and the partner is out of reach, or never got the offer: nothing can
-        // be opened there yet, so the recall goes ahead here and the partner is told later.
+        // Still on its way and the partner is out of reach (or takes nothing from this node for
+        // now), or never got the offer: the recall goes ahead here and the partner is told later.
+        // Should it hold the transfer whole after all (the answer to its last chunk was lost)
+        // and open it first, its word wins when it arrives (transfer-late-news.ts).
         if (
           where.state === 'ready' &&
           e instanceof AccordError &&
-          (e.code === 'FEDERATION_UNREACHABLE' || e.code === 'NOT_FOUND')
+          [
+            'FEDERATION_UNREACHABLE',
+            'FEDERATION_CLOCK_SKEW',
+            'FEDERATION_UNKNOWN_NODE',
+            'NOT_FOUND',
+          ].includes(e.code)
         )
           return;
         if (e instanceof AccordError)

@@ -61,6 +61,8 @@ export interface StateMessage {
   transferId: string;
   step: Step;
   reason: string | null;
+  /** When the step was taken (a message can arrive late); absent from older nodes. */
+  at?: string;
 }
 
 /** Copies exactly the header's fields from a partner's message, refusing any of the wrong type. */

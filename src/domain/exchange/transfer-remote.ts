@@ -14,6 +14,7 @@ import { auditBoth } from './exchange.deps.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferTable } from './exchange.table.ts';
 import { InboundTransfers } from './transfer-inbound.ts';
+import { deliveredAfterAll, lateNews, stateRefused } from './transfer-late-news.ts';
 import type { Arrival, ChunkMessage, OfferMessage, StateMessage } from './transfer-messages.ts';
 import { STEPS, advance, illegal } from './transfer-states.ts';
 import type { Step } from './transfer-states.ts';
@@ -144,7 +145,7 @@ export class RemoteTransfers {
         'deliver',
         {
           delivered_at: at,
-          expires_at: typeof expiresAt === 'string' ? expiresAt : null,
+          expires_at: typeof expiresAt === 'string' ? expiresAt : t.expires_at,
           chunks_held: t.chunk_count,
         },
         at,
@@ -209,8 +210,23 @@ export class RemoteTransfers {
     // of a draft concerns nobody else; a recall while chunks are on their way has the partner
     // remove what it staged (the outbox stops sending the rest, as the chunks are gone).
     if (!node || (step === 'recall' && t.state !== 'ready')) return;
-    const body: StateMessage = { transferId: t.transfer_id, step, reason };
+    const body: StateMessage = {
+      transferId: t.transfer_id,
+      step,
+      reason,
+      at: this.d.ctx.clock().toISOString(),
+    };
     await this.d.federation.send(tx, node, 'transfer.state', body);
+  }
+
+  /** The partner's node refused a step reported from here (transfer-late-news.ts). */
+  stateRefused(
+    tx: Tx,
+    fromNode: string,
+    m: StateMessage,
+    error: { code: string; message: string },
+  ) {
+    return stateRefused(this.d, tx, fromNode, m, error);
   }
 
   /** On the other node: applies a change the partner made, with the same audit and notices. */
@@ -247,24 +263,16 @@ export class RemoteTransfers {
         m.step === 'open'
           ? { opened_at: at }
           : { closed_at: at, ...(m.step === 'reject' ? { reason } : {}) };
-      // The recipient can only act on what it holds: if the answer that delivered it was lost on
-      // the way here (this node stopped first), the recipient's step is the news that it arrived.
+      // The recipient can only act on what it holds: its step is the news that it arrived.
       if (t.state === 'ready' && BY_RECIPIENT.includes(m.step))
-        if (
-          await advance(
-            tx,
-            t.transfer_id,
-            'deliver',
-            { chunks_held: t.chunk_count, delivered_at: at },
-            at,
-          )
-        ) {
-          auditBoth(this.d, tx, t, `node:${fromNode}`, 'exchange.transfer.delivered', {
-            from: t.state,
-            via: `node:${fromNode}`,
-          });
-          t.state = 'delivered';
-        }
+        await deliveredAfterAll(this.d, tx, t, fromNode, at);
+      if (BY_RECIPIENT.includes(m.step) && ['recalled', 'expired'].includes(t.state)) {
+        const late = await lateNews(this.d, tx, t, m, fromNode);
+        if (late === 'refuse') throw illegal(m.step, t.state);
+        if (late === 'noted') return { state: t.state };
+      }
+      // A recall that reaches a copy already expired here: nothing is left to recall.
+      if (m.step === 'recall' && t.state === 'expired') return { state: t.state };
       if (!(await advance(tx, t.transfer_id, m.step, set, at))) throw illegal(m.step, t.state);
       auditBoth(this.d, tx, t, `node:${fromNode}`, `exchange.transfer.${to}`, {
         from: t.state,

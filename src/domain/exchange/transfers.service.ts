@@ -179,7 +179,15 @@ export class TransfersService {
           gate.tx,
           id,
           'ready',
-          { manifest_jws: signJws(this.d.keys, manifest, 'accord-manifest+jws'), ready_at: at },
+          {
+            manifest_jws: signJws(this.d.keys, manifest, 'accord-manifest+jws'),
+            ready_at: at,
+            // A deadline from the start: one that never reaches the partner's node expires too
+            // (the sender is told); delivery sets the recipient's own.
+            expires_at: new Date(
+              Date.parse(at) + this.d.ctx.config.transferExpiryDays * 86_400_000,
+            ).toISOString(),
+          },
           at,
         ))
       )

@@ -202,6 +202,16 @@ export async function createFederation(
 
   // A whole-transfer message queued before chunked delivery: delivered by a partner not yet
   // upgraded, or refused by one that is (the sender is told; sending again offers it in chunks).
+  // A step the partner's node refused (it closed its copy first): the party here is told.
+  outbox.answered('transfer.state', async (tx, row, answer) => {
+    if (!answer.ok)
+      await remote.stateRefused(
+        tx,
+        row.node_id,
+        JSON.parse(row.body) as StateMessage,
+        answer.error,
+      );
+  });
   outbox.answered('transfer.deliver', async (tx, row, answer) => {
     const { id } = transferOf(row);
     if (!id) return;
