@@ -1,7 +1,8 @@
 // Attacks a dishonest partner node could try, refused: a card that names another node's id with
 // its own keys (to take over that node's organisations), a transfer whose signed manifest lists
 // more fields than the transfer it delivers says (to have one list decided and another
-// imported), and a new version of an agreement it does not own. Found by a security review; kept as regressions.
+// imported), an offer consistent in itself but beyond the agreement (decided again on arrival),
+// and a new version of an agreement it does not own. Found by a security review; kept as regressions.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
@@ -111,72 +112,7 @@ test('a delivered transfer whose signed manifest lists more fields than agreed n
     );
   await a.federation.outbox.flush();
   dsa = ag;
-  const agreed = ['givenName', 'familyName', 'dateOfBirth', 'postcode'];
-  const more = [...agreed, 'nhsNumber', 'address'];
-  const records = [Object.fromEntries(more.map((f) => [f, person(3)[f]]))];
-  const transferId = randomUUID();
-  const to = await a.services.store.db
-    .selectFrom('federation_org')
-    .select('exchange_jwk')
-    .where('org_id', '=', police.orgId)
-    .executeTakeFirstOrThrow();
-  const published = JSON.parse(to.exchange_jwk) as { kid: string };
-  const jwe = await encryptChunk(
-    { kid: published.kid, key: keyFromJwk(JSON.parse(to.exchange_jwk)) },
-    transferId,
-    0,
-    records,
-  );
-  const digest = chunkDigest(recordDigests(records));
-  const v = ag.latest;
-  const manifest = {
-    transferId,
-    senderOrgId: council.orgId,
-    recipientOrgId: police.orgId,
-    agreement: {
-      agreementId: ag.id,
-      versionId: v.versionId,
-      reference: ag.reference,
-      version: v.version,
-    },
-    purpose: 'safeguarding',
-    recordType: 'person',
-    fields: more,
-    recordCount: 1,
-    chunks: [{ index: 0, count: 1, digest, sealed: sealedDigest(jwe) }],
-    digest: wholeDigest([digest]),
-    createdAt: new Date().toISOString(),
-  };
-  const at = new Date().toISOString();
-  const body = {
-    transfer: {
-      transfer_id: transferId,
-      org_id: council.orgId,
-      recipient_org_id: police.orgId,
-      agreement_id: ag.id,
-      version_id: v.versionId,
-      agreement_ref: ag.reference,
-      purpose: 'safeguarding',
-      record_type: 'person',
-      fields: JSON.stringify(agreed),
-      selection: 'x',
-      record_count: 1,
-      chunk_count: 1,
-      byte_count: jwe.length,
-      manifest: JSON.stringify(manifest),
-      manifest_jws: signJws(a.federation.identity.keys, manifest, 'accord-manifest+jws'),
-      created_by: 'x',
-      created_at: at,
-      ready_at: at,
-    },
-  };
-  const envelope = await seal(
-    a.federation.identity,
-    keyFromJwk(b.federation.trust.card().encryptionKey),
-    { id: newMessageId(), to: b.federation.identity.nodeId, kind: 'transfer.offer', body },
-    new Date(),
-  );
-  await b.federation.inbox.receive(envelope).catch(() => undefined);
+  const transferId = await forgedOffer(agreed, more);
   const refused = await b.services.store.db
     .selectFrom('audit_entry')
     .select('entry')
@@ -328,5 +264,97 @@ test('only the operating organisation’s administrators change the node-wide tr
     assert.equal((await a.federation.trust.revoke(admin, mId)).state, 'revoked');
   } finally {
     await a.federation.trust.setOperator(council.orgId);
+  }
+});
+
+const agreed = ['givenName', 'familyName', 'dateOfBirth', 'postcode'];
+const more = [...agreed, 'nhsNumber', 'address'];
+
+/**
+ * An offer A's node key signs, as a dishonest node would make it: its header says `said` fields,
+ * its manifest and records carry `sent`. Returns the transfer's id.
+ */
+async function forgedOffer(said: string[], sent: string[]): Promise<string> {
+  const ag = dsa;
+  const records = [Object.fromEntries(sent.map((f) => [f, person(3)[f]]))];
+  const transferId = randomUUID();
+  const to = await a.services.store.db
+    .selectFrom('federation_org')
+    .select('exchange_jwk')
+    .where('org_id', '=', police.orgId)
+    .executeTakeFirstOrThrow();
+  const published = JSON.parse(to.exchange_jwk) as { kid: string };
+  const jwe = await encryptChunk(
+    { kid: published.kid, key: keyFromJwk(JSON.parse(to.exchange_jwk)) },
+    transferId,
+    0,
+    records,
+  );
+  const digest = chunkDigest(recordDigests(records));
+  const v = ag.latest;
+  const manifest = {
+    transferId,
+    senderOrgId: council.orgId,
+    recipientOrgId: police.orgId,
+    agreement: {
+      agreementId: ag.id,
+      versionId: v.versionId,
+      reference: ag.reference,
+      version: v.version,
+    },
+    purpose: 'safeguarding',
+    recordType: 'person',
+    fields: sent,
+    recordCount: 1,
+    chunks: [{ index: 0, count: 1, digest, sealed: sealedDigest(jwe) }],
+    digest: wholeDigest([digest]),
+    createdAt: new Date().toISOString(),
+  };
+  const at = new Date().toISOString();
+  const body = {
+    transfer: {
+      transfer_id: transferId,
+      org_id: council.orgId,
+      recipient_org_id: police.orgId,
+      agreement_id: ag.id,
+      version_id: v.versionId,
+      agreement_ref: ag.reference,
+      purpose: 'safeguarding',
+      record_type: 'person',
+      fields: JSON.stringify(said),
+      selection: 'x',
+      record_count: 1,
+      chunk_count: 1,
+      byte_count: jwe.length,
+      manifest: JSON.stringify(manifest),
+      manifest_jws: signJws(a.federation.identity.keys, manifest, 'accord-manifest+jws'),
+      created_by: 'x',
+      created_at: at,
+      ready_at: at,
+    },
+  };
+  const envelope = await seal(
+    a.federation.identity,
+    keyFromJwk(b.federation.trust.card().encryptionKey),
+    { id: newMessageId(), to: b.federation.identity.nodeId, kind: 'transfer.offer', body },
+    new Date(),
+  );
+  await b.federation.inbox.receive(envelope).catch(() => undefined);
+  return transferId;
+}
+
+test('an offer whose header and manifest agree on more fields than the agreement allows is refused on arrival, in both logs', async () => {
+  const transferId = await forgedOffer(more, more);
+  const staged = await b.services.store.db
+    .selectFrom('transfer_inbound')
+    .select('transfer_id')
+    .where('transfer_id', '=', transferId)
+    .executeTakeFirst();
+  assert.equal(staged, undefined, 'nothing was staged');
+  for (const orgId of [police.orgId, council.orgId]) {
+    const [e] = await b.services.audit.list({ orgId, action: 'exchange.transfer.offer-refused' });
+    assert.equal(e?.target, `transfer:${transferId}`);
+    assert.equal(e?.details.code, 'FORBIDDEN');
+    assert.match(String(e?.details.reason), /does not share fields 'nhsNumber' and 'address'/);
   }
 });

@@ -13,7 +13,7 @@ import type { Manifest } from './envelope.ts';
 import { auditBoth, auditBothNow } from './exchange.deps.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferInboundTable, TransferTable } from './exchange.table.ts';
-import { headerOf, verifiedManifest } from './transfer-messages.ts';
+import { headerOf, notAgreed, verifiedManifest } from './transfer-messages.ts';
 import type { Arrival, ChunkMessage, OfferMessage } from './transfer-messages.ts';
 
 const DAY = 86_400_000;
@@ -27,53 +27,71 @@ export class InboundTransfers {
   /** The offer of a transfer: verified and staged (once); answers with the chunks held. */
   async offer(fromNode: string, m: OfferMessage): Promise<Arrival> {
     const t = headerOf(m?.transfer);
-    return this.d.ctx.store.transaction(async (tx) => {
-      // Who is asking comes first: a node that does not host the sender learns nothing.
-      if ((await this.d.federation.nodeOf(tx, t.org_id)) !== fromNode)
-        throw new AccordError(
-          'FORBIDDEN',
-          'That node does not speak for the sending organisation.',
-        );
-      const done = await this.existing(tx, t.transfer_id, t.org_id);
-      if (done) return done;
-      const staged = await tx.db
-        .selectFrom('transfer_inbound')
-        .select(['org_id'])
-        .where('transfer_id', '=', t.transfer_id)
-        .executeTakeFirst();
-      if (staged) {
-        if (staged.org_id !== t.org_id) throw new AccordError('CONFLICT', 'Transfer id in use.');
-        return { state: 'staged', have: await this.held(tx, t.transfer_id) };
-      }
-      const manifest = await verifiedManifest(this.d, tx, t);
-      const at = this.d.ctx.clock().toISOString();
-      await tx.db
-        .insertInto('transfer_inbound')
-        .values({
-          transfer_id: t.transfer_id,
-          org_id: t.org_id,
-          recipient_org_id: t.recipient_org_id,
-          node_id: fromNode,
-          header: JSON.stringify(t),
-          chunks: JSON.stringify(
-            manifest.chunks.map((c) => ({ count: c.count, sealed: c.sealed })),
-          ),
-          chunk_count: manifest.chunks.length,
-          received_at: at,
-          updated_at: at,
-        })
-        .execute();
-      this.d.ctx.audit.record(tx, {
-        orgId: t.recipient_org_id,
-        actor: `node:${fromNode}`,
-        action: 'exchange.transfer.arriving',
-        target: `transfer:${t.transfer_id}`,
-        purpose: t.purpose,
-        outcome: 'ok',
-        details: { chunks: manifest.chunks.length, records: manifest.recordCount },
+    let refusal: AccordError | undefined;
+    try {
+      return await this.d.ctx.store.transaction(async (tx) => {
+        // Who is asking comes first: a node that does not host the sender learns nothing.
+        if ((await this.d.federation.nodeOf(tx, t.org_id)) !== fromNode)
+          throw new AccordError(
+            'FORBIDDEN',
+            'That node does not speak for the sending organisation.',
+          );
+        const done = await this.existing(tx, t.transfer_id, t.org_id);
+        if (done) return done;
+        const staged = await tx.db
+          .selectFrom('transfer_inbound')
+          .select(['org_id'])
+          .where('transfer_id', '=', t.transfer_id)
+          .executeTakeFirst();
+        if (staged) {
+          if (staged.org_id !== t.org_id) throw new AccordError('CONFLICT', 'Transfer id in use.');
+          return { state: 'staged', have: await this.held(tx, t.transfer_id) };
+        }
+        const manifest = await verifiedManifest(this.d, tx, t);
+        // Decided here too, before anything is staged: the sender's node decided it, but this node
+        // keeps the recipient's copy of the agreement and answers for what it lets in (a record
+        // type or field the agreement does not cover, a suspended or ended agreement).
+        refusal = await notAgreed(this.d, tx, t, manifest);
+        if (refusal) throw refusal;
+        const at = this.d.ctx.clock().toISOString();
+        await tx.db
+          .insertInto('transfer_inbound')
+          .values({
+            transfer_id: t.transfer_id,
+            org_id: t.org_id,
+            recipient_org_id: t.recipient_org_id,
+            node_id: fromNode,
+            header: JSON.stringify(t),
+            chunks: JSON.stringify(
+              manifest.chunks.map((c) => ({ count: c.count, sealed: c.sealed })),
+            ),
+            chunk_count: manifest.chunks.length,
+            received_at: at,
+            updated_at: at,
+          })
+          .execute();
+        this.d.ctx.audit.record(tx, {
+          orgId: t.recipient_org_id,
+          actor: `node:${fromNode}`,
+          action: 'exchange.transfer.arriving',
+          target: `transfer:${t.transfer_id}`,
+          purpose: t.purpose,
+          outcome: 'ok',
+          details: { chunks: manifest.chunks.length, records: manifest.recordCount },
+        });
+        return { state: 'staged', have: [] };
       });
-      return { state: 'staged', have: [] };
-    });
+    } catch (e) {
+      // Refused under the agreement: in both organisations' logs (the sender's node is told by
+      // its answer). Refused for anything else, the node's own log has it (inbox.ts).
+      if (refusal && e === refusal)
+        await auditBothNow(this.d, t, `node:${fromNode}`, 'exchange.transfer.offer-refused', {
+          code: refusal.code,
+          reason: refusal.message,
+          via: `node:${fromNode}`,
+        });
+      throw e;
+    }
   }
 
   /** One sealed chunk: checked against the signed manifest, staged, and the last one delivers. */

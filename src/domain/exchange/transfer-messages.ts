@@ -1,11 +1,15 @@
 // What travels between nodes for a transfer: the offer (the transfer as the sender holds it, with
 // its signed manifest, and no records), then each sealed chunk as a message of its own, and the
 // answers the recipient's node gives to both. Message bodies come from a partner: each is checked
-// here (its shape, and an offer against the sending node's signature) before anything reads it.
+// here (its shape, an offer against the sending node's signature and the agreement as this node
+// holds it) before anything reads it.
 import { AccordError } from '../../errors.ts';
 import type { Tx } from '../../store/store.ts';
+import { decideShare } from '../agreements/decide-share.ts';
+import { nodeActor } from '../policy/actor.ts';
 import { verifyJws } from './envelope.ts';
 import type { Manifest } from './envelope.ts';
+import { onlyAgreement, shareError } from './exchange.deps.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferTable } from './exchange.table.ts';
 import type { Step } from './transfer-states.ts';
@@ -124,4 +128,26 @@ function listOf(text: string): unknown[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Why the agreement, as this node holds it, does not allow an offered transfer now (a record type
+ * or field it does not cover, a suspended or ended agreement), if it does not.
+ */
+export async function notAgreed(
+  d: ExchangeDeps,
+  tx: Tx,
+  t: TransferHeader,
+  manifest: Manifest,
+): Promise<AccordError | undefined> {
+  const decision = decideShare(onlyAgreement(await d.sharing.index(tx), t.agreement_id), {
+    actor: nodeActor(t.recipient_org_id),
+    operation: 'transfer',
+    providerOrgId: t.org_id,
+    recordType: t.record_type,
+    purpose: t.purpose,
+    fields: manifest.fields,
+    now: d.ctx.clock().getTime(),
+  });
+  return decision.allow ? undefined : shareError(decision);
 }
