@@ -55,6 +55,14 @@ export class NotificationsService {
     transferId: string | null,
     message: string,
   ): Promise<void> {
+    // An organisation a partner's node hosts is told there, by its own node (each change travels
+    // to it): kept here, under the stand-in for that organisation, nobody would ever read it.
+    const elsewhere = await tx.db
+      .selectFrom('federation_org')
+      .select('org_id')
+      .where('org_id', '=', orgId)
+      .executeTakeFirst();
+    if (elsewhere) return;
     const at = this.ctx.clock().toISOString();
     const id = uuid7();
     await tx.db

@@ -49,7 +49,8 @@ export async function lateNews(
       at <= Date.parse(t.expires_at) + CLOCK_ALLOWANCE_MS) &&
     at >= Date.parse(t.created_at);
   if (!recalled && !inTime) return 'refuse';
-  const when = new Date(Math.min(at ?? Date.now(), d.ctx.clock().getTime())).toISOString();
+  const now = d.ctx.clock().getTime();
+  const when = new Date(Math.min(at ?? now, now)).toISOString();
   const was = t.state;
   // Opened before the deadline, but not acknowledged by it: the recipient's node expired its copy
   // at the deadline too, so both stay expired; the open is recorded.
@@ -73,14 +74,17 @@ export async function lateNews(
   });
   const short = t.transfer_id.slice(0, 8);
   const org = (await d.orgName(tx, t.recipient_org_id)) ?? t.recipient_org_id;
+  const did = `${org} ${STEPS[m.step].to} transfer ${short}`;
   await d.notifications.notify(
     tx,
     t.org_id,
     recalled ? 'recall-overtaken' : 'expiry-overtaken',
     t.transfer_id,
-    recalled
-      ? `Your recall of transfer ${short} did not reach ${org} before they opened it: they hold the records.`
-      : `${org} ${m.step === 'open' ? 'opened' : `${m.step === 'reject' ? 'rejected' : 'acknowledged'}`} transfer ${short} before its deadline; the news arrived after it expired here.`,
+    !recalled
+      ? `${did} before its deadline; the news arrived after it expired here.`
+      : m.step === 'reject'
+        ? `${did} before your recall reached them; nothing of it was kept there.`
+        : `Your recall of transfer ${short} did not reach ${org} before they opened it: they hold the records.`,
   );
   if (noted) return 'noted';
   t.state = back;

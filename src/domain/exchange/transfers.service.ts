@@ -304,6 +304,16 @@ export class TransfersService {
           row.transfer_id,
           `Transfer ${row.transfer_id.slice(0, 8)} to ${await this.d.orgName(tx, row.recipient_org_id)} expired unacknowledged on ${now.slice(0, 10)}.`,
         );
+        // The recipient too, once it had it: what it opened is kept, but can no longer be
+        // acknowledged; what it did not open is gone.
+        if (row.state !== 'ready')
+          await this.d.notifications.notify(
+            tx,
+            row.recipient_org_id,
+            'expired',
+            row.transfer_id,
+            `Transfer ${row.transfer_id.slice(0, 8)} from ${await this.d.orgName(tx, row.org_id)} expired on ${now.slice(0, 10)} before it was ${row.state === 'opened' ? 'acknowledged' : 'opened'}.`,
+          );
         return true;
       });
       if (done) n++;

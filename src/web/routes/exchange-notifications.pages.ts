@@ -32,7 +32,7 @@ export const NOTIFICATION_KINDS: Record<string, { label: string; tag: string }> 
 
 /** The kinds each box's banner shows: what happened to transfers on that side. */
 export const BOX_KINDS = {
-  inbox: ['arrived', 'recalled', 'fishing', 'state-refused'],
+  inbox: ['arrived', 'recalled', 'expired', 'fishing', 'state-refused'],
   outbox: [
     'acknowledged',
     'rejected',
