@@ -140,14 +140,10 @@ forEachDialect('federation: late news of a transfer', (dialect) => {
     await recall().set({ next_attempt_at: clock().toISOString() }).execute();
     await p.a.federation.outbox.flush();
     assert.equal(await stateOn(p.b.services, id), 'opened');
-    assert.equal(await stateOn(p.a.services, id), 'opened'); // Refused there: the council is told its recall did not hold.
-    const [refused] = await p.a.services.audit.list({
-      orgId: p.council.orgId,
-      action: 'exchange.transfer.state-refused',
-    });
-    assert.equal(refused?.details.step, 'recall');
-    assert.equal(refused?.details.code, 'TRANSFER_STATE');
-    assert.equal((await notes('state-refused', id)).length, 1);
+    assert.equal(await stateOn(p.a.services, id), 'opened');
+    // Refused there; the council was already told, once, when the open arrived.
+    assert.equal((await notes('state-refused', id)).length, 0);
+    assert.equal((await notes('recall-overtaken', id)).length, 1);
   });
 
   test('an acknowledgement dated after the deadline is still refused', async () => {
@@ -190,5 +186,27 @@ forEachDialect('federation: late news of a transfer', (dialect) => {
       told.find((n) => n.kind === 'state-refused' && n.transferId === id)?.message ?? '',
       /did not accept that transfer .* was acknowledged here/,
     );
+  });
+
+  test('a recall the partner’s node agreed to cannot be overtaken: its late word is refused', async () => {
+    const id = await delivered();
+    const recalled = await p.a.services.exchange.transfers.recall(
+      await actorOn(p.a.services, p.council, 'handler'),
+      id,
+    );
+    assert.equal(recalled.state, 'recalled');
+    assert.equal(await stateOn(p.b.services, id), 'recalled', 'agreed with the police node');
+    // The police node says, too late and backdated, that it acknowledged it.
+    await assert.rejects(
+      p.a.services.exchange.remote.receiveState(p.b.federation.identity.nodeId, {
+        transferId: id,
+        step: 'acknowledge',
+        reason: null,
+        at: '2000-01-01T00:00:00.000Z',
+      }),
+      { code: 'TRANSFER_STATE' },
+    );
+    assert.equal(await stateOn(p.a.services, id), 'recalled');
+    assert.equal((await notes('recall-overtaken', id)).length, 0);
   });
 });

@@ -127,13 +127,17 @@ export class SharingPolicy {
       gate.record(`share.${q.operation}`, target, SharingPolicy.audited(q, d), 'allow', q.purpose);
       return d;
     }
-    // The provider learns of the refused attempt too (a question outside the agreement, a spent
-    // budget): in its own log, when it is an organisation known here.
-    const provider = await gate.tx.db
-      .selectFrom('organisation')
-      .select('org_id')
-      .where('org_id', '=', q.providerOrgId)
-      .executeTakeFirst();
+    // The provider learns of a refused attempt under an agreement with it (a question outside the
+    // agreement, a spent budget) in its own log. Not of one with no agreement at all, nor of the
+    // asker's own standing (training, second factor): anyone could write those into any log.
+    const provider =
+      d.agreement !== null && (d.outcome === 'forbidden' || d.outcome === 'budget')
+        ? await gate.tx.db
+            .selectFrom('organisation')
+            .select('org_id')
+            .where('org_id', '=', q.providerOrgId)
+            .executeTakeFirst()
+        : undefined;
     gate.refuse(
       shareError(d),
       `share.${q.operation}`,

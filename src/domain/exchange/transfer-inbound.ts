@@ -84,7 +84,9 @@ export class InboundTransfers {
     } catch (e) {
       // Refused under the agreement: in both organisations' logs (the sender's node is told by
       // its answer). Refused for anything else, the node's own log has it (inbox.ts).
-      if (refusal && e === refusal)
+      // With no agreement at all between them, the node's log alone has it: a partner could
+      // otherwise write into the log of any organisation here.
+      if (refusal && e === refusal && refusal.code !== 'NOT_FOUND')
         await auditBothNow(this.d, t, `node:${fromNode}`, 'exchange.transfer.offer-refused', {
           code: refusal.code,
           reason: refusal.message,

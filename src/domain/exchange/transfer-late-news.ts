@@ -16,6 +16,7 @@ import { STEPS, advance } from './transfer-states.ts';
 
 /** How far the recipient's clock may be ahead of this one (the federation's message window). */
 const CLOCK_ALLOWANCE_MS = 5 * 60_000;
+const DAY = 86_400_000;
 
 /** When the recipient's node says it acted, if it says so sensibly (older nodes do not). */
 export function actedAt(m: StateMessage): number | undefined {
@@ -38,16 +39,21 @@ export async function lateNews(
   m: StateMessage,
   fromNode: string,
 ): Promise<'apply' | 'noted' | 'refuse'> {
-  const recalled = t.state === 'recalled';
   const at = actedAt(m);
-  const inTime =
-    t.state === 'expired' &&
-    at !== undefined &&
-    // Never told of delivery, this node does not know the recipient's deadline (it is later).
-    (t.delivered_at === null ||
-      t.expires_at === null ||
-      at <= Date.parse(t.expires_at) + CLOCK_ALLOWANCE_MS) &&
-    at >= Date.parse(t.created_at);
+  const madeReady = t.ready_at === null ? NaN : Date.parse(t.ready_at);
+  // Only a recall that went ahead while the transfer was on its way (never known delivered here,
+  // so never agreed with the partner's node as a recall of a delivered one is), of something
+  // acted on after it was made ready.
+  const recalled =
+    t.state === 'recalled' && t.delivered_at === null && at !== undefined && at >= madeReady;
+  // Never told of delivery, this node does not know the recipient's deadline: it is later, but
+  // by no more than one expiry period (the chunks went once the copy here expired).
+  const period = d.ctx.config.transferExpiryDays * DAY;
+  const deadline =
+    t.expires_at === null
+      ? NaN
+      : Date.parse(t.expires_at) + (t.delivered_at === null ? period : 0) + CLOCK_ALLOWANCE_MS;
+  const inTime = t.state === 'expired' && at !== undefined && at >= madeReady && at <= deadline;
   if (!recalled && !inTime) return 'refuse';
   const now = d.ctx.clock().getTime();
   const when = new Date(Math.min(at ?? now, now)).toISOString();
@@ -55,12 +61,16 @@ export async function lateNews(
   // Opened before the deadline, but not acknowledged by it: the recipient's node expired its copy
   // at the deadline too, so both stay expired; the open is recorded.
   const noted = was === 'expired' && m.step === 'open';
-  const back = m.step === 'open' ? 'delivered' : 'opened';
+  // The state the step moves on from: a rejection of what was never opened is from delivered.
+  const back = m.step === 'open' || (m.step === 'reject' && !t.opened_at) ? 'delivered' : 'opened';
   await tx.db
     .updateTable('transfer')
     .set({
       ...(noted ? {} : { state: back, closed_at: null }),
-      ...(m.step === 'open' ? { opened_at: when } : {}),
+      // Acknowledged means opened first, though that news was lost or refused here.
+      ...(m.step === 'open' || (m.step === 'acknowledge' && !t.opened_at)
+        ? { opened_at: when }
+        : {}),
       updated_at: d.ctx.clock().toISOString(),
     })
     .where('transfer_id', '=', t.transfer_id)
@@ -109,6 +119,9 @@ export async function stateRefused(
     .where('transfer_id', '=', m.transferId)
     .executeTakeFirst();
   if (!t) return;
+  // A recall the partner has nothing for (it never got the offer) holds; one overtaken by the
+  // partner's open was told as such when the open arrived (recall-overtaken).
+  if (m.step === 'recall' && (error.code === 'NOT_FOUND' || t.state !== 'recalled')) return;
   const orgId = m.step === 'recall' ? t.org_id : t.recipient_org_id;
   const other = m.step === 'recall' ? t.recipient_org_id : t.org_id;
   d.ctx.audit.record(tx, {

@@ -14,7 +14,7 @@ import { auditBoth } from './exchange.deps.ts';
 import type { ExchangeDeps } from './exchange.deps.ts';
 import type { TransferTable } from './exchange.table.ts';
 import { InboundTransfers } from './transfer-inbound.ts';
-import { deliveredAfterAll, lateNews, stateRefused } from './transfer-late-news.ts';
+import { actedAt, deliveredAfterAll, lateNews, stateRefused } from './transfer-late-news.ts';
 import type { Arrival, ChunkMessage, OfferMessage, StateMessage } from './transfer-messages.ts';
 import { STEPS, advance, illegal } from './transfer-states.ts';
 import type { Step } from './transfer-states.ts';
@@ -258,11 +258,15 @@ export class RemoteTransfers {
       const to = STEPS[m.step].to;
       if (t.state === to) return { state: to }; // already applied
       const at = this.d.ctx.clock().toISOString();
+      // Dated when the partner says it acted (never ahead of this clock): a step can arrive late.
+      const acted = actedAt(m);
+      const when =
+        acted !== undefined && acted < Date.parse(at) ? new Date(acted).toISOString() : at;
       const reason = typeof m.reason === 'string' ? m.reason.slice(0, 1000) : null;
       const set: Partial<TransferTable> =
         m.step === 'open'
-          ? { opened_at: at }
-          : { closed_at: at, ...(m.step === 'reject' ? { reason } : {}) };
+          ? { opened_at: when }
+          : { closed_at: when, ...(m.step === 'reject' ? { reason } : {}) };
       // The recipient can only act on what it holds: its step is the news that it arrived.
       if (t.state === 'ready' && BY_RECIPIENT.includes(m.step))
         await deliveredAfterAll(this.d, tx, t, fromNode, at);

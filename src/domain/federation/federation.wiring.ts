@@ -200,9 +200,9 @@ export async function createFederation(
     );
   }
 
-  // A whole-transfer message queued before chunked delivery: delivered by a partner not yet
-  // upgraded, or refused by one that is (the sender is told; sending again offers it in chunks).
-  // A step the partner's node refused (it closed its copy first): the party here is told.
+  // A step the partner's node refused (it closed its copy first): the party here is told. One
+  // given up on (the partner did not trust this node for a while) goes again once it is back.
+  outbox.resendsOnContact('transfer.state');
   outbox.answered('transfer.state', async (tx, row, answer) => {
     if (!answer.ok)
       await remote.stateRefused(
@@ -212,6 +212,8 @@ export async function createFederation(
         answer.error,
       );
   });
+  // A whole-transfer message queued before chunked delivery: delivered by a partner not yet
+  // upgraded, or refused by one that is (the sender is told; sending again offers it in chunks).
   outbox.answered('transfer.deliver', async (tx, row, answer) => {
     const { id } = transferOf(row);
     if (!id) return;
