@@ -128,23 +128,18 @@ export class SharingPolicy {
       return d;
     }
     // The provider learns of a refused attempt under an agreement with it (a question outside the
-    // agreement, a spent budget) in its own log. Not of one with no agreement at all, nor of the
-    // asker's own standing (training, second factor): anyone could write those into any log.
-    const provider =
-      d.agreement !== null && (d.outcome === 'forbidden' || d.outcome === 'budget')
-        ? await gate.tx.db
-            .selectFrom('organisation')
-            .select('org_id')
-            .where('org_id', '=', q.providerOrgId)
-            .executeTakeFirst()
-        : undefined;
+    // agreement, a spent budget) in its own log: a party to that agreement, so known here. Not of
+    // one with no agreement at all, nor of the asker's own standing (training, second factor):
+    // anyone could write those into any log.
+    const toldProvider =
+      d.agreement !== null && (d.outcome === 'forbidden' || d.outcome === 'budget');
     gate.refuse(
       shareError(d),
       `share.${q.operation}`,
       target,
       SharingPolicy.audited(q, d),
       q.purpose,
-      provider ? [{ orgId: provider.org_id, side: 'provider' }] : [],
+      toldProvider ? [{ orgId: q.providerOrgId, side: 'provider' }] : [],
     );
   }
 }

@@ -83,9 +83,9 @@ export class InboundTransfers {
       });
     } catch (e) {
       // Refused under the agreement: in both organisations' logs (the sender's node is told by
-      // its answer). Refused for anything else, the node's own log has it (inbox.ts).
-      // With no agreement at all between them, the node's log alone has it: a partner could
-      // otherwise write into the log of any organisation here.
+      // its answer). Refused for anything else, or with no agreement at all between them, the
+      // node's own log alone has it (inbox.ts): a partner could otherwise write into the log of
+      // any organisation here.
       if (refusal && e === refusal && refusal.code !== 'NOT_FOUND')
         await auditBothNow(this.d, t, `node:${fromNode}`, 'exchange.transfer.offer-refused', {
           code: refusal.code,
